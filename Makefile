@@ -1,0 +1,31 @@
+# Two entry points (see README): `make demo` runs the main job, `make test` the whole test suite.
+# Each sets everything up first in a local virtual environment (.venv), so a fresh clone needs only
+# Python 3.10+ and make.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/python -m demos
+
+test: setup
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest -n 2
+
+bench: setup
+	$(BIN)/python benchmarks/bench_scalar.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache chainrule-out

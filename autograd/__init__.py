@@ -1,0 +1,27 @@
+"""chainrule's autograd engine: scalar ``Value`` and array ``Tensor`` nodes on one graph core.
+
+    >>> import autograd
+    >>> x = autograd.Value(3.0)
+    >>> y = x * x + 2 * x
+    >>> y.backward()
+    >>> x.grad          # dy/dx = 2x + 2
+    8.0
+
+Imports nothing heavier than numpy.
+"""
+
+from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .backprop import grad, topological_order
+from .node import Node
+from .value import Value
+
+__all__ = [
+    "Node",
+    "Value",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
+    "topological_order",
+]

@@ -1,0 +1,78 @@
+"""Global switches of the engine: gradient recording and anomaly detection.
+
+Both are plain module attributes read by every op, so checking them costs one attribute lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+grad_enabled: bool = True
+anomaly: bool = False
+# 0 while recording normally (grad on, anomaly off): the one check on every op's fast path
+mode: int = 0
+
+
+def _update_mode() -> None:
+    global mode
+    mode = 0 if (grad_enabled and not anomaly) else 1
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Record nothing inside the block: ops return plain leaves with no parents.
+
+    Use it for evaluation and for optimizer updates, where building a graph would only cost time
+    and memory::
+
+        with autograd.no_grad():
+            prediction = model(x)
+    """
+    global grad_enabled
+    previous = grad_enabled
+    grad_enabled = False
+    _update_mode()
+    try:
+        yield
+    finally:
+        grad_enabled = previous
+        _update_mode()
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record ops again inside a ``no_grad`` block."""
+    global grad_enabled
+    previous = grad_enabled
+    grad_enabled = True
+    _update_mode()
+    try:
+        yield
+    finally:
+        grad_enabled = previous
+        _update_mode()
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Raise ``FloatingPointError`` at the first op whose result (or gradient) holds nan or inf.
+
+    The error names the op and the values of its inputs, so the place where a nan is *born* is
+    found, not the place far downstream where it is noticed. Outside this block the engine follows
+    IEEE arithmetic like PyTorch: ``log(0) = -inf``, ``sqrt(-1) = nan``.
+    """
+    global anomaly
+    previous = anomaly
+    anomaly = True
+    _update_mode()
+    try:
+        yield
+    finally:
+        anomaly = previous
+        _update_mode()
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()``."""
+    return grad_enabled

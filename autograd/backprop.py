@@ -1,0 +1,239 @@
+"""Backpropagation: one iterative reverse pass for every node type, first and higher order.
+
+The algorithm, in two passes over the graph below ``root`` and no recursion (a chain of a million ops
+needs no deeper Python stack than a chain of two):
+
+1. Count, for every node, how many times it is *used* as a parent (a node used twice, as in ``a * a``,
+   counts twice).
+2. Start at the root with d root / d root = seed. Pop a node whose gradient is complete, apply the
+   chain rule ``grad[parent] += grad[node] * d node / d parent`` for each parent, and count that use
+   down. A parent whose count reaches 0 has received every contribution, so it is pushed and
+   processed in turn. This visits the nodes in a reverse topological order: no node's gradient is
+   passed on before it is complete.
+
+The counts and the gradients of the pass in progress live in two scratch slots of each node
+(``_uses``, ``_g``), which is several times faster than dictionaries; they are cleared when the pass
+ends, so ``grad()`` never touches ``.grad``, and ``backward()`` adds the pass's gradients into
+``.grad``. With ``create_graph=True`` the chain rule runs on nodes instead of floats or arrays (the
+``GRAPH`` backend), so the gradients are graphs that can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import _state
+from .backends import GRAPH
+from .node import NARY
+
+
+def _count_uses(root: Any) -> list:
+    """Pass 1: set ``node._uses`` for every node below root that needs a gradient; return them."""
+    nodes = [root]
+    push = nodes.append
+    for n in nodes:  # a list iterator also visits what is appended while it runs
+        a = n._a
+        if a is None:
+            continue
+        b = n._b
+        if b is NARY:
+            for p in a:
+                c = p._uses
+                if c:
+                    p._uses = c + 1
+                elif p.requires_grad:
+                    p._uses = 1
+                    push(p)
+            continue
+        # the same for one or two parents, unrolled: this loop runs once per node of the graph
+        c = a._uses
+        if c:
+            a._uses = c + 1
+        elif a.requires_grad:
+            a._uses = 1
+            push(a)
+        if b is not None:
+            c = b._uses
+            if c:
+                b._uses = c + 1
+            elif b.requires_grad:
+                b._uses = 1
+                push(b)
+    return nodes
+
+
+def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) -> None:
+    """Pass 2: d root / d node for every node below root.
+
+    With ``accumulate`` each node's gradient is added into its ``.grad`` as soon as it is complete
+    (``backward``); without, it is left in ``node._g`` for the caller to read (``grad``).
+    """
+    F = GRAPH if create_graph else root._backend
+    fit = F.unbroadcast if root._broadcasts else None
+    anomaly = _state.anomaly
+    root._g = seed
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        n = pop()
+        g = n._g
+        if accumulate:  # complete now: every use of n has been visited
+            n._g = None
+            old = n.grad
+            n.grad = g if old is None else old + g
+        op = n.op
+        if op is None:
+            continue
+        a = n._a
+        b = n._b
+        # the local derivatives (elementwise ops) or the input gradients (vjp ops) of this node
+        if b is None:
+            parents = (a,)
+            if op.elementwise:
+                ds = op.partials(F, n, a) if create_graph else op.partials(F, n.data, a.data)
+            else:
+                ds = None
+        elif b is NARY:
+            parents = a
+            ds = None
+        else:
+            parents = (a, b)
+            if op.elementwise:
+                if create_graph:
+                    ds = op.partials(F, n, a, b)
+                else:
+                    ds = op.partials(F, n.data, a.data, b.data)
+            else:
+                ds = None
+        if ds is None:
+            xs = parents if create_graph else [p.data for p in parents]
+            need = tuple(p.requires_grad for p in parents)
+            ds = op.vjp(F, g, n if create_graph else n.data, xs, need)
+            scale = False
+        else:
+            scale = True
+        for p, d in zip(parents, ds):
+            c = p._uses
+            if not c:  # a constant: no gradient wanted
+                continue
+            # the chain rule: d root/d p += d root/d n * d n/d p
+            gp = (g if d is None else g * d) if scale else d
+            if fit is not None:
+                gp = fit(gp, p.shape)
+            if anomaly:
+                from .anomaly import check_backward
+
+                check_backward(op, n, p, gp)
+            old = p._g
+            p._g = gp if old is None else old + gp
+            p._uses = c - 1
+            if c == 1:
+                push(p)
+
+
+@contextmanager
+def _pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) -> Iterator[None]:
+    """Run both passes, then clear the scratch slots (also if the pass fails half-way)."""
+    # The graph has no reference cycles, so the cyclic collector has nothing to find in it; pausing
+    # it while the pass allocates keeps it from traversing a large young heap again and again.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    nodes: list = []
+    clean = False
+    try:
+        nodes = _count_uses(root)
+        _reverse_pass(root, seed, create_graph, accumulate)
+        clean = accumulate  # a completed accumulating pass has already cleared every slot
+        yield
+    finally:
+        if not clean:
+            for n in nodes:
+                n._uses = 0
+                n._g = None
+        if paused:
+            gc.enable()
+
+
+def _seed(root: Any, grad: Any, create_graph: bool) -> Any:
+    seed = root._seed(grad)
+    if create_graph and not hasattr(seed, "parents"):
+        seed = type(root)._constant(seed)
+    return seed
+
+
+def topological_order(root: Any) -> list:
+    """The nodes below ``root`` that need a gradient, in the order backpropagation visits them."""
+    order = []
+    nodes: list = []
+    try:
+        nodes = _count_uses(root)
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            order.append(n)
+            for p in n.parents:
+                c = p._uses
+                if c:
+                    p._uses = c - 1
+                    if c == 1:
+                        stack.append(p)
+    finally:
+        for n in nodes:
+            n._uses = 0
+    return order
+
+
+def backward(root: Any, grad: Any = None, *, create_graph: bool = False) -> None:
+    """Add d root / d node into ``node.grad`` for every node below ``root`` (see ``Node.backward``)."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            f"backward() on a {type(root).__name__} that does not require grad: nothing it was "
+            "computed from needs a gradient (was it made inside no_grad(), or from detached values?)"
+        )
+    with _pass(root, _seed(root, grad, create_graph), create_graph, accumulate=True):
+        pass
+
+
+def grad(
+    output: Any,
+    inputs: Any,
+    grad_output: Any = None,
+    *,
+    create_graph: bool = False,
+) -> list:
+    """d output / d input for each input, without touching any ``.grad``.
+
+    ``inputs`` is a node or a sequence of nodes; the result is a list with one gradient per input
+    (a float or array, or a node in the graph when ``create_graph=True``, so it can be
+    differentiated again: ``grad(grad(f, [x], create_graph=True)[0], [x])`` is the second
+    derivative). An input that ``output`` does not depend on gets a zero gradient.
+
+    Example::
+
+        x = Value(3.0)
+        y = x ** 3
+        (dy,) = grad(y, [x], create_graph=True)   # 3 x^2 = 27, as a Value
+        (d2y,) = grad(dy, [x])                      # 6 x = 18.0
+    """
+    seq = [inputs] if hasattr(inputs, "parents") else list(inputs)
+    for i, x in enumerate(seq):
+        if not hasattr(x, "parents"):
+            raise TypeError(f"grad(): input {i} is a {type(x).__name__}, not a Value or Tensor")
+        if not x.requires_grad:
+            raise ValueError(
+                f"grad(): input {i} ({x!r}) does not require grad, so no gradient can flow to it; "
+                "create it with requires_grad=True (Tensor) or do not detach it"
+            )
+    if not hasattr(output, "parents"):
+        raise TypeError(f"grad(): output is a {type(output).__name__}, not a Value or Tensor")
+    if not output.requires_grad:
+        return [type(x)._zeros_like(x, create_graph) for x in seq]
+    seed = _seed(output, grad_output, create_graph)
+    with _pass(output, seed, create_graph, accumulate=False):
+        return [
+            x._g if x._g is not None else type(x)._zeros_like(x, create_graph) for x in seq
+        ]
