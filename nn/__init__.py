@@ -1,0 +1,54 @@
+"""chainrule's neural-network package: modules, layers, losses, optimizers, data and training.
+
+One API over both engines: a scalar model (every weight a ``Value``, every neuron visible in the
+graph) and a tensor model (``Tensor`` weights, one matrix product per layer) are built, trained,
+saved and inspected the same way, and move between engines through their state dict.
+
+    >>> import nn
+    >>> model = nn.MLP(2, [16, 16, 1], seed=0)        # micrograd's moons model (scalar engine)
+    >>> model.num_parameters()
+    337
+    >>> X, y = nn.data.make_moons(100, noise=0.1, signed=True)
+    >>> history = nn.fit(model, X, y, loss="hinge", epochs=2, verbose=False)
+    >>> len(history)
+    2
+
+``nn`` never imports ``viz``: a renderer learns a parameter's module from its ``label``.
+"""
+
+from . import data, functional, init, optim
+from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from .layers import Linear, Sequential
+from .mlp import MLP
+from .module import Module
+from .scalar import Layer, Neuron
+from .serialization import load_state, save_state
+from .state import LoadResult
+from .summary import summary
+from .train import History, fit, predict
+
+__all__ = [
+    "History",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "LoadResult",
+    "MLP",
+    "Module",
+    "Neuron",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softplus",
+    "Tanh",
+    "data",
+    "fit",
+    "functional",
+    "init",
+    "load_state",
+    "optim",
+    "predict",
+    "save_state",
+    "summary",
+]

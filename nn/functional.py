@@ -1,0 +1,164 @@
+"""Losses and metrics, on both engines. Each loss is written once, with node operations only.
+
+A prediction is a Tensor (tensor engine) or a Value / list of Values (scalar engine: a batch
+gives one Value per sample, or a list of k Values per sample for k outputs). Targets are numbers
+(lists or arrays): they are constants, never differentiated. Every loss is a mean over the batch.
+
+    mse_loss                          mean (p - y)^2
+    hinge_loss                        mean max(0, 1 - y s)            labels y = -1 or +1
+    binary_cross_entropy_with_logits  mean softplus(z) - y z          labels y in [0, 1]
+                                      (= -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), stable)
+    cross_entropy                     mean logsumexp(z) - z[label]    labels 0..k-1
+    l2_penalty                        sum of p^2 over the parameters
+    l1_penalty                        sum of |p| over the parameters
+
+The gradient of the mean of n terms is 1/n times each term's, which is why the learning rate
+does not depend on the batch size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Node
+
+from ._arrays import flat_nodes, is_tensor, numbers
+
+
+def _mean_of(term: Callable[[Any, Any], Any], pred: Any, target: Any, who: str) -> Any:
+    """mean over all elements of ``term(p, y)``: one Tensor expression, or one node per element."""
+    if is_tensor(pred):
+        y = numbers(target).astype(pred.data.dtype)
+        if y.shape != pred.shape:
+            if y.size != pred.data.size:
+                raise ValueError(f"{who}: predictions have shape {pred.shape}, targets {y.shape}")
+            y = y.reshape(pred.shape)  # (n, 1) scores against (n,) labels: never broadcast
+        return term(pred, y).mean()
+    ps = flat_nodes(pred)
+    ys = numbers(target).ravel().tolist()
+    if len(ps) != len(ys):
+        raise ValueError(f"{who}: {len(ps)} predictions but {len(ys)} targets")
+    if not ps:
+        raise ValueError(f"{who}: empty batch")
+    return sum(term(p, y) for p, y in zip(ps, ys, strict=True)) * (1.0 / len(ps))
+
+
+def mse_loss(pred: Any, target: Any) -> Any:
+    """Mean squared error: mean over all elements of (pred - target)^2."""
+
+    def term(p: Any, y: Any) -> Any:
+        d = p - y
+        return d * d
+
+    return _mean_of(term, pred, target, "mse_loss")
+
+
+def hinge_loss(scores: Any, labels: Any) -> Any:
+    """micrograd's max-margin (SVM) loss: mean max(0, 1 - y s), labels -1 or +1.
+
+    A point costs nothing once it is on the right side with margin 1 (y s >= 1).
+    """
+    y = numbers(labels)
+    if y.size and not np.all(np.abs(y) == 1):
+        raise ValueError(
+            f"hinge_loss needs labels -1 or +1, got {sorted(set(np.unique(y).tolist()))[:5]}; "
+            "convert 0/1 labels with y * 2 - 1 (or make the data with signed=True)"
+        )
+    return _mean_of(lambda s, t: (1.0 - t * s).relu(), scores, y, "hinge_loss")
+
+
+def binary_cross_entropy_with_logits(logits: Any, labels: Any) -> Any:
+    """Mean of softplus(z) - y z, the cross-entropy of sigmoid(z) against y in [0, 1].
+
+    Written with softplus(z) = ln(1 + e^z) it never takes log(0) or overflows, even at |z| = 1000.
+    """
+    y = numbers(labels)
+    if y.size and not np.all((y >= 0) & (y <= 1)):
+        raise ValueError(
+            "binary_cross_entropy_with_logits needs labels in [0, 1] (0/1 classes); for -1/+1 "
+            "labels use (y + 1) / 2, or hinge_loss"
+        )
+    return _mean_of(
+        lambda z, t: z.softplus() - t * z, logits, y, "binary_cross_entropy_with_logits"
+    )
+
+
+def _class_labels(labels: Any, n: int, k: int) -> np.ndarray:
+    y = numbers(labels).ravel()
+    if y.size != n:
+        raise ValueError(f"cross_entropy: {n} rows of logits but {y.size} labels")
+    if not np.all(y == np.round(y)) or (y.size and (y.min() < 0 or y.max() >= k)):
+        raise ValueError(f"cross_entropy needs integer labels 0..{k - 1} for {k} classes")
+    return y.astype(np.int64)
+
+
+def cross_entropy(logits: Any, labels: Any) -> Any:
+    """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].
+
+    ``logits``: a Tensor (n, k), or a list of n lists of k Values. logsumexp subtracts the row's
+    maximum first (a constant, so the gradient is unchanged) and never overflows.
+    """
+    if is_tensor(logits):
+        if logits.ndim != 2:
+            raise ValueError(
+                f"cross_entropy needs logits of shape (n, classes), not {logits.shape}"
+            )
+        n, k = logits.shape
+        y = _class_labels(labels, n, k)
+        return -logits.log_softmax(axis=-1)[np.arange(n), y].mean()
+    rows = logits if isinstance(logits, (list, tuple)) else None
+    if not rows or not all(isinstance(r, (list, tuple)) for r in rows):
+        raise ValueError(
+            "cross_entropy on the scalar engine needs a list of samples, each a list of k >= 2 "
+            "logits (a model with k outputs called on a batch)"
+        )
+    k = len(rows[0])
+    if k < 2 or any(len(r) != k for r in rows):
+        raise ValueError(
+            f"cross_entropy: every sample needs the same number (>= 2) of logits, got {k}"
+        )
+    y = _class_labels(labels, len(rows), k)
+    terms = []
+    for r, label in zip(rows, y.tolist(), strict=True):
+        m = max(z.data if isinstance(z, Node) else z for z in r)
+        lse = sum((z - m).exp() for z in r).log() + m
+        terms.append(lse - r[label])
+    return sum(terms[1:], terms[0]) * (1.0 / len(rows))
+
+
+def _sum_over(params: Iterable[Node], term: Callable[[Node], Node]) -> Any:
+    parts = [term(p) if isinstance(p.data, float) else term(p).sum() for p in params]
+    if not parts:
+        raise ValueError("the penalty got no parameters")
+    return sum(parts[1:], parts[0])
+
+
+def l2_penalty(params: Iterable[Node]) -> Any:
+    """sum of p^2 over every parameter; ``alpha * l2_penalty(params)`` is L2 regularisation."""
+    return _sum_over(params, lambda p: p * p)
+
+
+def l1_penalty(params: Iterable[Node]) -> Any:
+    """sum of |p| over every parameter; pushes weights to exactly zero (sparse models)."""
+    return _sum_over(params, abs)
+
+
+def accuracy(pred: Any, labels: Any) -> float:
+    """The fraction of correct predictions (a float, no graph).
+
+    k >= 2 outputs per sample: the class is the argmax. One output: the class is ``score > 0``
+    against ``label > 0``, which fits -1/+1 labels (hinge) and 0/1 labels (logits) alike.
+    """
+    p = numbers(pred)
+    y = numbers(labels).ravel()
+    if p.ndim == 2 and p.shape[1] > 1:
+        if p.shape[0] != y.size:
+            raise ValueError(f"accuracy: {p.shape[0]} predictions but {y.size} labels")
+        return float(np.mean(np.argmax(p, axis=1) == y))
+    p = p.ravel()
+    if p.size != y.size:
+        raise ValueError(f"accuracy: {p.size} predictions but {y.size} labels")
+    return float(np.mean((p > 0) == (y > 0)))

@@ -1,0 +1,64 @@
+"""Saving and loading state dicts as ``.npz`` files: safe to load, and never half-written.
+
+``model.save(path)`` writes ``model.state_dict()``; ``model.load_state_dict(nn.load_state(path))``
+reads it back, on either engine. Two guarantees:
+
+- *Atomic*: the arrays are written to a temporary file in the same directory, flushed to disk, and
+  then renamed over ``path`` with ``os.replace`` (atomic on POSIX and Windows). If anything fails
+  part-way (a full disk, an exception, Ctrl-C), ``path`` still holds the previous file, whole.
+- *Safe*: files are read with ``allow_pickle=False``, so loading a file from someone else cannot
+  run code; only plain numeric arrays are accepted.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from typing import Any
+
+import numpy as np
+
+
+def save_state(state: dict, path: Any) -> None:
+    """Write a dict of name -> array to ``path`` (a ``.npz`` file), atomically."""
+    arrays = {}
+    for key, value in state.items():
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"save_state: keys must be non-empty strings, not {key!r}")
+        a = np.asarray(value)
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"save_state: {key!r} is not a numeric array (dtype {a.dtype})")
+        arrays[key] = a
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save_state: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)  # a file object: numpy appends no '.npz' to the name
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def load_state(path: Any) -> dict[str, np.ndarray]:
+    """Read a state dict written by ``save_state`` / ``Module.save`` (no pickles allowed)."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load_state: no such file: {path}")
+    try:
+        npz = np.load(path, allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise ValueError("a single .npy array, not an .npz archive")
+        with npz:
+            return {key: npz[key] for key in npz.files}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise ValueError(
+            f"load_state: {path} is not a state file written by Module.save ({e}); "
+            "expected an .npz archive of numeric arrays"
+        ) from None

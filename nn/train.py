@@ -1,0 +1,193 @@
+"""The training loop: ``fit`` runs forward, loss, backward and update, and returns a ``History``.
+
+One *step* is one batch: ``zero_grad -> pred = model(X_batch) -> L = loss(pred, y_batch)
+(+ l2 * sum p^2) -> L.backward() -> optimizer.step()``. With ``batch_size=None`` every step sees
+the whole dataset (full-batch gradient descent, as micrograd's demo); an *epoch* is one pass over
+the data. The same code trains a scalar and a tensor model: the model decides the engine.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from . import functional as F
+from ._arrays import numbers
+from .data.batching import batches
+from .module import Module
+from .optim import SGD, Optimizer
+from .progress import progress
+
+LOSSES: dict[str, Callable[[Any, Any], Any]] = {
+    "mse": F.mse_loss,
+    "hinge": F.hinge_loss,
+    "bce": F.binary_cross_entropy_with_logits,
+    "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+    "cross_entropy": F.cross_entropy,
+}
+METRICS: dict[str, Callable[[Any, Any], float]] = {"accuracy": F.accuracy}
+
+
+class History:
+    """What happened in each step: ``history['loss'][k]`` is the loss of step k.
+
+    Columns: ``step``, ``epoch``, ``lr``, ``loss`` and one per metric; ``to_dict()`` gives them
+    as plain lists (ready for JSON or a plot), ``len(history)`` the number of steps.
+    """
+
+    def __init__(self, metric_names: Sequence[str] = ()) -> None:
+        names = ("step", "epoch", "lr", "loss", *metric_names)
+        self.columns: dict[str, list] = {k: [] for k in names}
+        self.seconds = 0.0
+        self.stopped_early = False
+
+    def append(self, logs: dict) -> None:
+        for k, col in self.columns.items():
+            col.append(logs[k])
+
+    def __getitem__(self, name: str) -> list:
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise KeyError(f"History has no column {name!r}; it has {list(self.columns)}") from None
+
+    def __len__(self) -> int:
+        return len(self.columns["step"])
+
+    @property
+    def loss(self) -> list:
+        return self.columns["loss"]
+
+    def to_dict(self) -> dict[str, list]:
+        return {k: list(v) for k, v in self.columns.items()}
+
+    def __repr__(self) -> str:
+        last = {k: v[-1] for k, v in self.columns.items() if v}
+        return f"History({len(self)} steps, last={last})"
+
+
+def _loss_fn(loss: str | Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    if callable(loss):
+        return loss
+    if loss in LOSSES:
+        return LOSSES[loss]
+    raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass f(pred, y)")
+
+
+def _metric_fns(metrics: Iterable[Any]) -> dict[str, Callable[[Any, Any], float]]:
+    out = {}
+    for m in metrics:
+        if callable(m):
+            out[getattr(m, "__name__", "metric")] = m
+        elif m in METRICS:
+            out[m] = METRICS[m]
+        else:
+            raise ValueError(
+                f"unknown metric {m!r}; choose one of {sorted(METRICS)} or pass f(pred, y)"
+            )
+    return out
+
+
+def fit(
+    model: Module,
+    X: Any,
+    y: Any,
+    loss: str | Callable[[Any, Any], Any] = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    metrics: Iterable[Any] = ("accuracy",),
+    callbacks: Iterable[Callable[[dict], Any]] = (),
+    verbose: bool = True,
+    *,
+    l2: float = 0.0,
+    seed: int | None = 0,
+    rng: Any = None,
+    stream: Any = None,
+) -> History:
+    """Train ``model`` on ``(X, y)`` and return the ``History`` of every step.
+
+    Args:
+        loss: 'mse', 'hinge', 'bce', 'cross_entropy' or a function ``f(pred, y) -> loss node``.
+        optimizer: an optimizer over ``model.parameters()``; default ``SGD(lr=0.1)``.
+        epochs: passes over the data. batch_size: None for full batch, else shuffled
+            mini-batches drawn from ``seed``/``rng``.
+        metrics: names ('accuracy') or functions ``f(pred, y) -> float``, computed on each
+            step's own predictions (no extra forward pass).
+        callbacks: functions called with each step's log dict (step, epoch, lr, loss, metrics);
+            one returning True stops training (``history.stopped_early``).
+        verbose: a progress bar (tqdm if installed) when ``stream`` (stderr) is a terminal.
+        l2: adds ``l2 * sum of p^2`` over the parameters to the loss (micrograd used 1e-4).
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"fit() trains an nn.Module, not {type(model).__name__}")
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"fit(): X has {len(X)} samples but y has {len(y)}")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be an int >= 0, not {epochs!r}")
+    loss_fn, metric_fns = _loss_fn(loss), _metric_fns(metrics)
+    params = model.parameters()
+    opt = SGD(params, lr=0.1) if optimizer is None else optimizer
+    gen = np.random.default_rng(seed) if rng is None else rng
+    per_epoch = 1 if batch_size is None else -(-len(y) // batch_size)
+    history = History(list(metric_fns))
+    bar = progress(epochs * per_epoch, verbose, stream)
+    model.train()
+    start = time.perf_counter()
+    step = 0
+    try:
+        for epoch in range(epochs):
+            data = [(X, y)] if batch_size is None else batches(X, y, batch_size, rng=gen)
+            for Xb, yb in data:
+                logs = _step(model, params, opt, loss_fn, metric_fns, Xb, yb, l2)
+                logs.update(step=step, epoch=epoch)
+                history.append(logs)
+                bar.update({k: logs[k] for k in ("loss", *metric_fns)})
+                step += 1
+                if any(cb(dict(logs)) is True for cb in callbacks):
+                    history.stopped_early = True
+                    return history
+    finally:
+        history.seconds = time.perf_counter() - start
+        bar.close()
+    return history
+
+
+def _step(model: Module, params: list, opt: Optimizer, loss_fn: Callable, metric_fns: dict,
+          Xb: np.ndarray, yb: np.ndarray, l2: float) -> dict:
+    lr = opt.current_lr()
+    # The graph of a step holds no reference cycles, so the cyclic collector has nothing to free
+    # in it; pausing it while the graph is built and walked avoids re-scanning a large young heap
+    # (reference counting frees the graph as soon as the step ends).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        opt.zero_grad()
+        pred = model(Xb)
+        L = loss_fn(pred, yb)
+        if l2:
+            L = L + l2 * F.l2_penalty(params)
+        L.backward()
+        opt.step()
+    finally:
+        if paused:
+            gc.enable()
+    logs = {"lr": lr, "loss": float(L.data)}
+    for name, fn in metric_fns.items():
+        logs[name] = float(fn(pred, yb))
+    return logs
+
+
+def predict(model: Module, X: Any) -> np.ndarray:
+    """The model's outputs for a batch as a numpy array ((n,) for one output, else (n, k)), with
+    no graph recorded: what a plot or an evaluation needs, on either engine."""
+    with autograd.no_grad():
+        out = numbers(model(np.asarray(X, dtype=np.float64)))
+    return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
