@@ -1,10 +1,10 @@
 """Backpropagation: one iterative reverse pass for every node type, first and higher order.
 
-The algorithm, in two passes over the graph below ``root`` and no recursion (a chain of a million ops
-needs no deeper Python stack than a chain of two):
+The algorithm, in two passes over the graph below ``root`` and no recursion (a chain of a million
+ops needs no deeper Python stack than a chain of two):
 
-1. Count, for every node, how many times it is *used* as a parent (a node used twice, as in ``a * a``,
-   counts twice).
+1. Count, for every node, how many times it is *used* as a parent (a node used twice, as in
+   ``a * a``, counts twice).
 2. Start at the root with d root / d root = seed. Pop a node whose gradient is complete, apply the
    chain rule ``grad[parent] += grad[node] * d node / d parent`` for each parent, and count that use
    down. A parent whose count reaches 0 has received every contribution, so it is pushed and
@@ -188,11 +188,12 @@ def topological_order(root: Any) -> list:
 
 
 def backward(root: Any, grad: Any = None, *, create_graph: bool = False) -> None:
-    """Add d root / d node into ``node.grad`` for every node below ``root`` (see ``Node.backward``)."""
+    """Add d root / d node into ``node.grad`` for every node below ``root`` (``Node.backward``)."""
     if not root.requires_grad:
         raise RuntimeError(
             f"backward() on a {type(root).__name__} that does not require grad: nothing it was "
-            "computed from needs a gradient (was it made inside no_grad(), or from detached values?)"
+            "computed from needs a gradient (was it made inside no_grad(), or from detached "
+            "values?)"
         )
     with _pass(root, _seed(root, grad, create_graph), create_graph, accumulate=True):
         pass
@@ -234,6 +235,4 @@ def grad(
         return [type(x)._zeros_like(x, create_graph) for x in seq]
     seed = _seed(output, grad_output, create_graph)
     with _pass(output, seed, create_graph, accumulate=False):
-        return [
-            x._g if x._g is not None else type(x)._zeros_like(x, create_graph) for x in seq
-        ]
+        return [x._g if x._g is not None else type(x)._zeros_like(x, create_graph) for x in seq]

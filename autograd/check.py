@@ -1,6 +1,6 @@
 """``gradcheck``: autograd's gradients against central finite differences, op by op on failure.
 
-    d f / d x  ~  (f(x + eps) - f(x - eps)) / (2 eps)      (error O(eps^2))
+d f / d x  ~  (f(x + eps) - f(x - eps)) / (2 eps)      (error O(eps^2))
 """
 
 from __future__ import annotations
@@ -128,8 +128,10 @@ def local_error(node: Any, eps: float = 1e-6, seed: int = 0) -> float:
         ds = op.partials(F, out, *xs)
         gs = [g if d is None else g * d for d in ds]
         if node._broadcasts:
-            gs = [F.unbroadcast(np.broadcast_to(gp, np.shape(out)), np.shape(x)) for gp, x in
-                  zip(gs, xs)]
+            gs = [
+                F.unbroadcast(np.broadcast_to(gp, np.shape(out)), np.shape(x))
+                for gp, x in zip(gs, xs)
+            ]
     else:
         gs = op.vjp(F, g, out, xs, tuple(True for _ in xs))
     worst = 0.0

@@ -9,12 +9,12 @@ A node holds
 - ``label``: a display name ('' by default),
 - ``requires_grad``: whether gradients flow to it.
 
-The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...) are
-written once here, for both node types, by two small factories (``_unary``, ``_binary``) that turn an
-op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array as a
-constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
-``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so reference
-counting frees a graph as soon as the last reference to its root goes.
+The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...)
+are written once here, for both node types, by two small factories (``_unary``, ``_binary``) that
+turn an op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array
+as a constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
+``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so
+reference counting frees a graph as soon as the last reference to its root goes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from typing import Any
 
 from . import _state
 from . import ops as O
-
 
 _new = object.__new__
 
@@ -48,7 +47,7 @@ def _unary(op: O.Op) -> Callable[[Node], Node]:
 
 
 def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
-    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers are lifted to constants."""
+    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
     forward = op.forward
 
     def method(self: Node, other: Any) -> Node:
