@@ -37,8 +37,15 @@ def _unary(op: O.Op) -> Callable[[Node], Node]:
         if _state.mode or not self.requires_grad:
             return self._record(op, data, self, None, self.requires_grad)
         n = _new(type(self))  # the fast path of _record, inlined: this runs once per node
-        n.data, n.grad, n.op, n.label, n.requires_grad = data, n._zero_grad, op, "", True
-        n._a, n._b, n._uses, n._g = self, None, 0, None
+        n.data = data
+        n.grad = n._zero_grad
+        n.op = op
+        n.label = ""
+        n.requires_grad = True
+        n._a = self
+        n._b = None
+        n._uses = 0
+        n._g = None
         return n
 
     method.__name__ = op.name
@@ -57,8 +64,15 @@ def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any]
         if _state.mode or not (self.requires_grad or other.requires_grad):
             return self._record(op, data, self, other, self.requires_grad or other.requires_grad)
         n = _new(type(self))
-        n.data, n.grad, n.op, n.label, n.requires_grad = data, n._zero_grad, op, "", True
-        n._a, n._b, n._uses, n._g = self, other, 0, None
+        n.data = data
+        n.grad = n._zero_grad
+        n.op = op
+        n.label = ""
+        n.requires_grad = True
+        n._a = self
+        n._b = other
+        n._uses = 0
+        n._g = None
         return n
 
     def reflected(self: Node, other: Any) -> Node:
