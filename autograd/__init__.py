@@ -12,15 +12,18 @@ Imports nothing heavier than numpy.
 
 from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
+from .check import GradcheckError, gradcheck
 from .node import Node
 from .value import Value
 
 __all__ = [
+    "GradcheckError",
     "Node",
     "Value",
     "detect_anomaly",
     "enable_grad",
     "grad",
+    "gradcheck",
     "is_grad_enabled",
     "no_grad",
     "topological_order",
