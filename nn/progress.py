@@ -53,13 +53,16 @@ class SimpleBar:
 
     def __init__(self, total: int, stream: TextIO, desc: str) -> None:
         self.total, self.stream, self.desc = max(int(total), 1), stream, desc
-        self.done, self.last_draw, self.info = 0, 0.0, {}
+        self.done, self.drawn, self.shown, self.last_draw, self.info = 0, -1, 0, 0.0, {}
 
     def _draw(self) -> None:
+        self.drawn = self.done
         filled = self.width * self.done // self.total
         bar = "#" * filled + "." * (self.width - filled)
-        text = f"\r{self.desc} [{bar}] {self.done}/{self.total}  {_fmt(self.info)}"
-        self.stream.write(text)
+        text = f"{self.desc} [{bar}] {self.done}/{self.total}  {_fmt(self.info)}"
+        # pad with spaces over what a longer previous line left on screen
+        self.stream.write("\r" + text.ljust(self.shown))
+        self.shown = len(text)
         self.stream.flush()
 
     def update(self, info: dict) -> None:
@@ -71,7 +74,8 @@ class SimpleBar:
             self._draw()
 
     def close(self) -> None:
-        self._draw()
+        if self.drawn != self.done:
+            self._draw()
         self.stream.write("\n")
         self.stream.flush()
 
