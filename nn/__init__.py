@@ -18,13 +18,13 @@ saved and inspected the same way, and move between engines through their state d
 
 from . import data, functional, init, optim
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from .display import summary
 from .layers import Linear, Sequential
 from .mlp import MLP
 from .module import Module
 from .scalar import Layer, Neuron
 from .serialization import load_state, save_state
 from .state import LoadResult
-from .summary import summary
 from .train import History, fit, predict
 
 __all__ = [

@@ -182,13 +182,13 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        from .summary import module_repr
+        from .display import module_repr
 
         return module_repr(self)
 
     def summary(self) -> str:
         """A table of the layers, their output sizes and parameter counts (see ``nn.summary``)."""
-        from .summary import summary
+        from .display import summary
 
         return summary(self)
 

@@ -1,5 +1,7 @@
 """nn.Module: finding parameters by walking attributes, names and labels, modes, repr, summary."""
 
+import doctest
+
 import pytest
 
 import nn
@@ -125,3 +127,12 @@ def test_summary_table_counts():
     assert [r[-2] for r in rows] == ["16", "16", "1"]
     assert lines[-1] == "total parameters: 337"
     assert nn.summary(m) == text
+
+
+def test_docstring_examples_run():
+    import nn.data
+    import nn.display
+
+    for module in (nn, nn.data, nn.display):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -201,3 +201,13 @@ def test_optimizer_skips_tensors_without_grad_and_zero_grad_sets_none():
     np.testing.assert_array_equal(b.data, [1.0, 1.0])
     opt.zero_grad()
     assert a.grad is None
+
+
+def test_fit_on_the_tensor_engine_with_mini_batches():
+    X, y = nn.data.make_circles(120, noise=0.05, seed=0)
+    m = nn.MLP(2, [16, 1], activation="tanh", engine="tensor", dtype=np.float32, seed=0)
+    opt = nn.optim.Adam(m.parameters(), lr=0.05)
+    h = nn.fit(m, X, y, loss="bce", optimizer=opt, epochs=40, batch_size=32, verbose=False)
+    assert len(h) == 40 * 4 and h["epoch"][-1] == 39
+    assert F.accuracy(nn.predict(m, X), y) > 0.95
+    assert m.layers[0].weight.data.dtype == np.float32

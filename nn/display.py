@@ -1,6 +1,7 @@
 """How a model prints: a nested repr like PyTorch's, and ``summary()``, a table of its layers.
 
-    >>> print(MLP(2, [16, 16, 1]))
+    >>> import nn
+    >>> print(nn.MLP(2, [16, 16, 1]))
     MLP(
       2 -> [16, 16, 1], activation='relu', engine='scalar'
       (layers.0): Layer(
