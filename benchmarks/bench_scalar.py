@@ -3,8 +3,8 @@
 Workload: micrograd's own demo. MLP(2, [16, 16, 1]) on 100 two-moons points, SVM max-margin
 loss plus 1e-4 L2, full batch; one training step = forward, backward, SGD update. Both graphs are
 equally fine-grained (every multiply and add of every neuron is a node). Python's garbage collector
-stays on, as users run it, and ``gc.collect()`` runs before each timed step so neither side pays for the
-other's garbage. Steps alternate between the two libraries; we report medians and the ratio.
+stays on, as users run it, and ``gc.collect()`` runs before each timed step so neither side pays for
+the other's garbage. Steps alternate between the two libraries; we report medians and the ratio.
 
 Also measured: bytes per graph node (tracemalloc over building one step's graph) and a chain of
 1,000,000 ops built and backpropagated.
