@@ -97,6 +97,25 @@ class MLP(Module):
             out.append(r[0] if len(r) == 1 else r)
         return out if batched else out[0]
 
+    def layer_outputs(self, x: Any) -> list:
+        """What every layer outputs (after its activation) for a batch ``x``: a list with one
+        entry per layer, each a Tensor (n, size) or, on the scalar engine, a list of n lists of
+        Values. For looking inside a model: each hidden neuron's response, gradients per layer."""
+        if self.engine == "tensor":
+            outs, last = [], len(self.layers) - 1
+            for i, layer in enumerate(self.layers):
+                x = layer(x)
+                x = x if i == last else self._act(x)
+                outs.append(x)
+            return outs
+        rows, _ = as_samples(x, self.nin, "MLP")
+        per_layer: list = [[] for _ in self.layers]
+        for r in rows:
+            for i, layer in enumerate(self.layers):
+                r = layer._one(r)
+                per_layer[i].append(r)
+        return per_layer
+
     @property
     def out_features(self) -> int:
         return self.nouts[-1]

@@ -119,7 +119,8 @@ def fit(
         epochs: passes over the data. batch_size: None for full batch, else shuffled
             mini-batches drawn from ``seed``/``rng``.
         metrics: names ('accuracy') or functions ``f(pred, y) -> float``, computed on each
-            step's own predictions (no extra forward pass).
+            step's own batch predictions, made before that step's update (no extra forward
+            pass); use ``predict`` afterwards for the final model's numbers.
         callbacks: functions called with each step's log dict (step, epoch, lr, loss, metrics);
             one returning True stops training (``history.stopped_early``).
         verbose: a progress bar (tqdm if installed) when ``stream`` (stderr) is a terminal.

@@ -188,3 +188,14 @@ def test_bad_constructor_arguments():
         nn.Layer(2, 2, init="glorot")
     with pytest.raises(ValueError, match="2 starting weights"):
         nn.Neuron(2, w=[1.0])
+
+
+def test_layer_outputs_show_every_layer():
+    m = nn.MLP(2, [4, 3, 1], seed=0)
+    X = np.array([[1.0, -2.0], [0.5, 0.5]])
+    outs = m.layer_outputs(X)
+    assert [len(o[0]) for o in outs] == [4, 3, 1] and all(len(o) == 2 for o in outs)
+    assert all(v.data >= 0 for v in outs[0][0])  # relu
+    assert outs[-1][1][0].data == m(X[1]).data
+    first = m.layers[0](X[0])
+    assert [v.data for v in outs[0][0]] == [v.data for v in first]

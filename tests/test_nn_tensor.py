@@ -211,3 +211,12 @@ def test_fit_on_the_tensor_engine_with_mini_batches():
     assert len(h) == 40 * 4 and h["epoch"][-1] == 39
     assert F.accuracy(nn.predict(m, X), y) > 0.95
     assert m.layers[0].weight.data.dtype == np.float32
+
+
+def test_layer_outputs_on_tensors_match_the_scalar_model():
+    s = nn.MLP(2, [4, 3, 2], activation="tanh", seed=0)
+    t = nn.MLP(2, [4, 3, 2], activation="tanh", engine="tensor")
+    t.load_state_dict(s.state_dict())
+    X = np.array([[1.0, -2.0], [0.5, 0.5], [0.0, 3.0]])
+    for so, to in zip(s.layer_outputs(X), t.layer_outputs(X), strict=True):
+        np.testing.assert_allclose([[v.data for v in row] for row in so], to.data, atol=1e-12)
