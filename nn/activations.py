@@ -26,16 +26,15 @@ def _identity(x: Any) -> Any:
     return x
 
 
-# the unbound methods of Node: one function per name, the same for Value and Tensor
-FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    "relu": Node.relu,
-    "tanh": Node.tanh,
-    "sigmoid": Node.sigmoid,
-    "leaky_relu": Node.leaky_relu,
-    "softplus": Node.softplus,
-    "linear": _identity,
-    "identity": _identity,
-}
+# each activation is the node method of the same name ('linear' is none)
+NAMES = ("relu", "tanh", "sigmoid", "leaky_relu", "softplus", "linear", "identity")
+
+
+def function(name: str, node_type: type = Node) -> Callable[[Any], Any]:
+    """The activation as a function of a node: ``node_type``'s own method (``Value.relu`` for a
+    scalar layer, where the engine binds its float backend in and the call is fastest)."""
+    name = activation_name(name)
+    return _identity if name == "linear" else getattr(node_type, name)
 
 
 def activation_name(activation: str | None) -> str:
@@ -44,19 +43,14 @@ def activation_name(activation: str | None) -> str:
         return "linear"
     if not isinstance(activation, str):
         raise TypeError(
-            f"activation must be a name (one of {sorted(FUNCTIONS)}), "
+            f"activation must be a name (one of {sorted(NAMES)}), "
             f"not {type(activation).__name__}"
         )
     name = activation.lower().replace("-", "_")
     name = {"leakyrelu": "leaky_relu", "none": "linear"}.get(name, name)
-    if name not in FUNCTIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(FUNCTIONS)}")
+    if name not in NAMES:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(NAMES)}")
     return "linear" if name == "identity" else name
-
-
-def get(activation: str | None) -> Callable[[Any], Any]:
-    """The function of a node for an activation name."""
-    return FUNCTIONS[activation_name(activation)]
 
 
 class _Activation(Module):
@@ -65,7 +59,7 @@ class _Activation(Module):
     name = "linear"
 
     def _apply(self, x: Node) -> Any:
-        return FUNCTIONS[self.name](x)
+        return x if self.name == "linear" else getattr(x, self.name)()
 
     def forward(self, x: Any) -> Any:
         if isinstance(x, (list, tuple)):

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._rng import make_rng
-from .activations import FUNCTIONS, activation_name
+from .activations import activation_name, function
 from .module import Module
 from .scalar import Layer, as_samples, check_size
 
@@ -71,13 +71,14 @@ class MLP(Module):
                 for i, (a, b) in enumerate(zip(sizes, sizes[1:], strict=False))
             ]
         else:
-            from .layers import Linear
+            from .layers import Linear, tensor_class
 
+            # the activation between layers (the scalar engine's neurons apply their own)
+            self._act = function(self.activation, tensor_class())
             self.layers = [
                 Linear(a, b, bias, init=init, dtype=dtype, rng=gen)
                 for a, b in zip(sizes, sizes[1:], strict=False)
             ]
-        self._act = FUNCTIONS[self.activation]
 
     def forward(self, x: Any) -> Any:
         """Scalar: one sample -> Value (one output) or list; a batch -> a list of those.

@@ -21,7 +21,7 @@ from autograd import Node, Value
 
 from . import init as _init
 from ._rng import make_rng
-from .activations import FUNCTIONS, activation_name
+from .activations import activation_name, function
 from .module import Module
 from .state import Entry
 
@@ -65,7 +65,7 @@ def as_samples(x: Any, nin: int, who: str) -> tuple[list, bool]:
 
 def _activation(nonlin: bool, activation: str | None) -> tuple[str, Callable[[Any], Any] | None]:
     name = activation_name(activation) if nonlin else "linear"
-    return name, (None if name == "linear" else FUNCTIONS[name])
+    return name, (None if name == "linear" else function(name, Value))
 
 
 class Neuron(Module):
