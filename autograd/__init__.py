@@ -13,15 +13,24 @@ Imports nothing heavier than numpy.
 from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
 from .node import Node
+from .tensor import Tensor
+from .tensor_functions import concatenate, maximum, minimum, stack, tensor, where
 from .value import Value
 
 __all__ = [
     "Node",
+    "Tensor",
     "Value",
+    "concatenate",
     "detect_anomaly",
     "enable_grad",
     "grad",
     "is_grad_enabled",
+    "maximum",
+    "minimum",
     "no_grad",
+    "stack",
+    "tensor",
     "topological_order",
+    "where",
 ]
