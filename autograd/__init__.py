@@ -12,12 +12,14 @@ Imports nothing heavier than numpy.
 
 from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
+from .check import GradcheckError, gradcheck
 from .node import Node
 from .tensor import Tensor
 from .tensor_functions import concatenate, maximum, minimum, stack, tensor, where
 from .value import Value
 
 __all__ = [
+    "GradcheckError",
     "Node",
     "Tensor",
     "Value",
@@ -25,6 +27,7 @@ __all__ = [
     "detect_anomaly",
     "enable_grad",
     "grad",
+    "gradcheck",
     "is_grad_enabled",
     "maximum",
     "minimum",

@@ -9,12 +9,12 @@ A node holds
 - ``label``: a display name ('' by default),
 - ``requires_grad``: whether gradients flow to it.
 
-The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...) are
-written once here, for both node types, by two small factories (``_unary``, ``_binary``) that turn an
-op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array as a
-constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
-``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so reference
-counting frees a graph as soon as the last reference to its root goes.
+The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...)
+are written once here, for both node types, by two small factories (``_unary``, ``_binary``) that
+turn an op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array
+as a constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
+``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so
+reference counting frees a graph as soon as the last reference to its root goes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from typing import Any
 
 from . import _state
 from . import ops as O
-
 
 _new = object.__new__
 
@@ -38,8 +37,15 @@ def _unary(op: O.Op) -> Callable[[Node], Node]:
         if _state.mode or not self.requires_grad:
             return self._record(op, data, self, None, self.requires_grad)
         n = _new(type(self))  # the fast path of _record, inlined: this runs once per node
-        n.data, n.grad, n.op, n.label, n.requires_grad = data, n._zero_grad, op, "", True
-        n._a, n._b, n._uses, n._g = self, None, 0, None
+        n.data = data
+        n.grad = n._zero_grad
+        n.op = op
+        n.label = ""
+        n.requires_grad = True
+        n._a = self
+        n._b = None
+        n._uses = 0
+        n._g = None
         return n
 
     method.__name__ = op.name
@@ -48,7 +54,7 @@ def _unary(op: O.Op) -> Callable[[Node], Node]:
 
 
 def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
-    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers are lifted to constants."""
+    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
     forward = op.forward
 
     def method(self: Node, other: Any) -> Node:
@@ -58,8 +64,15 @@ def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any]
         if _state.mode or not (self.requires_grad or other.requires_grad):
             return self._record(op, data, self, other, self.requires_grad or other.requires_grad)
         n = _new(type(self))
-        n.data, n.grad, n.op, n.label, n.requires_grad = data, n._zero_grad, op, "", True
-        n._a, n._b, n._uses, n._g = self, other, 0, None
+        n.data = data
+        n.grad = n._zero_grad
+        n.op = op
+        n.label = ""
+        n.requires_grad = True
+        n._a = self
+        n._b = other
+        n._uses = 0
+        n._g = None
         return n
 
     def reflected(self: Node, other: Any) -> Node:
