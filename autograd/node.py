@@ -60,7 +60,10 @@ def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any]
     def method(self: Node, other: Any) -> Node:
         if not isinstance(other, Node):
             other = self._lift(other)
-        data = forward(self._backend, self.data, other.data)
+        try:  # free when nothing is raised (Python >= 3.11)
+            data = forward(self._backend, self.data, other.data)
+        except ValueError as e:  # numpy: shapes that do not broadcast
+            raise _shape_error(op, self, other, e) from None
         if _state.mode or not (self.requires_grad or other.requires_grad):
             return self._record(op, data, self, other, self.requires_grad or other.requires_grad)
         n = _new(type(self))
@@ -77,11 +80,23 @@ def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any]
 
     def reflected(self: Node, other: Any) -> Node:
         other = self._lift(other)
-        data = forward(self._backend, other.data, self.data)
+        try:
+            data = forward(self._backend, other.data, self.data)
+        except ValueError as e:
+            raise _shape_error(op, other, self, e) from None
         return self._record(op, data, other, self, self.requires_grad)
 
     method.__doc__ = reflected.__doc__ = type(op).__doc__
     return method, reflected
+
+
+def _shape_error(op: O.Op, a: Node, b: Node, e: ValueError) -> ValueError:
+    """numpy's broadcasting error, naming the op and both operand shapes."""
+    sa, sb = getattr(a.data, "shape", ()), getattr(b.data, "shape", ())
+    return ValueError(
+        f"'{op.name}': cannot broadcast shapes {sa} and {sb} together (compared from the last "
+        "axis, each pair of lengths must be equal, or one of them 1)"
+    )
 
 
 class _Nary:
