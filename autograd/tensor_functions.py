@@ -90,12 +90,13 @@ def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
         raise ValueError("concatenate: 0-d tensors cannot be concatenated (use stack)")
     ax = O.normalize_axes(axis, shapes[0], "concatenate")[0]
     try:
-        data = np.concatenate([x.data for x in xs], axis=ax)
+        op = S.Concatenate(ax, [s[ax] for s in shapes])
+        data = op.forward(NUMPY, *[x.data for x in xs])
     except ValueError:
         raise ValueError(
             f"concatenate: shapes {shapes} must match on every axis except axis {axis}"
         ) from None
-    return _record_nary(S.Concatenate(ax, [s[ax] for s in shapes]), data, xs)
+    return _record_nary(op, data, xs)
 
 
 def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
@@ -105,5 +106,5 @@ def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
     if len(set(shapes)) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {shapes}")
     ax = O.normalize_axes(axis, (1,) * (len(shapes[0]) + 1), "stack")[0]
-    data = np.stack([x.data for x in xs], axis=ax)
-    return _record_nary(S.Stack(ax, len(xs)), data, xs)
+    op = S.Stack(ax, len(xs))
+    return _record_nary(op, op.forward(NUMPY, *[x.data for x in xs]), xs)

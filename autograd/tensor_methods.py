@@ -56,7 +56,7 @@ class TensorMethods:
     def _reduce(self, cls: Any, axis: Any, keepdims: bool) -> Any:
         shape = self.data.shape
         op = cls(O.normalize_axes(axis, shape, cls.name), bool(keepdims), shape)
-        return self._apply(op, op.forward(self.data))
+        return self._apply(op, op.forward(None, self.data))
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Any:
         """Sum over ``axis`` (None: all; an int, negative int or tuple of them)."""
@@ -81,12 +81,12 @@ class TensorMethods:
     def softmax(self, axis: int = -1) -> Any:
         """exp(x) / sum(exp(x)) along ``axis``, without overflow."""
         op = O.Softmax(O.normalize_axes(axis, self.data.shape, "softmax")[0])
-        return self._apply(op, op.forward(self.data))
+        return self._apply(op, op.forward(None, self.data))
 
     def log_softmax(self, axis: int = -1) -> Any:
         """x - logsumexp(x) along ``axis``, without overflow."""
         op = O.LogSoftmax(O.normalize_axes(axis, self.data.shape, "log_softmax")[0])
-        return self._apply(op, op.forward(self.data))
+        return self._apply(op, op.forward(None, self.data))
 
     # --- elementwise --------------------------------------------------------------------------
 
@@ -106,14 +106,16 @@ class TensorMethods:
     # --- shape ops ----------------------------------------------------------------------------
 
     def _reshaped(self, shape: tuple[int, ...], name: str) -> Any:
+        op = S.Reshape(self.data.shape, shape, name)
         try:
-            data = self.data.reshape(shape)
+            data = op.forward(None, self.data)
         except ValueError:
             raise ValueError(
                 f"{name}: cannot reshape a tensor of shape {self.shape} ({self.size} elements) "
                 f"into shape {shape}"
             ) from None
-        return self._apply(S.Reshape(self.data.shape, name), data)
+        op.shape = data.shape  # -1 resolved
+        return self._apply(op, data)
 
     def reshape(self, *shape: Any) -> Any:
         """The same elements in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
@@ -168,7 +170,8 @@ class TensorMethods:
                     f"transpose: axes {axes} are not a permutation of the {ndim} axes of a tensor "
                     f"of shape {self.shape}"
                 )
-        return self._apply(S.Transpose(perm), self.data.transpose(perm))
+        op = S.Transpose(perm)
+        return self._apply(op, op.forward(None, self.data))
 
     @property
     def T(self) -> Any:
@@ -191,27 +194,29 @@ class TensorMethods:
             ok = False
         if not ok:
             raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}")
-        data = self._backend.broadcast_to(self.data, shape)
-        return self._apply(S.BroadcastTo(self.data.shape), data)
+        op = S.BroadcastTo(self.data.shape, shape)
+        return self._apply(op, op.forward(self._backend, self.data))
 
     def _unbroadcast(self, shape: tuple[int, ...]) -> Any:
         """Summed down to ``shape`` (the adjoint of broadcasting), as a node: for create_graph."""
-        return self._apply(S.SumTo(self.data.shape), self._backend.unbroadcast(self.data, shape))
+        op = S.SumTo(self.data.shape, shape)
+        return self._apply(op, op.forward(self._backend, self.data))
 
     # --- indexing -----------------------------------------------------------------------------
 
     def __getitem__(self, key: Any) -> Any:
         """numpy indexing: ints, slices, None, ..., boolean masks, integer arrays."""
-        key = S.normalize_key(key)
+        op = S.Index(S.normalize_key(key), self.data.shape)
         try:
-            data = self.data[key]
+            data = op.forward(None, self.data)
         except IndexError as e:
             raise IndexError(f"index into a tensor of shape {self.shape}: {e}") from None
-        return self._apply(S.Index(key, self.data.shape), np.asarray(data))
+        return self._apply(op, data)
 
     def _index_add(self, key: Any, shape: tuple[int, ...]) -> Any:
         """Zeros of ``shape`` with this tensor added at ``key``, as a node: for create_graph."""
-        return self._apply(S.IndexAdd(key, shape), self._backend.index_add(self.data, key, shape))
+        op = S.IndexAdd(key, shape)
+        return self._apply(op, op.forward(self._backend, self.data))
 
     # --- comparisons: boolean tensors that carry no gradient ----------------------------------
 

@@ -129,7 +129,7 @@ class Sum(_Reduce):
     __slots__ = ()
     name = "sum"
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, F: Any, x: Any) -> Any:
         return np.asarray(x.sum(axis=self.axes, keepdims=self.keepdims))
 
     def vjp(self, F, g, out, xs, need):
@@ -142,7 +142,7 @@ class Mean(_Reduce):
     __slots__ = ()
     name = "mean"
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, F: Any, x: Any) -> Any:
         return np.asarray(x.mean(axis=self.axes, keepdims=self.keepdims))
 
     def vjp(self, F, g, out, xs, need):
@@ -159,7 +159,7 @@ class Max(_Reduce):
     name = "max"
     _reduce = staticmethod(np.max)
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, F: Any, x: Any) -> Any:
         if x.size == 0:
             raise ValueError(f"{self.name}: cannot reduce an empty tensor of shape {x.shape}")
         return np.asarray(self._reduce(x, axis=self.axes, keepdims=self.keepdims))
@@ -187,7 +187,7 @@ class LogSumExp(_Reduce):
     __slots__ = ()
     name = "logsumexp"
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, F: Any, x: Any) -> Any:
         if x.size == 0:
             raise ValueError(f"logsumexp: cannot reduce an empty tensor of shape {x.shape}")
         m = x.max(axis=self.axes, keepdims=True)
@@ -214,7 +214,7 @@ class Softmax(Op):
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, F: Any, x: Any) -> Any:
         e = np.exp(x - x.max(axis=self.axis, keepdims=True))
         return e / e.sum(axis=self.axis, keepdims=True)
 
@@ -229,7 +229,7 @@ class LogSoftmax(Softmax):
     __slots__ = ()
     name = "log_softmax"
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, F: Any, x: Any) -> Any:
         s = x - x.max(axis=self.axis, keepdims=True)
         return s - np.log(np.exp(s).sum(axis=self.axis, keepdims=True))
 

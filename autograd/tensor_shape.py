@@ -24,12 +24,16 @@ from .ops import Op
 class Reshape(Op):
     """reshape x to a new shape with the same elements;  dx = g.reshape(x.shape)"""
 
-    __slots__ = ("in_shape", "name")
+    __slots__ = ("in_shape", "shape", "name")
     elementwise = False
 
-    def __init__(self, in_shape: tuple[int, ...], name: str = "reshape") -> None:
+    def __init__(self, in_shape: tuple[int, ...], shape: tuple[int, ...], name: str) -> None:
         self.in_shape = in_shape
+        self.shape = shape
         self.name = name
+
+    def forward(self, F, x):
+        return x.reshape(self.shape)
 
     def vjp(self, F, g, out, xs, need):
         return (g.reshape(self.in_shape),)
@@ -45,6 +49,9 @@ class Transpose(Op):
     def __init__(self, axes: tuple[int, ...]) -> None:
         self.axes = axes
         self.inverse = tuple(int(i) for i in np.argsort(axes))
+
+    def forward(self, F, x):
+        return x.transpose(self.axes)
 
     def vjp(self, F, g, out, xs, need):
         return (g.transpose(self.inverse),)
@@ -90,6 +97,9 @@ class Index(Op):
         self.key = key
         self.in_shape = in_shape
 
+    def forward(self, F, x):
+        return np.asarray(x[self.key])
+
     def vjp(self, F, g, out, xs, need):
         return (F.index_add(g, self.key, self.in_shape),)
 
@@ -105,6 +115,9 @@ class IndexAdd(Op):
         self.key = key
         self.shape = shape
 
+    def forward(self, F, x):
+        return F.index_add(x, self.key, self.shape)
+
     def vjp(self, F, g, out, xs, need):
         return (g[self.key],)
 
@@ -112,12 +125,16 @@ class IndexAdd(Op):
 class BroadcastTo(Op):
     """y = x repeated along broadcast axes to ``shape``;  dx = g summed back to x's shape"""
 
-    __slots__ = ("in_shape",)
+    __slots__ = ("in_shape", "shape")
     name = "broadcast_to"
     elementwise = False
 
-    def __init__(self, in_shape: tuple[int, ...]) -> None:
+    def __init__(self, in_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
         self.in_shape = in_shape
+        self.shape = shape
+
+    def forward(self, F, x):
+        return F.broadcast_to(x, self.shape)
 
     def vjp(self, F, g, out, xs, need):
         return (F.unbroadcast(g, self.in_shape),)
@@ -126,12 +143,16 @@ class BroadcastTo(Op):
 class SumTo(Op):
     """y = x summed down to ``shape`` (undoes broadcasting);  dx = g broadcast back to x's shape"""
 
-    __slots__ = ("in_shape",)
+    __slots__ = ("in_shape", "shape")
     name = "sum_to"
     elementwise = False
 
-    def __init__(self, in_shape: tuple[int, ...]) -> None:
+    def __init__(self, in_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
         self.in_shape = in_shape
+        self.shape = shape
+
+    def forward(self, F, x):
+        return F.unbroadcast(x, self.shape)
 
     def vjp(self, F, g, out, xs, need):
         return (F.broadcast_to(g, self.in_shape),)
@@ -140,14 +161,18 @@ class SumTo(Op):
 class Concatenate(Op):
     """y = concatenate(xs, axis);  dx_i = g[..., start_i:stop_i, ...] (x_i's slice along axis)"""
 
-    __slots__ = ("keys",)
+    __slots__ = ("axis", "keys")
     name = "concatenate"
     elementwise = False
 
     def __init__(self, axis: int, sizes: list[int]) -> None:
+        self.axis = axis
         lead = (slice(None),) * axis
         ends = np.cumsum([0, *sizes]).tolist()
         self.keys = [(*lead, slice(s, e)) for s, e in zip(ends[:-1], ends[1:], strict=True)]
+
+    def forward(self, F, *xs):
+        return np.concatenate(xs, axis=self.axis)
 
     def vjp(self, F, g, out, xs, need):
         return tuple(g[k] if n else None for k, n in zip(self.keys, need, strict=True))
@@ -160,5 +185,9 @@ class Stack(Concatenate):
     name = "stack"
 
     def __init__(self, axis: int, count: int) -> None:
+        self.axis = axis
         lead = (slice(None),) * axis
         self.keys = [(*lead, i) for i in range(count)]
+
+    def forward(self, F, *xs):
+        return np.stack(xs, axis=self.axis)
