@@ -135,7 +135,8 @@ class Tensor(TensorMethods, Node):
                     "(d loss / d this tensor): call t.backward(grad), or reduce to one element "
                     "first, e.g. t.sum().backward()"
                 )
-            return np.ones(self.data.shape, dtype=self.data.dtype)
+            one = np.array(1, dtype=self.data.dtype)  # cheaper than np.ones for one element
+            return one if self.data.ndim == 0 else one.reshape(self.data.shape)
         if isinstance(grad, Tensor):
             if grad.shape != self.shape:
                 raise ValueError(

@@ -109,18 +109,20 @@ MATMUL = MatMul()
 class _Reduce(Op):
     """Base of the reductions: the reduced axes, keepdims, and the input's shape."""
 
-    __slots__ = ("axes", "keepdims", "shape", "kshape")
+    __slots__ = ("axes", "keepdims", "shape")
     elementwise = False
 
     def __init__(self, axes: tuple[int, ...], keepdims: bool, shape: tuple[int, ...]) -> None:
         self.axes = axes
         self.keepdims = keepdims
         self.shape = shape
-        self.kshape = tuple(1 if i in axes else n for i, n in enumerate(shape))
 
     def keep(self, g: Any) -> Any:
         """``g`` (or the result) with the reduced axes kept as 1s, so it broadcasts against x."""
-        return g if self.keepdims else g.reshape(self.kshape)
+        if self.keepdims:
+            return g
+        axes = self.axes
+        return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(self.shape)))
 
 
 class Sum(_Reduce):
