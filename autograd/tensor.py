@@ -36,8 +36,8 @@ _RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
 def _checked(arr: np.ndarray, what: str) -> np.ndarray:
     if arr.dtype.kind not in _RANK:
         raise TypeError(
-            f"{what}: unsupported dtype {arr.dtype} (from {type(arr).__name__}); a Tensor holds "
-            "booleans, integers or floating-point numbers, not strings, objects or complex numbers"
+            f"{what}: unsupported dtype {arr.dtype}; a Tensor holds booleans, integers or "
+            "floating-point numbers, not strings, objects or complex numbers"
         )
     return arr
 
