@@ -90,14 +90,29 @@ class MatMul(Op):
             g2 = g2.reshape(g.shape + (1,))
         ga = gb = None
         if need[0]:
-            ga = g2 @ b2.swapaxes(-1, -2)
+            if _transposed(a2) and g2.ndim == 2:  # same numbers, laid out as a is (see below)
+                ga = (b2 @ g2.swapaxes(-1, -2)).swapaxes(-1, -2)
+            else:
+                ga = g2 @ b2.swapaxes(-1, -2)
             if a.ndim == 1:
                 ga = F.unbroadcast(ga, a2.shape).reshape(a.shape)
         if need[1]:
-            gb = a2.swapaxes(-1, -2) @ g2
+            if _transposed(b2) and g2.ndim == 2:
+                gb = (g2.swapaxes(-1, -2) @ a2).swapaxes(-1, -2)
+            else:
+                gb = a2.swapaxes(-1, -2) @ g2
             if b.ndim == 1:
                 gb = F.unbroadcast(gb, b2.shape).reshape(b.shape)
         return (ga, gb)
+
+
+def _transposed(x: Any) -> bool:
+    """True for a matrix stored column-major, such as ``W.T`` of a row-major ``W`` (nn.Linear's
+    ``x @ W.T``). Its gradient is then computed as a transpose too, (g^T a)^T instead of a^T g: the
+    same numbers, but after the transpose's own backward W's gradient is row-major like W, which
+    makes the optimizer's ``W -= lr * grad`` about 4x faster than on a column-major gradient."""
+    d = raw(x)
+    return d.ndim == 2 and d.flags.f_contiguous and not d.flags.c_contiguous
 
 
 MATMUL = MatMul()

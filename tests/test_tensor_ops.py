@@ -107,6 +107,16 @@ def test_matmul_with_arrays_on_either_side():
     check(lambda b: m.T @ b, randn(3, 2))
 
 
+def test_matmul_with_transposed_operands_keeps_row_major_gradients():
+    x, w = randn(4, 3), randn(5, 3)
+    check(lambda x, w: x @ w.T, x, w)  # nn.Linear's layout: weight (out, in)
+    check(lambda a, b: a.T @ b.T, randn(3, 4), randn(2, 3))
+    W = Tensor(w, requires_grad=True)
+    X = Tensor(x, requires_grad=True)
+    (X.T.T @ W.T).sum().backward()
+    assert W.grad.flags.c_contiguous and X.grad.flags.c_contiguous
+
+
 # --- reductions and softmax ---
 
 

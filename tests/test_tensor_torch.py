@@ -130,3 +130,19 @@ def test_third_derivative_matches_torch():
     (k,) = autograd.grad((h * h).sum(), [x])
     (kt,) = torch.autograd.grad((ht * ht).sum(), [xt])
     np.testing.assert_allclose(k, kt.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_ties_share_the_gradient_as_in_torch():
+    a = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, -1.0, 2.0], [0.0, 0.0, 0.0, 0.0]])
+    b = np.array([3.0, 2.0, 0.0, 5.0])
+    x, xt = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, yt = Tensor(b, requires_grad=True), torch.tensor(b, requires_grad=True)
+    w = rng.standard_normal(4)
+    out = (x.max(axis=1).sum() + x.min(axis=0) * w + autograd.maximum(x, y) * 2
+           + autograd.minimum(y, x) * 3).sum()
+    out_t = (xt.amax(dim=1).sum() + xt.amin(dim=0) * torch.tensor(w) + torch.maximum(xt, yt) * 2
+             + torch.minimum(yt, xt) * 3).sum()
+    out.backward()
+    out_t.backward()
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y.grad, yt.grad.numpy(), rtol=1e-12)
