@@ -43,11 +43,11 @@ def _checked(arr: np.ndarray, what: str) -> np.ndarray:
 
 
 def _as_array(data: Any, dtype: Any, what: str) -> np.ndarray:
-    """``data`` as a new numpy array (a copy, as torch.tensor), with a checked dtype."""
+    """``data`` as a new row-major numpy array (a copy, as torch.tensor), with a checked dtype."""
     if isinstance(data, Node):
         data = data.data
     try:
-        arr = np.array(data, dtype=dtype)
+        arr = np.array(data, dtype=dtype, order="C")
     except (ValueError, TypeError) as e:
         raise (ValueError if isinstance(e, ValueError) else TypeError)(
             f"{what}: cannot make an array from {type(data).__name__} ({e})"

@@ -13,15 +13,17 @@ spec.loader.exec_module(bench)
 
 
 def test_mlp_step_matches_the_hand_written_numpy_step():
-    s_np, s_us = bench.mlp_setup(batch=16), bench.mlp_setup(batch=16)
-    ps = bench.tensors(s_us)
+    s_np, s_us, s_t = (bench.mlp_setup(batch=16) for _ in range(3))
+    ps, pt = bench.tensors(s_us), bench.out_in(s_t)
     for _ in range(2):
         loss_np = bench.numpy_mlp_step(s_np)
-        loss_us = bench.ours_mlp_step(s_us, ps)
-        assert loss_us == pytest.approx(loss_np, rel=1e-5)
-    for p_np, p in zip(s_np["params"], ps, strict=True):
+        assert bench.ours_mlp_step(s_us, ps) == pytest.approx(loss_np, rel=1e-5)
+        assert bench.ours_mlp_step_out_in(s_t, pt) == pytest.approx(loss_np, rel=1e-5)
+    for p_np, p, q in zip(s_np["params"], ps, pt, strict=True):
         assert p.dtype == np.float32 and p.grad.dtype == np.float32
         np.testing.assert_allclose(p.data, p_np, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(q.data.T, p_np, rtol=1e-4, atol=1e-6)
+        assert q.grad.flags.c_contiguous
 
 
 def test_moons_step_matches_torch():
