@@ -95,6 +95,11 @@ class Tensor(TensorMethods, Node):
 
     def _lift(self, x: Any) -> Tensor:
         """A number or array used in an op with this tensor, as a constant Tensor (no copy)."""
+        kind = type(x)
+        if kind is float or kind is int:
+            own = self.data.dtype
+            if own.kind == "f":  # the common case, first: a Python number in a float expression
+                return type(self)._constant(np.array(x, own))
         if isinstance(x, (float, int)) or (isinstance(x, np.generic) and x.ndim == 0):
             return type(self)._constant(self._scalar(x))
         if isinstance(x, np.ndarray):

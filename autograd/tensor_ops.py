@@ -19,6 +19,7 @@ Derivatives of reductions, with ``g`` the gradient of the result, kept with the 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -162,11 +163,12 @@ class Mean(_Reduce):
     def forward(self, F: Any, x: Any) -> Any:
         return np.asarray(x.mean(axis=self.axes, keepdims=self.keepdims))
 
+    def count(self) -> int:
+        """The number of elements averaged into each result."""
+        return math.prod(self.shape[a] for a in self.axes)
+
     def vjp(self, F, g, out, xs, need):
-        n = 1
-        for a in self.axes:
-            n *= self.shape[a]
-        return (F.broadcast_to(self.keep(g) * (1.0 / max(n, 1)), self.shape),)
+        return (F.broadcast_to(self.keep(g) * (1.0 / max(self.count(), 1)), self.shape),)
 
 
 class Max(_Reduce):
