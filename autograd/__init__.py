@@ -10,10 +10,11 @@
 Imports nothing heavier than numpy.
 """
 
+from . import ops
 from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
 from .check import GradcheckError, gradcheck
-from .node import Node
+from .node import Node, apply
 from .tensor import Tensor
 from .tensor_functions import concatenate, maximum, minimum, stack, tensor, where
 from .value import Value
@@ -22,6 +23,8 @@ __all__ = [
     "GradcheckError",
     "Node",
     "Tensor",
+    "apply",
+    "ops",
     "Value",
     "concatenate",
     "detect_anomaly",

@@ -1,4 +1,4 @@
-"""The main job: build a small expression, backpropagate, and print every gradient with the chain rule.
+"""The main job: build a small expression, backpropagate, and print every gradient.
 
     python -m demos
 """
