@@ -11,10 +11,10 @@
 
 The operators (``+ - * / **``, unary ``-``, ``abs``) and the elementwise methods (``exp``,
 ``tanh``, ...) are the ones ``Node`` defines for both node types; backpropagation is
-``backprop.py``'s. What is here: construction and dtypes and the engine hooks; the ops that only
-arrays have (matmul, reductions, softmax, shape ops and indexing) are in ``tensor_methods.py``,
-``tensor_ops.py`` and ``tensor_shape.py``.
-Broadcasting follows numpy; each gradient is summed back to its operand's shape by one helper
+``backprop.py``'s. What is here: construction and dtypes and the engine hooks. The ops that only
+arrays have are methods from ``tensor_methods.py`` whose derivatives live in ``tensor_ops.py``
+(matmul, reductions, softmax), ``tensor_elementwise.py`` (clip, maximum, minimum, where) and
+``tensor_shape.py`` (reshape, transpose, indexing, concatenate, stack). Broadcasting follows numpy; each gradient is summed back to its operand's shape by one helper
 (``NumpyBackend.unbroadcast``) where backprop hands it to the operand.
 """
 

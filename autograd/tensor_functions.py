@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from . import tensor_elementwise as E
 from . import tensor_ops as O
 from . import tensor_shape as S
 from .backends import NUMPY
@@ -49,12 +50,12 @@ def _binary(op: Any, a: Any, b: Any) -> Tensor:
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum (broadcasting); at ties each operand gets half the gradient."""
-    return _binary(O.MAXIMUM, a, b)
+    return _binary(E.MAXIMUM, a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum (broadcasting); at ties each operand gets half the gradient."""
-    return _binary(O.MINIMUM, a, b)
+    return _binary(E.MINIMUM, a, b)
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
@@ -69,7 +70,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
         raise ValueError(
             f"where: shapes cond {c.shape}, a {a.shape} and b {b.shape} do not broadcast together"
         ) from None
-    return _binary(O.Where(c), a, b)
+    return _binary(E.Where(c), a, b)
 
 
 def _sequence(seq: Any, what: str) -> list[Tensor]:

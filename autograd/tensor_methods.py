@@ -1,7 +1,8 @@
 """The methods that only ``Tensor`` has: matmul, reductions, softmax, clip, shape ops, indexing.
 
 Each is a thin wrapper: check the arguments, compute the forward result with numpy, and record
-one node whose op (``tensor_ops.py``, ``tensor_shape.py``) holds the derivative. The shared
+one node whose op (``tensor_ops.py``, ``tensor_elementwise.py``, ``tensor_shape.py``) holds the
+derivative. The shared
 operators and elementwise methods (``+``, ``exp``, ``relu``, ...) come from ``Node``.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import tensor_elementwise as E
 from . import tensor_ops as O
 from . import tensor_shape as S
 from .node import Node
@@ -96,7 +98,7 @@ class TensorMethods:
             raise ValueError("clip: give lo, hi or both")
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip: lo ({lo}) must not exceed hi ({hi})")
-        op = O.Clip(lo, hi)
+        op = E.Clip(lo, hi)
         return self._apply(op, op.forward(None, self.data))
 
     def abs(self) -> Any:

@@ -1,4 +1,4 @@
-"""Tensor ops beyond the shared elementwise table: matmul, reductions, softmax, clip, where...
+"""Tensor ops beyond the shared elementwise table: matmul, reductions and softmax.
 
 Ops that are not elementwise set ``elementwise = False`` and give ``vjp(F, g, out, xs, need)``:
 the gradient of each input from the gradient ``g`` of the result. Each rule is written once, with
@@ -254,75 +254,3 @@ class LogSoftmax(Softmax):
 
     def vjp(self, F, g, out, xs, need):
         return (g - F.exp(out) * g.sum(axis=self.axis, keepdims=True),)
-
-
-# --- elementwise ops that only tensors have ---
-
-
-class Clip(Op):
-    """clip(x, lo, hi) = min(max(x, lo), hi);  dx = 1 where lo <= x <= hi, else 0 (torch.clamp)"""
-
-    __slots__ = ("lo", "hi")
-    name = "clip"
-
-    def __init__(self, lo: float | None, hi: float | None) -> None:
-        self.lo = lo
-        self.hi = hi
-
-    def forward(self, F, x):
-        return np.clip(x, self.lo, self.hi)
-
-    def partials(self, F, out, x):
-        inside: Any = 1.0
-        if self.lo is not None:
-            inside = inside * (1.0 - F.step(self.lo - x))
-        if self.hi is not None:
-            inside = inside * (1.0 - F.step(x - self.hi))
-        return (inside,)
-
-
-class Maximum(Op):
-    """maximum(a, b) elementwise;  da = 1 where a > b, 0 where a < b, 1/2 at ties (as PyTorch);
-    db = 1 - da"""
-
-    __slots__ = ()
-    name = "maximum"
-    sign = 0.5
-
-    def forward(self, F, a, b):
-        return np.maximum(a, b)
-
-    def partials(self, F, out, a, b):
-        s = F.sign(a - b) * self.sign  # +-1/2 away from ties, 0 at ties: a constant
-        return (0.5 + s, 0.5 - s)
-
-
-class Minimum(Maximum):
-    """minimum(a, b) elementwise;  da = 1 where a < b, 0 where a > b, 1/2 at ties; db = 1 - da"""
-
-    __slots__ = ()
-    name = "minimum"
-    sign = -0.5
-
-    def forward(self, F, a, b):
-        return np.minimum(a, b)
-
-
-class Where(Op):
-    """where(c, a, b) = a where c else b (c a constant boolean mask);  da = c,  db = 1 - c"""
-
-    __slots__ = ("cond",)
-    name = "where"
-
-    def __init__(self, cond: np.ndarray) -> None:
-        self.cond = cond
-
-    def forward(self, F, a, b):
-        return np.where(self.cond, a, b)
-
-    def partials(self, F, out, a, b):
-        c = self.cond.astype(raw(out).dtype)
-        return (c, 1.0 - c)
-
-
-MAXIMUM, MINIMUM = Maximum(), Minimum()
