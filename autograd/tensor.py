@@ -14,7 +14,8 @@ The operators (``+ - * / **``, unary ``-``, ``abs``) and the elementwise methods
 ``backprop.py``'s. What is here: construction and dtypes and the engine hooks. The ops that only
 arrays have are methods from ``tensor_methods.py`` whose derivatives live in ``tensor_ops.py``
 (matmul, reductions, softmax), ``tensor_elementwise.py`` (clip, maximum, minimum, where) and
-``tensor_shape.py`` (reshape, transpose, indexing, concatenate, stack). Broadcasting follows numpy; each gradient is summed back to its operand's shape by one helper
+``tensor_shape.py`` (reshape, transpose, indexing, concatenate, stack). Broadcasting follows
+numpy; each gradient is summed back to its operand's shape by one helper
 (``NumpyBackend.unbroadcast``) where backprop hands it to the operand.
 """
 
