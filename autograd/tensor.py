@@ -1,13 +1,13 @@
 """``Tensor``: an n-dimensional node backed by a numpy array, on the same graph core as ``Value``.
 
     >>> from autograd import Tensor
-    >>> W = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> W = Tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
     >>> x = Tensor([1.0, -1.0])
-    >>> loss = (W @ x).relu().sum()
+    >>> loss = (W @ x).relu().sum()     # W @ x = [1, -2]; relu keeps the first row only
     >>> loss.backward()
     >>> W.grad
-    array([[0., 0.],
-           [0., 0.]])
+    array([[ 1., -1.],
+           [ 0.,  0.]])
 
 The operators (``+ - * / **``, unary ``-``, ``abs``) and the elementwise methods (``exp``,
 ``tanh``, ...) are the ones ``Node`` defines for both node types; backpropagation is

@@ -7,6 +7,14 @@ import autograd
 from autograd import Tensor
 
 
+def test_docstring_examples_run():
+    import doctest
+
+    import autograd.tensor
+
+    assert doctest.testmod(autograd.tensor).failed == 0
+
+
 def test_construction_and_attributes():
     t = Tensor([[1, 2, 3], [4, 5, 6]], dtype=np.float32, label="x")
     assert isinstance(t.data, np.ndarray) and t.dtype == np.float32
