@@ -9,10 +9,11 @@ from autograd import Tensor
 
 def test_docstring_examples_run():
     import doctest
+    import importlib
 
-    import autograd.tensor
-
-    assert doctest.testmod(autograd.tensor).failed == 0
+    # the module, not the function autograd.tensor(...) that shadows it as an attribute
+    module = importlib.import_module("autograd.tensor")
+    assert doctest.testmod(module).failed == 0
 
 
 def test_construction_and_attributes():
