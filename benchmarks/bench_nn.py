@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-import autograd  # noqa: E402
 import nn  # noqa: E402
 
 
@@ -89,8 +88,7 @@ def main() -> None:
     args = ap.parse_args()
     X, y = nn.data.make_moons(100, noise=0.1, signed=True, seed=1)
     compare("scalar", args.rounds, 2, X, y)
-    if hasattr(autograd, "Tensor"):
-        compare("tensor", args.rounds, 50, X, y)
+    compare("tensor", args.rounds, 50, X, y)
 
 
 if __name__ == "__main__":

@@ -14,25 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor
+
 from . import init as _init
 from ._rng import make_rng
 from .module import Module
 from .scalar import check_size
 
 
-def tensor_class() -> Any:
-    """``autograd.Tensor``, imported when first needed."""
-    import autograd
-
-    try:
-        return autograd.Tensor
-    except AttributeError:  # pragma: no cover - only before the Tensor layer exists
-        raise ImportError("tensor layers need autograd.Tensor, which this autograd lacks") from None
-
-
 def as_input(x: Any, dtype: Any, nin: int, who: str) -> Any:
     """The input as a Tensor of the layer's dtype, checked to end in ``nin`` features."""
-    Tensor = tensor_class()
     if not isinstance(x, Tensor):
         if hasattr(x, "parents"):
             raise TypeError(
@@ -72,7 +63,6 @@ class Linear(Module):
         seed: int | None = None,
         rng: Any = None,
     ) -> None:
-        Tensor = tensor_class()
         self.nin = check_size(nin, "Linear(nin)")
         self.nout = check_size(nout, "Linear(nout)")
         gen = make_rng(rng, seed)

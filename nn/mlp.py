@@ -17,8 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor
+
 from ._rng import make_rng
 from .activations import activation_name, function
+from .layers import Linear
 from .module import Module
 from .scalar import Layer, as_samples, check_size
 
@@ -71,10 +74,8 @@ class MLP(Module):
                 for i, (a, b) in enumerate(zip(sizes, sizes[1:], strict=False))
             ]
         else:
-            from .layers import Linear, tensor_class
-
             # the activation between layers (the scalar engine's neurons apply their own)
-            self._act = function(self.activation, tensor_class())
+            self._act = function(self.activation, Tensor)
             self.layers = [
                 Linear(a, b, bias, init=init, dtype=dtype, rng=gen)
                 for a, b in zip(sizes, sizes[1:], strict=False)

@@ -4,13 +4,8 @@ micrograd's moons demo and a 3-class spiral are learned."""
 import numpy as np
 import pytest
 
-import autograd
 import nn
 import nn.functional as F
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(autograd, "Tensor"), reason="autograd.Tensor has not landed yet"
-)
 
 
 def _pair(nouts, activation="relu", seed=0):
