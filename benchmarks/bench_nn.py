@@ -88,7 +88,7 @@ def main() -> None:
     args = ap.parse_args()
     X, y = nn.data.make_moons(100, noise=0.1, signed=True, seed=1)
     compare("scalar", args.rounds, 2, X, y)
-    compare("tensor", args.rounds, 50, X, y)
+    compare("tensor", args.rounds, 200, X, y)
 
 
 if __name__ == "__main__":

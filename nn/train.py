@@ -8,7 +8,6 @@ the data. The same code trains a scalar and a tensor model: the model decides th
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -164,22 +163,13 @@ def fit(
 def _step(model: Module, params: list, opt: Optimizer, loss_fn: Callable, metric_fns: dict,
           Xb: np.ndarray, yb: np.ndarray, l2: float) -> dict:
     lr = opt.current_lr()
-    # The graph of a step holds no reference cycles, so the cyclic collector has nothing to free
-    # in it; pausing it while the graph is built and walked avoids re-scanning a large young heap
-    # (reference counting frees the graph as soon as the step ends).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        opt.zero_grad()
-        pred = model(Xb)
-        L = loss_fn(pred, yb)
-        if l2:
-            L = L + l2 * F.l2_penalty(params)
-        L.backward()
-        opt.step()
-    finally:
-        if paused:
-            gc.enable()
+    opt.zero_grad()
+    pred = model(Xb)
+    L = loss_fn(pred, yb)
+    if l2:
+        L = L + l2 * F.l2_penalty(params)
+    L.backward()
+    opt.step()
     logs = {"lr": lr, "loss": float(L.data)}
     for name, fn in metric_fns.items():
         logs[name] = float(fn(pred, yb))
