@@ -151,7 +151,7 @@ def fit(
                 history.append(logs)
                 bar.update({k: logs[k] for k in ("loss", *metric_fns)})
                 step += 1
-                if any(cb(dict(logs)) is True for cb in callbacks):
+                if any([cb(dict(logs)) is True for cb in callbacks]):  # a list: call every one
                     history.stopped_early = True
                     return history
     finally:
