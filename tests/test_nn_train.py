@@ -74,9 +74,11 @@ def test_callbacks_see_logs_and_can_stop():
         seen.append(logs["step"])
         return logs["step"] == 2
 
+    later = []
     h = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, loss="hinge", epochs=10,
-               callbacks=[stop_at_three], verbose=False)
+               callbacks=[stop_at_three, lambda logs: later.append(logs["loss"])], verbose=False)
     assert seen == [0, 1, 2] and len(h) == 3 and h.stopped_early
+    assert later == h["loss"]  # every callback sees every step, the last one included
 
 
 def test_schedule_lr_is_recorded():
