@@ -13,6 +13,6 @@ The engine never imports viz: viz only reads the nodes' public fields.
 
 from .draw import draw_graph
 from .drawing import Drawing
-from .render import render, to_svg
+from .rendering import render, to_svg
 
 __all__ = ["Drawing", "draw_graph", "render", "to_svg"]

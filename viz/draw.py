@@ -77,6 +77,9 @@ def draw_graph(
         )
     g = Drawing(name="chainrule", graph_attr=dict(style.GRAPH, rankdir=rankdir),
                 node_attr=style.NODE, edge_attr=style.EDGE)
+    if collapse:
+        g.graph_attr["ordering"] = "out"  # cards in module order (see _Sketch._edges)
+        g.graph_attr["ranksep"] = style.DENSE_RANKSEP if len(sketch.box) > 8 else "0.5"
     sketch.paint(g, show_data, show_grad is not False, grads, color_by, highlight)
     return g
 
@@ -93,8 +96,10 @@ class _Sketch:
         self.roles = [walk.role(n, root, params, bool(params)) for n in nodes]
         self.groups = groups
         self.owner: dict[int, str] = {i: p for p, cl in groups.items() for i in cl.members}
-        self.box = {p: f"m{k}" for k, p in enumerate(groups)} if collapse else {}
+        paths = sorted(groups, key=_natural)
+        self.box = {p: f"m{k}" for k, p in enumerate(paths)} if collapse else {}
         self.merged: dict[int, str] = self._merge_constants() if collapse else {}
+        self.frame = self._frames()
 
     def drawn(self, i: int) -> str:
         """The id that node i is drawn as (its module's card when collapsed)."""
@@ -109,10 +114,7 @@ class _Sketch:
 
     def _merge_constants(self) -> dict[int, str]:
         """Collapsed pictures show each input number once, however many neurons it feeds."""
-        children: dict[int, list[int]] = {}
-        for i, ps in enumerate(self.parents):
-            for j in ps:
-                children.setdefault(j, []).append(i)
+        children = self._children()
         merged: dict[int, str] = {}
         by_value: dict[float, str] = {}
         for i, n in enumerate(self.nodes):
@@ -122,6 +124,43 @@ class _Sketch:
             ):
                 merged[i] = by_value.setdefault(float(n.data), f"v{i}")
         return merged
+
+    def _children(self) -> dict[int, list[int]]:
+        kids: dict[int, list[int]] = {}
+        for i, ps in enumerate(self.parents):
+            for j in ps:
+                kids.setdefault(j, []).append(i)
+        return kids
+
+    def _frames(self) -> dict[int, str]:
+        """The module frame each node is drawn in: its module's, and for a constant that feeds
+        one module only (an input number lifted inside a neuron), that module's too."""
+        frame = dict(self.owner)
+        if self.collapse:
+            return frame
+        kids = self._children()
+        for i, role in enumerate(self.roles):
+            homes = {self.owner.get(k) for k in kids.get(i, [])}
+            if role == "const" and len(homes) == 1 and None not in homes:
+                frame[i] = homes.pop()
+        return frame
+
+    def _order_edges(self, g) -> None:
+        """Invisible edges that keep each module's frame to the right of the modules feeding it,
+        so layers line up left to right instead of sliding into a diagonal."""
+        depth = [0] * len(self.nodes)
+        for i, ps in enumerate(self.parents):
+            depth[i] = 1 + max((depth[j] for j in ps), default=-1)
+        for path in self.groups:
+            inside = [i for i, f in self.frame.items() if f == path]
+            feeds = [j for i in inside for j in self.parents[i]
+                     if self.frame.get(j) != path and self.parents[j]]
+            if not feeds:
+                continue
+            src = max(feeds, key=lambda j: (depth[j], j))
+            for i in inside:
+                if not self.parents[i]:
+                    g.edge(self.drawn(src), self.drawn(i), style="invis")
 
     def count(self) -> int:
         ids = {self.drawn(i) for i in range(len(self.nodes))}
@@ -153,7 +192,7 @@ class _Sketch:
                     strong = any(k in hl for k in on)
                     attrs.update(style.HIGHLIGHT_NODE if strong else
                                  {"color": style.HIGHLIGHT_COLOR, "penwidth": "2"})
-                frames.setdefault(owner or "", []).append((did, attrs))
+                frames.setdefault(self.frame.get(i, ""), []).append((did, attrs))
             if self.parents[i] and not (self.collapse and owner):
                 attrs = dict(style.ROLES[style.op_role(n.op_name)], label=style.op_symbol(n.op_name),
                              tooltip=_op_tooltip(n), **{"class": "cr-op"})
@@ -162,17 +201,34 @@ class _Sketch:
                 frames.setdefault(owner or "", []).append((f"o{i}", attrs))
         self._place(g, frames)
         self._edges(g, path)
+        if self.groups and not self.collapse:
+            self._order_edges(g)
+
+    def _fill(self, sub, nodes: list[tuple[str, dict]]) -> None:
+        """Add a frame's nodes; its products (w * x) share one column, so that data from the
+        previous layer enters the frame on its near side instead of winding into its middle."""
+        for did, attrs in nodes:
+            sub.node(did, **attrs)
+        products = [did for did, _ in nodes if did.startswith("o")
+                    and self.nodes[int(did[1:])].op_name in C.PRODUCTS]
+        if len(products) > 1:
+            with sub.subgraph() as column:
+                column.attr(rank="same")
+                for did in products:
+                    column.node(did)
 
     def _place(self, g, frames) -> None:
         """Frames: a layer frame holding its neurons' frames (or, collapsed, its neuron cards)."""
         for did, attrs in frames.pop("", []):
             g.node(did, **attrs)
         layers: dict[str, list[str]] = {}
-        for p in frames:
+        for p in sorted(frames, key=_natural):
             layers.setdefault(C.layer_path(p), []).append(p)
         for k, (layer, paths) in enumerate(layers.items()):
             nested = any(p != layer for p in paths)
-            if self.collapse and not nested:  # a collapsed layer is its own card: no frame
+            if self.collapse:
+                # no frames: Graphviz reorders nodes inside frames, and collapsed neurons should
+                # stack in index order (the card titles carry the full module path)
                 for p in paths:
                     for did, attrs in frames[p]:
                         g.node(did, **attrs)
@@ -180,18 +236,18 @@ class _Sketch:
             with g.subgraph(name=f"cluster_{k}") as outer:
                 outer.attr(label=layer, **(style.LAYER_CLUSTER if nested else style.CLUSTER))
                 for m, p in enumerate(paths):
-                    if self.collapse or p == layer:
-                        for did, attrs in frames[p]:
-                            outer.node(did, **attrs)
+                    if p == layer:
+                        self._fill(outer, frames[p])
                         continue
                     with outer.subgraph(name=f"cluster_{k}_{m}") as inner:
                         inner.attr(label=p, **style.CLUSTER)
-                        for did, attrs in frames[p]:
-                            inner.node(did, **attrs)
+                        self._fill(inner, frames[p])
 
     def _edges(self, g, path) -> None:
         seen: set[tuple[str, str]] = set()
         shared = set(self.box.values()) | set(self.merged.values())  # edges drawn once
+        dense = style.DENSE_EDGE if self.collapse and len(self.box) > 8 else {}
+        edges = []
         for i, ps in enumerate(self.parents):
             if not ps:
                 continue
@@ -206,7 +262,15 @@ class _Sketch:
                     if (a, b) in seen:
                         continue
                     seen.add((a, b))
-                g.edge(a, b, **(style.HIGHLIGHT_EDGE if on else {}))
+                between = a in shared and b in shared
+                edges.append((a, b, style.HIGHLIGHT_EDGE if on else dense if between else {}))
+        if self.collapse:
+            # with ordering=out, each node's edges fix the order of the cards they reach:
+            # emitted in module order, neurons stack as neurons.0, neurons.1, ...
+            rank = {b: k for k, b in enumerate(self.box.values())}
+            edges.sort(key=lambda e: rank.get(e[1], -1))
+        for a, b, attrs in edges:
+            g.edge(a, b, **attrs)
 
     def _highlight(self, highlight) -> tuple[set[int], set[int]]:
         if highlight is None:
@@ -237,6 +301,9 @@ class _Sketch:
     # --- labels -----------------------------------------------------------------------------
 
     def _fields(self, fields: list[str]) -> str:
+        rest = max((len(f) for f in fields[1:]), default=0)
+        if len(fields[0]) >= rest - 2:  # the title is set in bold later: give it room
+            fields = ["\u00a0\u00a0" + fields[0] + "\u00a0\u00a0", *fields[1:]]
         body = " | ".join(_esc(f) for f in fields)
         return body if self.horizontal else "{" + body + "}"
 
@@ -269,13 +336,19 @@ class _Sketch:
     def _module_card(self, cl: C.Cluster, grads: bool, grad_row: bool) -> dict:
         data, grad = C.output_text(cl, self.nodes, grads)
         n = cl.num_params(self.nodes)
-        fields = [cl.path or "(model)", f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}",
+        fields = [cl.path or "(model)",
+                  f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}",
                   "out " + data]
         if grad_row and grad is not None:
             fields.append("grad " + grad)
         tip = f"{cl.path}: {len(cl.members)} nodes, {n} parameters, output {data}"
         return dict(style.ROLES["module"], label=self._fields(fields), tooltip=tip,
                     **{"class": "cr-module"})
+
+
+def _natural(path: str) -> list:
+    """Sort key: ``layers.2`` before ``layers.10``."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split(".")]
 
 
 def _esc(text: str) -> str:

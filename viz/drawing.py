@@ -17,7 +17,7 @@ class Drawing(graphviz.Digraph):
     """A computation graph picture (a ``graphviz.Digraph``)."""
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
-        from . import render
+        from . import rendering as render
 
         fmt = format or self.format or "svg"
         if render.system_dot() is None and fmt in render.EMBEDDED_FORMATS and not args:
@@ -29,6 +29,6 @@ class Drawing(graphviz.Digraph):
         return super().pipe(fmt, *args, **kwargs)
 
     def _repr_image_svg_xml(self) -> str:
-        from . import render
+        from . import rendering as render
 
         return render.to_svg(self)

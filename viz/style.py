@@ -34,10 +34,13 @@ GRAPH = {
     "nodesep": "0.22",
     "ranksep": "0.32",
     "pad": "0.2",
-    "newrank": "true",
 }
 NODE = {"fontname": FONT, "fontsize": "11", "penwidth": "1.4", "color": "#64748B"}
 EDGE = {"color": "#94A3B8", "arrowsize": "0.6", "penwidth": "1.2"}
+# many edges between collapsed modules (a dense layer): thinner and translucent, with more room
+# between ranks (DENSE_RANKSEP) to fan out
+DENSE_EDGE = {"color": "#94A3B888", "penwidth": "0.8", "arrowsize": "0.5"}
+DENSE_RANKSEP = "1.0"
 
 # role -> Graphviz node attributes. Cards are records ("Mrecord": rounded corners), because
 # HTML-like labels need a Graphviz built with expat, which the embedded renderer is not.
