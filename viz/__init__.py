@@ -11,9 +11,10 @@
 The engine never imports viz: viz only reads the nodes' public fields.
 """
 
+from .animate import animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
 from .rendering import render, to_svg
 
-__all__ = ["Drawing", "draw_graph", "explain_backward", "render", "to_svg"]
+__all__ = ["Drawing", "animate_backward", "draw_graph", "explain_backward", "render", "to_svg"]

@@ -27,6 +27,7 @@ def draw_graph(
     color_by: str | None = None,
     highlight: Any = None,
     max_nodes: int = 2000,
+    _grads: dict[int, Any] | None = None,
 ) -> Drawing:
     """Draw the graph that computed ``root``; returns a ``graphviz.Digraph`` (render it or restyle).
 
@@ -51,6 +52,9 @@ def draw_graph(
             mean |grad| for a tensor; square-root scale) while borders keep the role colours.
         highlight: nodes to outline; the paths from them to the root are drawn in crimson.
         max_nodes: refuse (ValueError) to draw more nodes than this (ops count as nodes).
+
+    (``_grads``, for the stepper: node index in forward order -> the gradient to write,
+    instead of reading ``.grad``.)
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
@@ -63,10 +67,12 @@ def draw_graph(
     nodes = walk.forward_order(root)
     params = walk.named_parameters(model) if model is not None else {}
     grads = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
+    grads = grads or _grads is not None
     if color_by == "grad" and not grads:
         raise ValueError("color_by='grad' needs gradients: call backward() on the root first")
     groups = C.assign(nodes, params, collapse or "neuron") if params else {}
     sketch = _Sketch(nodes, root, params, groups, collapse, rankdir in ("LR", "RL"))
+    sketch.override = _grads
     count = sketch.count()
     if count > max_nodes:
         raise ValueError(
@@ -100,6 +106,7 @@ class _Sketch:
         self.box = {p: f"m{k}" for k, p in enumerate(paths)} if collapse else {}
         self.merged: dict[int, str] = self._merge_constants() if collapse else {}
         self.frame = self._frames()
+        self.override: dict[int, Any] | None = None
 
     def drawn(self, i: int) -> str:
         """The id that node i is drawn as (its module's card when collapsed)."""
@@ -325,10 +332,14 @@ class _Sketch:
         if show_data:
             fields.append("data " + (fmt.array(n.data) if tensor else fmt.num(n.data)))
         if grad_row and n.requires_grad:
-            g = walk.grad_of(n) if grads else None
+            if self.override is not None:
+                g = self.override.get(i)
+            else:
+                g = walk.grad_of(n) if grads else None
             text = "-" if g is None else (fmt.array(g) if tensor else fmt.num(g))
             fields.append("grad " + text)
-        attrs.update(label=self._fields(fields), tooltip=_tip(n, self.names[i]))
+        attrs.update(label=self._fields(fields),
+                     tooltip=_tip(n, self.names[i], self.override is None))
         if not getattr(n, "label", ""):
             attrs["class"] += " cr-auto"  # a made-up name: drawn in grey italics
         return attrs
@@ -359,13 +370,13 @@ def _esc(text: str) -> str:
     return out
 
 
-def _tip(n: Any, name: str) -> str:
+def _tip(n: Any, name: str, with_grad: bool = True) -> str:
     if fmt.is_tensor(n):
         text = f"{name}: {fmt.shape_dtype(n)}"
     else:
         text = f"{name} = {fmt.full(n.data)}"
         g = walk.grad_of(n)
-        if n.requires_grad and g is not None:
+        if with_grad and n.requires_grad and g is not None:
             text += f"; grad = {fmt.full(g)}"
     return text.replace("\\", "\\\\").replace('"', "'")
 
