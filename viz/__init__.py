@@ -15,6 +15,17 @@ from .animate import animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
+from .plots import plot_activation, plot_decision_boundary, plot_history
 from .rendering import render, to_svg
 
-__all__ = ["Drawing", "animate_backward", "draw_graph", "explain_backward", "render", "to_svg"]
+__all__ = [
+    "Drawing",
+    "animate_backward",
+    "draw_graph",
+    "explain_backward",
+    "plot_activation",
+    "plot_decision_boundary",
+    "plot_history",
+    "render",
+    "to_svg",
+]
