@@ -142,7 +142,8 @@ _KEY = """<div id="key">
 def _page(p: Pass, svg: str, data: dict) -> str:
     name = html.escape(p.names[p.order[0]])
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-    counts = f"{len(p.nodes)} nodes &middot; {len(p.steps)} steps &middot; arrow keys step, space plays"
+    counts = (f"{len(p.nodes)} nodes &middot; {len(p.steps)} steps &middot; "
+              "arrow keys step, space plays")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

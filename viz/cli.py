@@ -19,7 +19,7 @@ from pathlib import Path
 
 # name -> (module, function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "graph": ("viz.cli", "graph_main", "draw an expression's computation graph (and its backward pass)"),
+    "graph": ("viz.cli", "graph_main", "draw an expression's computation graph and backward pass"),
     "demo": ("demos.cli", "main", "run a lesson: chainrule demo NAME (no NAME lists them)"),
     "playground": ("viz.playground.cli", "main", "build and train small networks in the browser"),
 }

@@ -123,9 +123,9 @@ def _prune_unused_pure(nodes, parents, pure, member, params) -> None:
     feeds: dict[int, bool] = {}
     for i in range(len(nodes) - 1, -1, -1):  # children come after parents: walk backwards
         for j in parents[i]:
-            if j in pure and id(nodes[j]) not in params and member.get(i) == pure[j]:
-                if i not in pure or feeds.get(i, False):
-                    feeds[j] = True
+            own = j in pure and id(nodes[j]) not in params and member.get(i) == pure[j]
+            if own and (i not in pure or feeds.get(i, False)):
+                feeds[j] = True
     for j in list(pure):
         if id(nodes[j]) not in params and not feeds.get(j, False):
             del member[j]

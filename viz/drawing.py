@@ -1,4 +1,4 @@
-"""``Drawing``: the ``graphviz.Digraph`` that ``draw_graph`` returns, renderable without system Graphviz.
+"""``Drawing``: the ``graphviz.Digraph`` of ``draw_graph``, renderable without system Graphviz.
 
 It is an ordinary Digraph (restyle it, add nodes, read ``.source``). Two things differ: ``pipe``
 falls back to the embedded renderer for the formats it supports when Graphviz's ``dot`` is not

@@ -1,4 +1,4 @@
-"""``explain_backward``: the backward pass as text, one line per chain-rule step, with the numbers."""
+"""``explain_backward``: the backward pass as text, a line per chain-rule step, with numbers."""
 
 from __future__ import annotations
 

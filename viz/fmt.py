@@ -24,7 +24,7 @@ def num(x: float) -> str:
 
 
 def short(x: float) -> str:
-    """The shortest honest form for text: ``2.0``, ``-0.5``, ``0.7864`` (at most 4 significant digits)."""
+    """The shortest honest form for text: ``2.0``, ``-0.5``, ``0.7864`` (4 significant digits)."""
     x = float(x)
     if not math.isfinite(x):
         return "nan" if x != x else ("inf" if x > 0 else "-inf")

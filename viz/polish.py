@@ -1,9 +1,10 @@
 """Finishing touches on a rendered SVG that a Graphviz record label cannot express.
 
 Records give every field the same font, so after layout each card's name is set in bold (a name
-viz made up, ``v1``, in grey italics) and the words ``data``/``grad``/``out`` are dimmed, leaving the numbers to stand out. Only cards (SVG
-groups with a ``cr-`` role class) are touched, only by adding attributes and ``<tspan>``s that
-keep every text's position; any SVG viewer, PNG converter or browser shows the result.
+viz made up, ``v1``, in grey italics) and the words ``data``/``grad``/``out`` are dimmed, leaving
+the numbers to stand out. Only cards (SVG groups with a ``cr-`` role class) are touched, only by
+adding attributes and ``<tspan>``s that keep every text's position; any SVG viewer, PNG
+converter or browser shows the result.
 """
 
 from __future__ import annotations

