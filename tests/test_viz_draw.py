@@ -188,3 +188,13 @@ def test_polish_bolds_names_and_dims_captions():
     assert 'font-weight="bold">y</text>' in svg
     assert '<tspan class="cr-key" fill-opacity="0.55">data</tspan>' in svg
     assert 'font-style="italic"' in svg  # the made-up name of x1 * w1
+
+
+def test_import_costs_stay_low():
+    """viz imports matplotlib only inside the plot functions; the engine never imports viz."""
+    import subprocess
+    import sys
+
+    code = ("import sys, autograd; assert 'viz' not in sys.modules; import viz; "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -50,7 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(f"chainrule {name}", f"not available in this installation yet "
                                              f"(module {module} is missing)")
         raise
-    return int(getattr(mod, func)(args[1:]) or 0)
+    try:
+        return int(getattr(mod, func)(args[1:]) or 0)
+    except SystemExit as e:  # argparse's --help and usage errors: a status, not a crash
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
 
 
 def _usage() -> str:

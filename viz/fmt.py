@@ -61,7 +61,7 @@ def array(a: Any) -> str:
         return _nested(a)
     with np.errstate(all="ignore"):
         af = a.astype(np.float64, copy=False)
-        return f"min {short(af.min())}  mean {short(af.mean())}  max {short(af.max())}"
+        return f"min {short(af.min())} \u00b7 mean {short(af.mean())} \u00b7 max {short(af.max())}"
 
 
 def _nested(a: np.ndarray) -> str:
