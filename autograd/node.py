@@ -9,12 +9,12 @@ A node holds
 - ``label``: a display name ('' by default),
 - ``requires_grad``: whether gradients flow to it.
 
-The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...) are
-written once here, for both node types, by two small factories (``_unary``, ``_binary``) that turn an
-op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array as a
-constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
-``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so reference
-counting frees a graph as soon as the last reference to its root goes.
+The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...)
+are written once here, for both node types, by two small factories (``_unary``, ``_binary``) that
+turn an op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array
+as a constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
+``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so
+reference counting frees a graph as soon as the last reference to its root goes.
 """
 
 from __future__ import annotations
@@ -25,21 +25,33 @@ from typing import Any
 from . import _state
 from . import ops as O
 
-
 _new = object.__new__
 
 
-def _unary(op: O.Op) -> Callable[[Node], Node]:
-    """The method that applies a one-input op: compute the forward rule, record the node."""
+def _unary(op: O.Op, cls: type | None = None) -> Callable[[Node], Node]:
+    """The method that applies a one-input op: compute the forward rule, record the node.
+
+    With ``cls`` the node type's backend is bound into the method (no attribute lookups per call:
+    this runs once per node of every graph); without, it is read from the node.
+    """
     forward = op.forward
+    F = None if cls is None else cls._backend
+    zero = None if cls is None else cls._zero_grad
 
     def method(self: Node) -> Node:
-        data = forward(self._backend, self.data)
+        data = forward(F or self._backend, self.data)
         if _state.mode or not self.requires_grad:
             return self._record(op, data, self, None, self.requires_grad)
-        n = _new(type(self))  # the fast path of _record, inlined: this runs once per node
-        n.data, n.grad, n.op, n.label, n.requires_grad = data, n._zero_grad, op, "", True
-        n._a, n._b, n._uses, n._g = self, None, 0, None
+        n = _new(type(self))  # the fast path of _record, inlined
+        n.data = data
+        n.grad = zero if F else self._zero_grad
+        n.op = op
+        n.label = ""
+        n.requires_grad = True
+        n._a = self
+        n._b = None
+        n._uses = 0
+        n._g = None
         return n
 
     method.__name__ = op.name
@@ -47,28 +59,90 @@ def _unary(op: O.Op) -> Callable[[Node], Node]:
     return method
 
 
-def _binary(op: O.Op) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
-    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers are lifted to constants."""
+def _binary(
+    op: O.Op, cls: type | None = None
+) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
+    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
     forward = op.forward
+    F = None if cls is None else cls._backend
+    zero = None if cls is None else cls._zero_grad
 
     def method(self: Node, other: Any) -> Node:
         if not isinstance(other, Node):
             other = self._lift(other)
-        data = forward(self._backend, self.data, other.data)
+        try:  # free when nothing is raised (Python >= 3.11)
+            data = forward(F or self._backend, self.data, other.data)
+        except ValueError as e:  # numpy: shapes that do not broadcast
+            raise _shape_error(op, self, other) from e
         if _state.mode or not (self.requires_grad or other.requires_grad):
             return self._record(op, data, self, other, self.requires_grad or other.requires_grad)
         n = _new(type(self))
-        n.data, n.grad, n.op, n.label, n.requires_grad = data, n._zero_grad, op, "", True
-        n._a, n._b, n._uses, n._g = self, other, 0, None
+        n.data = data
+        n.grad = zero if F else self._zero_grad
+        n.op = op
+        n.label = ""
+        n.requires_grad = True
+        n._a = self
+        n._b = other
+        n._uses = 0
+        n._g = None
         return n
 
     def reflected(self: Node, other: Any) -> Node:
         other = self._lift(other)
-        data = forward(self._backend, other.data, self.data)
+        try:
+            data = forward(F or self._backend, other.data, self.data)
+        except ValueError as e:
+            raise _shape_error(op, other, self) from e
         return self._record(op, data, other, self, self.requires_grad)
 
     method.__doc__ = reflected.__doc__ = type(op).__doc__
     return method, reflected
+
+
+def _shape_error(op: O.Op, a: Node, b: Node) -> ValueError:
+    """numpy's broadcasting error, naming the op and both operand shapes."""
+    sa, sb = getattr(a.data, "shape", ()), getattr(b.data, "shape", ())
+    return ValueError(
+        f"'{op.name}': cannot broadcast shapes {sa} and {sb} together (compared from the last "
+        "axis, each pair of lengths must be equal, or one of them 1)"
+    )
+
+
+# The operators and named ops of every node type, written once: name(s) -> op. ``_install`` turns
+# each into a method of Node (generic) and of each node type (with its backend bound in).
+BINARY_OPS = {
+    ("__add__", "__radd__"): O.ADD,
+    ("__sub__", "__rsub__"): O.SUB,
+    ("__mul__", "__rmul__"): O.MUL,
+    ("__truediv__", "__rtruediv__"): O.DIV,
+    ("_pow", "__rpow__"): O.POW,
+}
+UNARY_OPS = {
+    "__neg__": O.NEG,
+    "__abs__": O.ABS,
+    "exp": O.EXP,
+    "log": O.LOG,
+    "sqrt": O.SQRT,
+    "tanh": O.TANH,
+    "sigmoid": O.SIGMOID,
+    "relu": O.RELU,
+    "softplus": O.SOFTPLUS,
+    "sin": O.SIN,
+    "cos": O.COS,
+}
+
+
+def _install(cls: type, bind: bool) -> None:
+    target = cls if bind else None
+    for (name, rname), op in BINARY_OPS.items():
+        method, reflected = _binary(op, target)
+        for n, m in ((name, method), (rname, reflected)):
+            if n not in cls.__dict__:
+                setattr(cls, n, m)
+    for name, op in UNARY_OPS.items():
+        if name not in cls.__dict__:
+            setattr(cls, name, _unary(op, target))
 
 
 class _Nary:
@@ -179,20 +253,22 @@ class Node:
         """True for a node that no op made (an input, a parameter or a constant)."""
         return self._a is None
 
-    # --- operators, written once for Value and Tensor -----------------------------------------
+    # --- operators and named ops: installed from BINARY_OPS / UNARY_OPS above --------------
 
-    __add__, __radd__ = _binary(O.ADD)
-    __sub__, __rsub__ = _binary(O.SUB)
-    __mul__, __rmul__ = _binary(O.MUL)
-    __truediv__, __rtruediv__ = _binary(O.DIV)
-    _pow, __rpow__ = _binary(O.POW)
-    __neg__ = _unary(O.NEG)
-    __abs__ = _unary(O.ABS)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls._backend is not None:
+            _install(cls, bind=True)
+
+    def _apply1(self, op: O.Op) -> Node:
+        """Apply a one-input op that carries parameters (``x ** 3``, ``leaky_relu(0.1)``)."""
+        data = op.forward(self._backend, self.data)
+        return self._record(op, data, self, None, self.requires_grad)
 
     def __pow__(self, other: Any) -> Any:
         """x ** k (a number: one op, d/dx = k x^(k-1)) or x ** y (a node: d/dy = x^y ln x too)."""
         if isinstance(other, (int, float)) and not isinstance(other, bool):
-            return _unary(O.PowConst(float(other)))(self)
+            return self._apply1(O.PowConst(float(other)))
         return self._pow(other)
 
     def __pos__(self) -> Any:
@@ -200,21 +276,9 @@ class Node:
 
     __hash__ = object.__hash__  # identity: nodes are dictionary keys
 
-    # --- named ops ----------------------------------------------------------------------------
-
-    exp = _unary(O.EXP)
-    log = _unary(O.LOG)
-    sqrt = _unary(O.SQRT)
-    tanh = _unary(O.TANH)
-    sigmoid = _unary(O.SIGMOID)
-    relu = _unary(O.RELU)
-    softplus = _unary(O.SOFTPLUS)
-    sin = _unary(O.SIN)
-    cos = _unary(O.COS)
-
     def leaky_relu(self, slope: float = 0.01) -> Any:
         """leaky_relu(x) = x if x > 0 else slope * x;  d/dx = 1 if x > 0 else slope"""
-        return _unary(O.LeakyRelu(float(slope)))(self)
+        return self._apply1(O.LeakyRelu(float(slope)))
 
     # --- gradients ----------------------------------------------------------------------------
 
@@ -233,3 +297,34 @@ class Node:
     def detach(self) -> Any:
         """A new leaf with the same data and no history: gradients stop here."""
         return type(self)._constant(self.data)
+
+
+_install(Node, bind=False)
+
+
+def apply(op: O.Op, *args: Any) -> Node:
+    """Apply an op object to its inputs and record the result: how a new op is used.
+
+    Numbers (and, for tensors, arrays) among ``args`` become constants. Example, a student's op::
+
+        class Square(ops.Op):
+            \"\"\"x^2;  d/dx x^2 = 2x\"\"\"
+            name = "square"
+            def forward(self, F, x):
+                return x * x
+            def partials(self, F, out, x):
+                return (2.0 * x,)
+
+        y = autograd.apply(Square(), Value(3.0))      # Value(data=9.0, op='square')
+    """
+    first = next((a for a in args if isinstance(a, Node)), None)
+    if first is None:
+        raise TypeError(f"apply({op.name}): at least one input must be a Value or Tensor")
+    ps = tuple(a if isinstance(a, Node) else first._lift(a) for a in args)
+    data = op.forward(first._backend, *[p.data for p in ps])
+    needs = any(p.requires_grad for p in ps)
+    if len(ps) == 1:
+        return first._record(op, data, ps[0], None, needs)
+    if len(ps) == 2:
+        return first._record(op, data, ps[0], ps[1], needs)
+    return first._record(op, data, ps, NARY, needs)

@@ -1,10 +1,10 @@
 """The elementwise ops, shared by ``Value`` and ``Tensor``: each forward rule beside its derivative.
 
 An op is an object with ``name``, ``forward(F, *xs)`` and ``partials(F, out, *xs)``: the local
-derivatives d out / d x_i, one per input, given the inputs ``xs`` and the result ``out``. ``F`` is a
-backend (see ``backends.py``): the same two lines run on floats, on numpy arrays, and on nodes (which
-records the derivative as a graph for higher-order gradients). A partial of ``None`` means "exactly 1":
-the incoming gradient passes through unchanged.
+derivatives d out / d x_i, one per input, given the inputs ``xs`` and the result ``out``. ``F`` is
+a backend (see ``backends.py``): the same two lines run on floats, on numpy arrays, and on nodes
+(which records the derivative as a graph for higher-order gradients). A partial of ``None`` means
+"exactly 1": the incoming gradient passes through unchanged.
 
 The chain rule itself lives in one place, ``backprop.py``: grad_x_i += grad_out * partial_i.
 Ops that are not elementwise (matmul, sums, reshapes, indexing) define ``vjp`` instead; they live

@@ -1,12 +1,12 @@
-"""``Value``: a scalar node. Every ``+``, ``*``, ``tanh`` ... on Values records one node of the graph.
+"""``Value``: a scalar node. Every ``+``, ``*``, ``tanh`` ... on Values records one graph node.
 
-    >>> from autograd import Value
-    >>> x = Value(2.0, label='x')
-    >>> w = Value(-0.5, label='w')
-    >>> n = (x * w).tanh()
-    >>> n.backward()
-    >>> round(x.grad, 4), round(w.grad, 4)
-    (-0.3932, 1.5729)
+>>> from autograd import Value
+>>> x = Value(2.0, label='x')
+>>> w = Value(-0.5, label='w')
+>>> n = (x * w).tanh()
+>>> n.backward()
+>>> round(x.grad, 4), round(w.grad, 4)
+(-0.21, 0.8399)
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .backends import MATH
 from .node import Node
 
 _Real = numbers.Real
+_CONSTANTS: dict = {}
 
 
 def _as_float(x: Any, what: str) -> float:
@@ -36,9 +37,10 @@ def _as_float(x: Any, what: str) -> float:
 class Value(Node):
     """A scalar in the computation graph: ``.data`` (float), ``.grad`` (float, 0.0 until backward).
 
-    Operators ``+ - * / **`` take a Value, int or float on either side; ``exp log sqrt tanh sigmoid
-    relu leaky_relu softplus sin cos`` and ``abs()`` are methods. ``loss.backward()`` fills ``.grad``
-    of every Value ``loss`` was computed from (accumulating: zero grads between steps).
+    Operators ``+ - * / **`` take a Value, int or float on either side; ``exp log sqrt tanh
+    sigmoid relu leaky_relu softplus sin cos`` and ``abs()`` are methods. ``loss.backward()``
+    fills ``.grad`` of every Value ``loss`` was computed from (accumulating: zero the grads
+    between steps).
     """
 
     __slots__ = ()
@@ -62,8 +64,19 @@ class Value(Node):
 
     @classmethod
     def _lift(cls, x: Any) -> Value:
+        """A number as a constant leaf. Constants are shared through a small cache, so that
+        ``y = y + 1e-6`` repeated a million times makes a million nodes, not two million."""
         if isinstance(x, float) or (isinstance(x, _Real) and not isinstance(x, bool)):
-            return cls._constant(float(x))
+            x = float(x)
+            c = _CONSTANTS.get(x)
+            if c is not None and c.data == x:
+                return c
+            c = cls._constant(x)
+            if x != 0.0 and x == x:  # -0.0 == 0.0 and nan != nan: never shared
+                if len(_CONSTANTS) >= 4096:
+                    _CONSTANTS.clear()
+                _CONSTANTS[x] = c
+            return c
         raise TypeError(
             f"unsupported operand: Value and {type(x).__name__} ({x!r:.60}); "
             "a Value combines only with another Value, an int or a float"

@@ -1,0 +1,143 @@
+"""The scalar engine against micrograd 0.1.0, side by side in one process.
+
+Workload: micrograd's own demo. MLP(2, [16, 16, 1]) on 100 two-moons points, SVM max-margin
+loss plus 1e-4 L2, full batch; one training step = forward, backward, SGD update. Both graphs are
+equally fine-grained (every multiply and add of every neuron is a node). Python's garbage collector
+stays on, as users run it, and ``gc.collect()`` runs before each timed step so neither side pays for
+the other's garbage. Steps alternate between the two libraries; we report medians and the ratio.
+
+Also measured: bytes per graph node (tracemalloc over building one step's graph) and a chain of
+1,000,000 ops built and backpropagated.
+
+    python benchmarks/bench_scalar.py [--steps 10] [--chain 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+import nn  # noqa: E402
+from autograd import Value, topological_order  # noqa: E402
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list, list]:
+    X, y = nn.data.make_moons(n, noise=noise, seed=seed, signed=True)
+    return np.asarray(X).tolist(), [int(v) for v in np.asarray(y)]
+
+
+def step(model, params, V, X, y, k: int) -> float:
+    """One step of micrograd's demo, written once for both libraries (V is the Value class)."""
+    inputs = [list(map(V, row)) for row in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in params)
+    total = data_loss + reg_loss
+    for p in params:
+        p.grad = 0.0
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in params:
+        p.data -= lr * p.grad
+    return total.data
+
+
+def micrograd_nodes(root) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for p in stack.pop()._prev:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return len(seen)
+
+
+def bytes_per_node(build, count) -> tuple[float, int]:
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    root, keep = build()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    n = count(root)
+    del root, keep
+    return (after - before) / n, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--chain", type=int, default=1_000_000)
+    args = ap.parse_args()
+
+    from micrograd import nn as mnn
+    from micrograd.engine import Value as MValue
+
+    X, y = moons()
+    random.seed(0)
+    theirs = mnn.MLP(2, [16, 16, 1])
+    ours = nn.MLP(2, [16, 16, 1], seed=0)
+    assert len(theirs.parameters()) == len(ours.parameters()) == 337
+    tp, op = theirs.parameters(), ours.parameters()
+
+    # one warm-up step each, then interleaved timed steps
+    step(theirs, tp, MValue, X, y, 0)
+    step(ours, op, Value, X, y, 0)
+    t_them, t_us = [], []
+    for k in range(1, args.steps + 1):
+        gc.collect()
+        t0 = time.perf_counter()
+        step(theirs, tp, MValue, X, y, k)
+        t_them.append(time.perf_counter() - t0)
+        gc.collect()
+        t0 = time.perf_counter()
+        step(ours, op, Value, X, y, k)
+        t_us.append(time.perf_counter() - t0)
+    m_them, m_us = statistics.median(t_them), statistics.median(t_us)
+    print(f"moons step, median of {args.steps} interleaved steps (GC on):")
+    print(f"  micrograd 0.1.0  {m_them * 1e3:8.1f} ms")
+    print(f"  chainrule        {m_us * 1e3:8.1f} ms   ({m_them / m_us:.1f}x faster)")
+
+    def build(model, params, V):
+        def go():
+            inputs = [list(map(V, row)) for row in X]
+            scores = list(map(model, inputs))
+            losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+            total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in params)
+            return total, inputs
+
+        return go
+
+    b_them, n_them = bytes_per_node(build(theirs, tp, MValue), micrograd_nodes)
+    b_us, n_us = bytes_per_node(build(ours, op, Value), lambda r: len(topological_order(r)))
+    print("memory per graph node (one step's graph, tracemalloc):")
+    print(f"  micrograd 0.1.0  {b_them:6.0f} bytes  ({n_them} nodes)")
+    print(f"  chainrule        {b_us:6.0f} bytes  ({n_us} nodes; {b_us / b_them:.2f} of micrograd)")
+
+    gc.collect()
+    t0 = time.perf_counter()
+    x = Value(1.0)
+    z = x
+    for _ in range(args.chain):
+        z = z + 1e-6
+    t1 = time.perf_counter()
+    z.backward()
+    t2 = time.perf_counter()
+    assert x.grad == 1.0
+    print(f"chain of {args.chain:,} ops: build {t1 - t0:.2f} s + backward {t2 - t1:.2f} s "
+          f"= {t2 - t0:.2f} s (recursion limit {sys.getrecursionlimit()})")
+
+
+if __name__ == "__main__":
+    main()

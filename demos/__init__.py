@@ -1,0 +1,1 @@
+"""chainrule's runnable lessons. ``python -m demos`` runs the main job."""
