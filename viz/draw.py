@@ -49,7 +49,7 @@ def draw_graph(
             ``False`` leaves the grad row out.
         collapse: ``'neuron'`` or ``'layer'`` (needs ``model``): each module becomes one card
             with its activation, parameter count, output value and grad.
-        color_by: ``'grad'`` fills each card by its |grad| (white = 0, deep red = largest; the
+        color_by: ``'grad'`` fills each card by its |grad| (white = 0, red = the largest; the
             mean |grad| for a tensor; square-root scale) while borders keep the role colours.
         highlight: nodes to outline; the paths from them to the root are drawn in crimson.
         max_nodes: refuse (ValueError) to draw more nodes than this (ops count as nodes).

@@ -15,7 +15,7 @@ Legend (what a reader sees)::
     highlight  crimson outline and edges                chosen nodes and their paths to the root
 
 A card reads ``label | data | grad``; grad shows ``-`` until a backward pass has run. With
-``color_by='grad'`` the card's fill shades from white (no gradient) to deep red (the largest
+``color_by='grad'`` the card's fill shades from white (no gradient) to red (the largest
 |grad| in the picture) while its border keeps the role colour.
 
 To restyle, change the dictionaries here (they are plain Graphviz attributes), or restyle the
@@ -140,12 +140,13 @@ def op_role(name: str) -> str:
 
 # --- colour by gradient ------------------------------------------------------------------------
 
-# white -> amber -> orange -> deep red: a sequential scale readable by colour-blind viewers
-_HEAT = ((255, 255, 255), (254, 240, 138), (251, 146, 60), (220, 38, 38), (127, 29, 29))
+# white -> pale amber -> amber -> orange -> red: a sequential scale (light to dark, so it also
+# reads in greyscale and for colour-blind viewers)
+_HEAT = ((255, 255, 255), (254, 243, 199), (252, 211, 77), (249, 115, 22), (220, 38, 38))
 
 
 def heat(t: float) -> str:
-    """The fill for a relative gradient magnitude ``t`` in [0, 1] (0 white, 1 deep red).
+    """The fill for a relative gradient magnitude ``t`` in [0, 1] (0 white, 1 red).
 
     ``t`` is ``sqrt(|grad| / max |grad|)``: the square root keeps small but nonzero gradients
     visibly tinted, since gradients in one graph often span orders of magnitude.
@@ -161,4 +162,4 @@ def heat(t: float) -> str:
 
 def heat_font(t: float) -> str:
     """Text colour that stays readable on ``heat(t)``."""
-    return "#FFFFFF" if t > 0.72 else "#0F172A"
+    return "#FFFFFF" if t > 0.9 else "#0F172A"
