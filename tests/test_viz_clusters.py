@@ -73,7 +73,7 @@ def test_frames_when_drawn_with_a_model():
     m = FakeMLP(2, [3, 3, 1])
     loss = hinge_sample(m)
     loss.backward()
-    src = viz.draw_graph(loss, model=m).source
+    src = viz.draw_graph(loss, model=m).source.replace("\u00a0", "")
     frames = re.findall(r'label="?(layers\.[0-9.a-z]+)"? ', src)
     assert sorted(set(frames)) == sorted(
         ["layers.0", "layers.1", "layers.2"]

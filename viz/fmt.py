@@ -41,8 +41,11 @@ def full(x: float) -> str:
 
 
 def is_tensor(node: Any) -> bool:
-    """True for an array node (Tensor): its data is an ndarray rather than a float."""
-    return isinstance(getattr(node, "data", None), np.ndarray)
+    """True for an array node (a Tensor has a shape; a Value, whose data is a float, has none).
+
+    The data alone cannot tell: a 0-d Tensor may hold a numpy float64, which is a Python float.
+    """
+    return hasattr(node, "shape") or isinstance(getattr(node, "data", None), np.ndarray)
 
 
 def _compact(x: float) -> str:

@@ -17,7 +17,8 @@ _CARD = re.compile(
     re.S,
 )
 _TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
-_KEYS = ("data ", "grad ", "out ")
+# a row caption, after the no-break spaces that pad a long row (as a character or an entity)
+_KEY = re.compile(r"^((?:&#160;|\u00a0)*)(data|grad|out)( .*)$", re.S)
 
 
 def polish(svg: str) -> str:
@@ -36,11 +37,11 @@ def _card(m: re.Match) -> str:
         if first:
             first = False
             return f"<text {attrs} {name_style}>{content}</text>"
-        for key in _KEYS:
-            if content.startswith(key):
-                rest = content[len(key) - 1:]
-                return (f'<text {attrs}><tspan class="cr-key" fill-opacity="0.55">{key[:-1]}'
-                        f"</tspan>{rest}</text>")
+        m = _KEY.match(content)
+        if m:
+            lead, key, rest = m.groups()
+            return (f'<text {attrs}>{lead}<tspan class="cr-key" fill-opacity="0.55">{key}'
+                    f"</tspan>{rest}</text>")
         return t.group(0)
 
     return head + _TEXT.sub(text, body) + tail

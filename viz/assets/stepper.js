@@ -28,7 +28,9 @@
     var g = nodes[name];
     if (g) g.setAttribute("data-grad", full === null ? "" : String(full));
     if (!t) return;
-    t.lastChild.nodeValue = " " + shown;
+    // keep the no-break spaces that pad the row on both sides, so it stays centred
+    var lead = t.firstChild && t.firstChild.nodeType === 3 ? t.firstChild.nodeValue : "";
+    t.lastChild.nodeValue = " " + shown + lead;
     t.classList.remove("g-unknown", "g-partial", "g-fresh", "g-done");
     t.classList.add("g-" + state);
   }
