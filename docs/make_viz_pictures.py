@@ -77,7 +77,7 @@ def _stepper_screenshot(y: Value) -> None:
     if not shutil.which("chromium"):
         return
     with tempfile.TemporaryDirectory() as tmp:
-        page_path = viz.animate_backward(y, Path(tmp) / "stepper.html")
+        page_path = viz.animate_backward(y, Path(tmp) / "stepper.html").path
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])

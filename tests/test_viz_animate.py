@@ -30,7 +30,9 @@ def frames_of(html: str) -> dict:
 
 
 def test_page_is_self_contained(tmp_path):
-    html = viz.animate_backward(expression(), tmp_path / "s.html").read_text()
+    stepper = viz.animate_backward(expression(), tmp_path / "s.html")
+    html = (tmp_path / "s.html").read_text()
+    assert html == stepper.html and stepper.path == tmp_path / "s.html"
     assert "http://" not in html and "https://" not in html
     assert not re.search(r"""\b(src|href)\s*=""", html)  # no script, image, font or style links
     assert "@import" not in html and "url(" not in html
@@ -39,7 +41,7 @@ def test_page_is_self_contained(tmp_path):
 
 def test_frames_replay_the_backward_pass(tmp_path):
     y = expression()
-    data = frames_of(viz.animate_backward(y, tmp_path / "s.html").read_text())
+    data = frames_of(viz.animate_backward(y).html)
     frames = data["frames"]
     nodes = walk.forward_order(y)
     steps = sum(1 for n in nodes if n.parents)
@@ -56,6 +58,17 @@ def test_frames_replay_the_backward_pass(tmp_path):
             assert (shown, full, status) == (fmt.num(n.grad), n.grad, "done")
     x_updates = [s for f in frames for s in f["set"] if s[0] == "v0"]
     assert [s[3] for s in x_updates] == ["partial", "done"]
+
+
+def test_jupyter_shows_the_page_inline_in_its_own_frame(tmp_path):
+    stepper = viz.animate_backward(expression())
+    assert stepper.path is None
+    with pytest.raises(TypeError, match="save"):
+        open(stepper)  # noqa: SIM115 - not a file yet
+    shown = stepper._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and "&lt;svg" in shown
+    saved = stepper.save(tmp_path / "later.html")
+    assert open(stepper).read() == saved.read_text() == stepper.html  # noqa: SIM115
 
 
 def test_bad_paths(tmp_path):
@@ -79,7 +92,7 @@ def browser():
 
 def test_stepper_in_chromium(browser, tmp_path):
     y = expression()
-    path = viz.animate_backward(y, tmp_path / "stepper.html")
+    path = viz.animate_backward(y, tmp_path / "stepper.html").path
     page = browser.new_page(viewport={"width": 1200, "height": 700})
     errors: list[str] = []
     requests: list[str] = []

@@ -11,7 +11,7 @@
 The engine never imports viz: viz only reads the nodes' public fields.
 """
 
-from .animate import animate_backward
+from .animate import Stepper, animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
@@ -20,6 +20,7 @@ from .rendering import render, to_svg
 
 __all__ = [
     "Drawing",
+    "Stepper",
     "animate_backward",
     "draw_graph",
     "explain_backward",

@@ -26,14 +26,61 @@ from .rendering import to_svg
 from .steps import Pass, backward_steps
 
 
-def animate_backward(root: Any, path: str | Path, *, rankdir: str = "LR",
-                     interval: float = 1.4, max_nodes: int = 600) -> Path:
-    """Write the backprop stepper for ``root`` to ``path`` (an .html file) and return the path.
+class Stepper:
+    """A backprop stepper page: ``.html`` (the whole page), ``.path`` (where it was written, or
+    None). In Jupyter it displays inline, in a frame of its own; ``os.fspath(stepper)`` and
+    ``str(stepper)`` give the file's path."""
+
+    def __init__(self, html_text: str, path: Path | None) -> None:
+        self.html = html_text
+        self.path = path
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` (an .html file) and return the path."""
+        path = _check(path)
+        path.write_text(self.html, encoding="utf-8")
+        self.path = path
+        return path
+
+    def __fspath__(self) -> str:
+        if self.path is None:
+            raise TypeError("this stepper was not written to a file: call .save(path) first")
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path) if self.path is not None else "<backprop stepper (not saved)>"
+
+    def __repr__(self) -> str:
+        return f"Stepper({str(self)!r})"
+
+    def _repr_html_(self) -> str:
+        # a frame keeps the page's script, ids and styles apart from the notebook's own
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;'
+                'height:620px;border:1px solid #e2e8f0;border-radius:8px" '
+                'title="backprop stepper"></iframe>')
+
+
+def animate_backward(root: Any, path: str | Path | None = None, *, rankdir: str = "LR",
+                     interval: float = 1.4, max_nodes: int = 600) -> Stepper:
+    """Step through the backward pass from ``root``: write the page to ``path`` (an .html file)
+    if given, and return it as a ``Stepper`` (which Jupyter shows inline).
 
     Buttons first / previous / next / last / play, a slider and the arrow keys (space plays)
     move through the frames; ``interval`` is the seconds per frame when playing. ``.grad``
     fields are not changed: the frames replay the pass from the ops' derivative rules.
     """
+    target = None if path is None else _check(path)
+    p = backward_steps(root)
+    drawing = draw_graph(root, rankdir=rankdir, max_nodes=max_nodes, _grads=p.grads)
+    svg = _inline(to_svg(drawing))
+    data = {"frames": _frames(p), "start": _start(p), "interval": int(interval * 1000)}
+    stepper = Stepper(_page(p, svg, data), None)
+    if target is not None:
+        stepper.save(target)
+    return stepper
+
+
+def _check(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"animate_backward writes an HTML page: give a path ending in .html, "
@@ -41,11 +88,6 @@ def animate_backward(root: Any, path: str | Path, *, rankdir: str = "LR",
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot write {str(path)!r}: folder {str(path.parent)!r} "
                                 "does not exist")
-    p = backward_steps(root)
-    drawing = draw_graph(root, rankdir=rankdir, max_nodes=max_nodes, _grads=p.grads)
-    svg = _inline(to_svg(drawing))
-    data = {"frames": _frames(p), "start": _start(p), "interval": int(interval * 1000)}
-    path.write_text(_page(p, svg, data), encoding="utf-8")
     return path
 
 

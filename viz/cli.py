@@ -162,7 +162,7 @@ def _graph_outputs(ns: argparse.Namespace, out, env: dict, prog: str) -> int:
     if ns.output:
         print(f"wrote {viz.render(out, Path(ns.output), rankdir=ns.rankdir)}")
     if ns.animate:
-        print(f"wrote {viz.animate_backward(out, Path(ns.animate), rankdir=ns.rankdir)}")
+        print(f"wrote {viz.animate_backward(out, Path(ns.animate), rankdir=ns.rankdir).path}")
     return 0
 
 
