@@ -96,7 +96,9 @@ def _shown(node: Any, g: Any) -> tuple[str, Any]:
     if fmt.is_tensor(node):
         import numpy as np
 
-        return fmt.array(g), np.asarray(g, dtype=float).ravel().tolist()
+        a = np.asarray(g, dtype=float)
+        # every value of a small tensor; a large one (a weight matrix) keeps the page small
+        return fmt.array(a), (a.ravel().tolist() if a.size <= 64 else None)
     return fmt.num(g), float(g)
 
 
