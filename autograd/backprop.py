@@ -21,8 +21,6 @@ ends, so ``grad()`` never touches ``.grad``, and ``backward()`` adds the pass's 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from . import _state
@@ -136,21 +134,27 @@ def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) ->
                 push(p)
 
 
-@contextmanager
-def _pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) -> Iterator[None]:
-    """Run both passes, then clear the scratch slots (also if the pass fails half-way)."""
+def _run(root: Any, seed: Any, create_graph: bool, read: list | None = None) -> list | None:
+    """Both passes; then clear the scratch slots (also if the pass fails half-way).
+
+    With ``read=None`` the gradients are added into ``.grad`` (``backward``); else the gradients of
+    the nodes in ``read`` are returned, and no ``.grad`` is touched (``grad``).
+    """
     # The graph has no reference cycles, so the cyclic collector has nothing to find in it; pausing
     # it while the pass allocates keeps it from traversing a large young heap again and again.
     paused = gc.isenabled()
     if paused:
         gc.disable()
     nodes: list = []
+    accumulate = read is None
     clean = False
     try:
         nodes = _count_uses(root)
         _reverse_pass(root, seed, create_graph, accumulate)
-        clean = accumulate  # a completed accumulating pass has already cleared every slot
-        yield
+        if accumulate:
+            clean = True  # a completed accumulating pass has already cleared every slot
+            return None
+        return [x._g for x in read]
     finally:
         if not clean:
             for n in nodes:
@@ -197,8 +201,7 @@ def backward(root: Any, grad: Any = None, *, create_graph: bool = False) -> None
             "computed from needs a gradient (was it made inside no_grad(), or from detached "
             "values?)"
         )
-    with _pass(root, _seed(root, grad, create_graph), create_graph, accumulate=True):
-        pass
+    _run(root, _seed(root, grad, create_graph), create_graph)
 
 
 def grad(
@@ -235,6 +238,5 @@ def grad(
         raise TypeError(f"grad(): output is a {type(output).__name__}, not a Value or Tensor")
     if not output.requires_grad:
         return [type(x)._zeros_like(x, create_graph) for x in seq]
-    seed = _seed(output, grad_output, create_graph)
-    with _pass(output, seed, create_graph, accumulate=False):
-        return [x._g if x._g is not None else type(x)._zeros_like(x, create_graph) for x in seq]
+    gs = _run(output, _seed(output, grad_output, create_graph), create_graph, read=seq)
+    return [g if g is not None else type(x)._zeros_like(x, create_graph) for g, x in zip(gs, seq)]

@@ -68,7 +68,7 @@ def _binary(
     zero = None if cls is None else cls._zero_grad
 
     def method(self: Node, other: Any) -> Node:
-        if not isinstance(other, Node):
+        if type(other) is not (cls or type(self)):  # a number, an array, or another node type
             other = self._lift(other)
         try:  # free when nothing is raised (Python >= 3.11)
             data = forward(F or self._backend, self.data, other.data)
@@ -290,9 +290,7 @@ class Node:
         With ``create_graph=True`` the gradients are themselves nodes, so they can be
         differentiated again.
         """
-        from .backprop import backward
-
-        backward(self, grad, create_graph=create_graph)
+        _backprop.backward(self, grad, create_graph=create_graph)
 
     def detach(self) -> Any:
         """A new leaf with the same data and no history: gradients stop here."""
@@ -328,3 +326,6 @@ def apply(op: O.Op, *args: Any) -> Node:
     if len(ps) == 2:
         return first._record(op, data, ps[0], ps[1], needs)
     return first._record(op, data, ps, NARY, needs)
+
+
+from . import backprop as _backprop  # noqa: E402  (backprop imports NARY from here)

@@ -77,10 +77,17 @@ class Value(Node):
                     _CONSTANTS.clear()
                 _CONSTANTS[x] = c
             return c
+        if isinstance(x, Value):  # a subclass of Value
+            return x
+        if isinstance(x, Node):
+            hint = " (a Value and a Tensor do not mix: use Value(t.item()) or Tensors only)"
+        elif hasattr(x, "shape"):
+            hint = " (use Tensor for arrays)"
+        else:
+            hint = ""
         raise TypeError(
             f"unsupported operand: Value and {type(x).__name__} ({x!r:.60}); "
-            "a Value combines only with another Value, an int or a float"
-            + (" (use Tensor for arrays)" if hasattr(x, "shape") else "")
+            "a Value combines only with another Value, an int or a float" + hint
         )
 
     def _seed(self, grad: Any) -> Any:

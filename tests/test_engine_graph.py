@@ -186,3 +186,12 @@ def test_import_autograd_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_value_and_tensor_do_not_mix_silently():
+    from autograd import Tensor
+
+    with pytest.raises(TypeError, match="Value and Tensor"):
+        Value(1.0) + Tensor([1.0])
+    with pytest.raises(TypeError, match="Tensor and Value"):
+        Tensor([1.0]) * Value(1.0)
