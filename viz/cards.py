@@ -1,0 +1,92 @@
+"""The text and look of each node: value cards, module cards, op nodes (records, escaped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import clusters as C
+from . import fmt, style, walk
+
+
+def pad(text: str, bold: bool = False) -> str:
+    """``text`` with room to spare: Graphviz sizes a box from its own estimate of the text's
+    width, which runs 8-12% narrower than browsers draw Helvetica/Arial; the padding (no-break
+    spaces, which Graphviz keeps) stops long numbers from touching or crossing the border."""
+    n = round(0.06 * len(text)) + (2 if bold else 0)
+    return "\u00a0" * n + text + "\u00a0" * n if n else text
+
+
+def record(lay: Any, fields: list[str]) -> str:
+    """The record label: one field per row (LR) or column (TB); the widest fields padded (the
+    card is as wide as its widest field), the title more, as it is set in bold later."""
+    widest = max(len(f) for f in fields)
+    fields = [pad(f, bold=k == 0) if len(f) >= widest - 2 else f for k, f in enumerate(fields)]
+    body = " | ".join(esc(f) for f in fields)
+    return body if lay.horizontal else "{" + body + "}"
+
+
+def card(lay: Any, i: int, show_data, grad_row, grads) -> dict:
+    n, role = lay.nodes[i], lay.roles[i]
+    attrs = dict(style.ROLES[role], **{"class": f"cr-{role}"})
+    tensor = fmt.is_tensor(n)
+    if role == "const":
+        attrs.update(label=esc(pad(fmt.array(n.data) if tensor else fmt.num(n.data))),
+                     tooltip=tip(n, "constant"))
+        return attrs
+    name = lay.names[i]
+    owner = lay.owner.get(i)
+    if owner and id(n) in lay.params and name.startswith(owner + "."):
+        name = name[len(owner) + 1:]  # inside its module's frame: w.1 rather than the path
+    fields = [name]
+    if tensor:
+        fields.append(fmt.shape_dtype(n))
+    if show_data:
+        fields.append("data " + (fmt.array(n.data) if tensor else fmt.num(n.data)))
+    if grad_row and n.requires_grad:
+        g = walk.grad_of(n) if grads else None
+        if lay.override is not None:
+            g = lay.override.get(i)
+        text = "-" if g is None else (fmt.array(g) if tensor else fmt.num(g))
+        fields.append("grad " + text)
+    attrs.update(label=record(lay, fields),
+                 tooltip=tip(n, lay.names[i], lay.override is None))
+    if not getattr(n, "label", ""):
+        attrs["class"] += " cr-auto"  # a made-up name: drawn in grey italics
+    return attrs
+
+
+def module_card(lay: Any, cl: C.Cluster, grads: bool, grad_row: bool) -> dict:
+    data, grad = C.output_text(cl, lay.nodes, grads)
+    n = cl.num_params(lay.nodes)
+    fields = [cl.path or "(model)",
+              f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}",
+              "out " + data]
+    if grad_row and grad is not None:
+        fields.append("grad " + grad)
+    tip = f"{cl.path}: {len(cl.members)} nodes, {n} parameters, output {data}"
+    return dict(style.ROLES["module"], label=record(lay, fields), tooltip=tip,
+                **{"class": "cr-module"})
+
+
+def esc(text: str) -> str:
+    """Escape the characters that Graphviz records treat as structure."""
+    out = text.replace("\\", "\\\\")
+    for ch in "{}|<>\"":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def tip(n: Any, name: str, with_grad: bool = True) -> str:
+    if fmt.is_tensor(n):
+        text = f"{name}: {fmt.shape_dtype(n)}"
+    else:
+        text = f"{name} = {fmt.full(n.data)}"
+        g = walk.grad_of(n)
+        if with_grad and n.requires_grad and g is not None:
+            text += f"; grad = {fmt.full(g)}"
+    return text.replace("\\", "\\\\").replace('"', "'")
+
+
+def _op_tooltip(n: Any) -> str:
+    doc = (type(n.op).__doc__ or n.op_name or "").strip().splitlines()
+    return (doc[0] if doc else n.op_name).replace("\\", "\\\\").replace('"', "'")

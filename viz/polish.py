@@ -1,0 +1,47 @@
+"""Finishing touches on a rendered SVG that a Graphviz record label cannot express.
+
+Records give every field the same font, so after layout each card's name is set in bold (a name
+viz made up, ``v1``, in grey italics) and the words ``data``/``grad``/``out`` are dimmed, leaving
+the numbers to stand out. Only cards (SVG groups with a ``cr-`` role class) are touched, only by
+adding attributes and ``<tspan>``s that keep every text's position; any SVG viewer, PNG
+converter or browser shows the result.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CARD = re.compile(
+    r'(<g id="[^"]*" class="node cr&#45;(?:input|param|value|output|module)( cr&#45;auto)?">)'
+    r"(.*?)(</g>\n(?:<!--|</g>))",
+    re.S,
+)
+_TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
+# a row caption, after the no-break spaces that pad a long row (as a character or an entity)
+_KEY = re.compile(r"^((?:&#160;|\u00a0)*)(data|grad|out)( .*)$", re.S)
+
+
+def polish(svg: str) -> str:
+    """Bold card names and dim the row captions (see the module docstring)."""
+    return _CARD.sub(_card, svg)
+
+
+def _card(m: re.Match) -> str:
+    head, auto, body, tail = m.groups()
+    first = True
+    name_style = 'font-style="italic" fill-opacity="0.6"' if auto else 'font-weight="bold"'
+
+    def text(t: re.Match) -> str:
+        nonlocal first
+        attrs, content = t.groups()
+        if first:
+            first = False
+            return f"<text {attrs} {name_style}>{content}</text>"
+        m = _KEY.match(content)
+        if m:
+            lead, key, rest = m.groups()
+            return (f'<text {attrs}>{lead}<tspan class="cr-key" fill-opacity="0.55">{key}'
+                    f"</tspan>{rest}</text>")
+        return t.group(0)
+
+    return head + _TEXT.sub(text, body) + tail

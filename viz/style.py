@@ -1,0 +1,165 @@
+"""The one style table of chainrule's pictures: every colour, shape and font lives here.
+
+Legend (what a reader sees)::
+
+    role       look                                     meaning
+    ---------  ---------------------------------------  ----------------------------------------
+    input      blue rounded card                        a leaf that gradients flow to (x)
+    param      orange rounded card                      a model parameter (w, b)
+    const      small dashed grey box, the number only   a plain number mixed in (2 in 2*x)
+    value      white rounded card                       an intermediate result
+    output     violet card, thick border                the root: the output or the loss
+    op         grey circle (+ x / ...) or pill (tanh)   the operation making the card after it
+    cluster    dashed frame titled by module path       one neuron or layer of a model
+    module     teal card                                a collapsed neuron or layer (summary)
+    highlight  crimson outline and edges                chosen nodes and their paths to the root
+
+A card reads ``label | data | grad``; grad shows ``-`` until a backward pass has run. With
+``color_by='grad'`` the card's fill shades from white (no gradient) to red (the largest
+|grad| in the picture) while its border keeps the role colour.
+
+To restyle, change the dictionaries here (they are plain Graphviz attributes), or restyle the
+``graphviz.Digraph`` that ``draw_graph`` returns.
+"""
+
+from __future__ import annotations
+
+import math
+
+FONT = "Helvetica,Arial,sans-serif"
+
+GRAPH = {
+    "bgcolor": "white",
+    "fontname": FONT,
+    "nodesep": "0.22",
+    "ranksep": "0.32",
+    "pad": "0.2",
+}
+NODE = {"fontname": FONT, "fontsize": "11", "penwidth": "1.4", "color": "#64748B"}
+EDGE = {"color": "#94A3B8", "arrowsize": "0.6", "penwidth": "1.2"}
+# many edges between collapsed modules (a dense layer): thinner and translucent, with more room
+# between ranks (DENSE_RANKSEP) to fan out
+DENSE_EDGE = {"color": "#94A3B888", "penwidth": "0.8", "arrowsize": "0.5"}
+DENSE_RANKSEP = "1.0"
+
+# role -> Graphviz node attributes. Cards are records ("Mrecord": rounded corners), because
+# HTML-like labels need a Graphviz built with expat, which the embedded renderer is not.
+ROLES: dict[str, dict[str, str]] = {
+    "input": {"shape": "Mrecord", "style": "filled", "fillcolor": "#EFF6FF", "color": "#2563EB"},
+    "param": {"shape": "Mrecord", "style": "filled", "fillcolor": "#FFF7ED", "color": "#EA580C"},
+    "const": {
+        "shape": "box",
+        "style": "filled,dashed,rounded",
+        "fillcolor": "#F8FAFC",
+        "color": "#94A3B8",
+        "fontcolor": "#475569",
+        "fontsize": "10",
+        "height": "0.28",
+        "margin": "0.08,0.03",
+    },
+    "value": {"shape": "Mrecord", "style": "filled", "fillcolor": "#FFFFFF", "color": "#64748B"},
+    "output": {
+        "shape": "Mrecord",
+        "style": "filled",
+        "fillcolor": "#F5F3FF",
+        "color": "#7C3AED",
+        "penwidth": "2.4",
+    },
+    "op": {
+        "shape": "circle",
+        "style": "filled",
+        "fillcolor": "#F1F5F9",
+        "color": "#64748B",
+        "fontsize": "13",
+        "width": "0.32",
+        "fixedsize": "true",
+    },
+    # an op whose name is a word (tanh, relu, ...): a pill instead of a circle
+    "op_word": {
+        "shape": "box",
+        "style": "filled,rounded",
+        "fillcolor": "#F1F5F9",
+        "color": "#64748B",
+        "fontsize": "11",
+        "height": "0.3",
+        "width": "0.3",
+        "margin": "0.07,0.02",
+    },
+    "module": {
+        "shape": "Mrecord",
+        "style": "filled",
+        "fillcolor": "#F0FDFA",
+        "color": "#0F766E",
+        "penwidth": "1.8",
+    },
+}
+
+CLUSTER = {
+    "style": "dashed,rounded",
+    "color": "#CBD5E1",
+    "fontcolor": "#475569",
+    "fontsize": "11",
+    "fontname": FONT,
+    "labeljust": "l",
+    "margin": "10",
+}
+# the outer frame when neuron clusters are nested in their layer
+LAYER_CLUSTER = dict(CLUSTER, style="rounded,filled", fillcolor="#F8FAFC", color="#E2E8F0")
+
+HIGHLIGHT_COLOR = "#E11D48"
+HIGHLIGHT_NODE = {"color": HIGHLIGHT_COLOR, "penwidth": "3"}
+HIGHLIGHT_EDGE = {"color": HIGHLIGHT_COLOR, "penwidth": "2.4"}
+
+# How an op is written on its node; anything not listed is written as its name.
+OP_SYMBOLS = {
+    "+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7", "**": "x\u02b8", "neg": "\u2212x",
+    "@": "@", "matmul": "@",
+}
+
+_SUPERSCRIPT = str.maketrans(
+    "0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b"
+)
+
+
+def op_symbol(name: str) -> str:
+    """The text on an op node: ``*`` -> ``x``, ``**2`` -> ``x^2`` (as a superscript), ``tanh``."""
+    if name in OP_SYMBOLS:
+        return OP_SYMBOLS[name]
+    if name.startswith("**"):
+        k = name[2:]
+        if k.lstrip("-").isdigit():
+            return "x" + k.translate(_SUPERSCRIPT)
+        return "x^" + k
+    return name
+
+
+def op_role(name: str) -> str:
+    """'op' (a circle) for symbols, 'op_word' (a pill) for names like tanh."""
+    return "op" if len(op_symbol(name)) <= 2 else "op_word"
+
+
+# --- colour by gradient ------------------------------------------------------------------------
+
+# white -> pale amber -> amber -> orange -> red: a sequential scale (light to dark, so it also
+# reads in greyscale and for colour-blind viewers)
+_HEAT = ((255, 255, 255), (254, 243, 199), (252, 211, 77), (249, 115, 22), (220, 38, 38))
+
+
+def heat(t: float) -> str:
+    """The fill for a relative gradient magnitude ``t`` in [0, 1] (0 white, 1 red).
+
+    ``t`` is ``sqrt(|grad| / max |grad|)``: the square root keeps small but nonzero gradients
+    visibly tinted, since gradients in one graph often span orders of magnitude.
+    """
+    if not math.isfinite(t):
+        t = 1.0
+    t = min(max(t, 0.0), 1.0) * (len(_HEAT) - 1)
+    i = min(int(t), len(_HEAT) - 2)
+    f = t - i
+    rgb = (round(a + (b - a) * f) for a, b in zip(_HEAT[i], _HEAT[i + 1], strict=True))
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def heat_font(t: float) -> str:
+    """Text colour that stays readable on ``heat(t)``."""
+    return "#FFFFFF" if t > 0.9 else "#0F172A"
