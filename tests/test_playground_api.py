@@ -273,7 +273,7 @@ def test_export_snippet_rebuilds_the_model(client):
         assert np.allclose(got, layer["w"], atol=1e-5)
     assert "accuracy" in out.getvalue()
     status, head, _ = client.raw("GET", f"/api/session/{client.session}/export.py")
-    assert 'attachment; filename="chainrule-moons-3-4-1.py"' == head["content-disposition"]
+    assert head["content-disposition"] == 'attachment; filename="chainrule-moons-3-4-1.py"'
 
 
 def test_export_npz_loads_into_a_scalar_model(client, tmp_path):

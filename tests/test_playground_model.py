@@ -193,8 +193,9 @@ def test_snippet_runs_and_matches(query):
     with contextlib.redirect_stdout(io.StringIO()) as out:
         exec(compile(export.snippet(t), "snippet.py", "exec"), scope)
     X = np.concatenate([t.data.X_train, t.data.X_test])
-    Xs = scope["features"]((scope["X"]))
-    assert np.allclose(np.sort(Xs, axis=0), np.sort(features.transform(X, t.config["feat"]), axis=0))
+    ours = features.transform(X, t.config["feat"])
+    theirs = scope["features"](scope["X"])
+    assert np.allclose(np.sort(theirs, axis=0), np.sort(ours, axis=0))
     for k, v in t.model.state_dict().items():
         assert np.array_equal(scope["model"].state_dict()[k], v)
     assert ("accuracy" in out.getvalue()) != (t.data.task == "regression")
@@ -226,7 +227,8 @@ def test_upload_store_keeps_the_latest():
 
 def csv_rows(seed):
     rng = np.random.default_rng(seed)
-    return "".join(f"{a},{b},{i % 2}\n" for i, (a, b) in enumerate(rng.normal(size=(12, 2)))).encode()
+    points = rng.normal(size=(12, 2))
+    return "".join(f"{a},{b},{i % 2}\n" for i, (a, b) in enumerate(points)).encode()
 
 
 def test_session_store_limits_and_expiry():

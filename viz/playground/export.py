@@ -66,7 +66,8 @@ def features(X):
     {features_source(cfg["feat"])}
 
 
-model = nn.MLP({trainer.sizes[0]}, {trainer.sizes[1:]!r}, activation={cfg["act"]!r}, engine="tensor")
+model = nn.MLP({trainer.sizes[0]}, {trainer.sizes[1:]!r}, activation={cfg["act"]!r},
+               engine="tensor")
 model.load_state_dict({{
 {weights},
 }})

@@ -19,6 +19,8 @@ import os
 import tempfile
 from typing import Any
 
+from autograd import Value
+
 from .errors import BadRequest, Unavailable
 from .features import graph_labels
 from .trainer import Trainer
@@ -55,7 +57,6 @@ def sample_point(trainer: Trainer, index: Any, part: str) -> tuple[list[float], 
 def forward_one(trainer: Trainer, index: int, part: str) -> dict:
     """The sample through a scalar copy of the model, backpropagated from its loss."""
     import nn
-    from autograd import Value
 
     x, target = sample_point(trainer, index, part)
     scalar = nn.MLP(trainer.sizes[0], trainer.sizes[1:], activation=trainer.config["act"],
@@ -88,7 +89,6 @@ def graph_svg(trainer: Trainer, index: Any, part: str = "train") -> dict:
 def neuron_root(trainer: Trainer, index: Any, layer: Any, neuron: Any,
                 part: str = "train") -> Any:
     """The root Value whose backward pass is one neuron's share of the sample's backward pass."""
-    from autograd import Value
     from nn.activations import get
 
     done = forward_one(trainer, index, part)

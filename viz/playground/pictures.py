@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+import autograd
+
 from .data import VIEW
 from .features import transform
 from .trainer import Trainer
@@ -66,7 +68,6 @@ def normalised(a: np.ndarray) -> np.ndarray:
 def activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
     """Every layer's output for the features X: hidden layers after the activation, the last
     one as raw scores; computed with the model's own layers on the tensor engine."""
-    import autograd
     from nn.activations import get
 
     act = get(trainer.config["act"])

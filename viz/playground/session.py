@@ -88,7 +88,14 @@ class Session:
             "sizes": t.sizes,
             "points": d.points(),
             "batches_per_epoch": t.batches_per_epoch,
+            "upload": self._upload_summary(),
         }
+
+    def _upload_summary(self) -> dict | None:
+        if self.config["data"] != "csv":
+            return None
+        item = self.uploads.get(self.config["csv"])
+        return None if item is None else item.summary()
 
     def snapshot(self) -> dict:
         """The training state: counters, losses, curves, weights and every picture."""

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+import autograd
+
 from .data import Dataset
 from .features import transform
 
@@ -141,7 +143,6 @@ class Trainer:
 
     def evaluate(self) -> dict:
         """Loss (and accuracy for classes) on the training and the test set, no graph kept."""
-        import autograd
         from nn import functional as F
 
         out = {}

@@ -73,7 +73,14 @@ function applySetup(setup) {
   $('export-npz').href = api.exportUrl('npz');
   const url = `${location.pathname}?${setup.query}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, '', url);
-  if (config.data === 'csv') $('csv-status').className = 'status ok';
+  if (setup.upload) {
+    const what = setup.task === 'regression' ? 'regression' : `${setup.classes.length} classes`;
+    $('csv-status').className = 'status ok';
+    $('csv-status').textContent = `Using ${setup.upload.name}: ${setup.upload.rows} rows, ${what}.` +
+      (setup.upload.note ? ` ${setup.upload.note}.` : '');
+  } else if ($('csv-status').classList.contains('ok')) {
+    $('csv-status').textContent = '';
+  }
   updateSampleLabel();
 }
 
@@ -97,14 +104,14 @@ function render(snapshot) {
 }
 
 function refreshInspector() {
-  const { sizes, config } = state.setup;
+  const { config } = state.setup;
   const { layer, neuron } = state.neuron;
   inspector.schedule({
     ...state.sample, sample: state.sample.index, layer, neuron,
     neuronName: network.neuronName(layer, neuron),
     hideGraph: config.hide.includes('graph') || !state.meta.available.graph,
     hideStepper: config.hide.includes('stepper') || !state.meta.available.stepper,
-    sizes,
+    target: { task: state.setup.task, classes: state.setup.classes, loss: config.loss },
   });
 }
 
@@ -184,9 +191,6 @@ async function upload(file) {
   }
   try {
     const info = await queue(() => api.upload(file));
-    const what = info.task === 'regression' ? 'regression' : `${info.classes.length} classes`;
-    status.className = 'status ok';
-    status.textContent = `Using ${info.name}: ${info.rows} rows, ${what}.${info.note ? ` ${info.note}.` : ''}`;
     await change({ data: 'csv', csv: info.csv });
   } catch (err) {
     status.className = 'status error';

@@ -3,6 +3,19 @@
 
 import { fmt } from './colors.js';
 
+// One line about the sample: where it is, what it should be, what the model says.
+function describe(answer, { task, classes, loss }) {
+  const where = `at (${answer.features.slice(0, 2).map((v) => fmt(v, 2)).join(', ')})`;
+  let truth = `target ${fmt(answer.target, 2)}`;
+  if (task !== 'regression') {
+    const index = loss === 'hinge' ? (answer.target > 0 ? 1 : 0) : answer.target;
+    truth = `class ${classes[index]}`;
+  }
+  const scores = answer.scores.map((s) => fmt(s)).join(', ');
+  const what = answer.scores.length > 1 ? `scores ${scores}` : `output ${scores}`;
+  return `${where} · ${truth} · ${what} · loss ${fmt(answer.loss, 4)}`;
+}
+
 export class Inspector {
   constructor(api, els) {
     this.api = api;
@@ -21,7 +34,7 @@ export class Inspector {
     this.timer = setTimeout(() => this.refresh(target), 250);
   }
 
-  async refresh({ sample, part, layer, neuron, neuronName, hideGraph, hideStepper }) {
+  async refresh({ sample, part, layer, neuron, neuronName, hideGraph, hideStepper, target }) {
     const version = ++this.version;
     const { graph, stepper, facts, title } = this.els;
     if (!hideGraph) {
@@ -34,9 +47,7 @@ export class Inspector {
         const svg = doc.documentElement;
         graph.innerHTML = '';
         if (svg && svg.nodeName === 'svg') graph.appendChild(document.importNode(svg, true));
-        const scores = answer.scores.map((s) => fmt(s)).join(', ');
-        facts.textContent = `features (${answer.features.map((v) => fmt(v, 2)).join(', ')}) · ` +
-          `target ${fmt(answer.target, 2)} · score ${scores} · loss ${fmt(answer.loss, 4)}`;
+        facts.textContent = describe(answer, target);
       } catch (err) {
         if (version !== this.version) return;
         graph.innerHTML = `<p class="placeholder error"></p>`;
