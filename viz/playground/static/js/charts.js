@@ -70,7 +70,8 @@ export class Heatmap {
       ctx.fillStyle = css(this.pointColor(label));
       ctx.fill();
       ctx.lineWidth = test ? 3 : 2.5;
-      ctx.strokeStyle = test ? '#1d2433' : '#ffffff';
+      // a regression point near 0 is white: a grey rim keeps it visible
+      ctx.strokeStyle = test ? '#1d2433' : this.task === 'regression' ? 'rgba(29,36,51,.45)' : '#ffffff';
       ctx.stroke();
     }
   }

@@ -72,6 +72,6 @@ export function fmt(x, digits = 3) {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return x.toExponential(2).replace('-', '−');
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return x.toExponential(2).replace(/-/g, '−');
   return x.toFixed(digits).replace('-', '−');
 }
