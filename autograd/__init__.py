@@ -10,15 +10,18 @@
 Imports nothing heavier than numpy.
 """
 
+from . import ops
 from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
 from .check import GradcheckError, gradcheck
-from .node import Node
+from .node import Node, apply
 from .value import Value
 
 __all__ = [
     "GradcheckError",
     "Node",
+    "apply",
+    "ops",
     "Value",
     "detect_anomaly",
     "enable_grad",

@@ -300,3 +300,31 @@ class Node:
 
 
 _install(Node, bind=False)
+
+
+def apply(op: O.Op, *args: Any) -> Node:
+    """Apply an op object to its inputs and record the result: how a new op is used.
+
+    Numbers (and, for tensors, arrays) among ``args`` become constants. Example, a student's op::
+
+        class Square(ops.Op):
+            \"\"\"x^2;  d/dx x^2 = 2x\"\"\"
+            name = "square"
+            def forward(self, F, x):
+                return x * x
+            def partials(self, F, out, x):
+                return (2.0 * x,)
+
+        y = autograd.apply(Square(), Value(3.0))      # Value(data=9.0, op='square')
+    """
+    first = next((a for a in args if isinstance(a, Node)), None)
+    if first is None:
+        raise TypeError(f"apply({op.name}): at least one input must be a Value or Tensor")
+    ps = tuple(a if isinstance(a, Node) else first._lift(a) for a in args)
+    data = op.forward(first._backend, *[p.data for p in ps])
+    needs = any(p.requires_grad for p in ps)
+    if len(ps) == 1:
+        return first._record(op, data, ps[0], None, needs)
+    if len(ps) == 2:
+        return first._record(op, data, ps[0], ps[1], needs)
+    return first._record(op, data, ps, NARY, needs)

@@ -146,3 +146,43 @@ def test_topological_order_visits_root_first_and_leaves_last():
         for p in n.parents:
             if id(p) in pos:
                 assert pos[id(p)] > pos[id(n)]
+
+
+def test_apply_runs_a_new_op_and_gradcheck_accepts_it():
+    from autograd import apply, gradcheck, ops
+
+    class Hypot(ops.Op):
+        """sqrt(a^2 + b^2);  d/da = a / out,  d/db = b / out"""
+
+        name = "hypot"
+
+        def forward(self, F, a, b):
+            return F.sqrt(a * a + b * b)
+
+        def partials(self, F, out, a, b):
+            return (F.div(a, out), F.div(b, out))
+
+    a, b = Value(3.0), Value(4.0)
+    h = apply(Hypot(), a, b)
+    assert h.data == 5.0 and h.op_name == "hypot" and h.parents == (a, b)
+    h.backward()
+    assert (a.grad, b.grad) == (0.6, 0.8)
+    assert gradcheck(lambda x, y: apply(Hypot(), x, y * 2.0).tanh(), [Value(0.3), Value(-0.8)])
+    assert apply(Hypot(), a, 4).data == 5.0  # numbers become constants
+    with pytest.raises(TypeError, match="at least one input"):
+        apply(Hypot(), 3.0, 4.0)
+    # second order through a user op whose partials use differentiable operations
+    (g,) = autograd.grad(apply(Hypot(), a, b), [a], create_graph=True)
+    (h2,) = autograd.grad(g, [a])
+    assert h2 == pytest.approx(16 / 125)  # b^2 / (a^2 + b^2)^(3/2)
+
+
+def test_import_autograd_is_light():
+    import subprocess
+
+    code = (
+        "import sys, autograd; heavy = {'matplotlib', 'graphviz', 'torch', 'sklearn', 'nn', 'viz',"
+        " 'tqdm', 'wasmtime'}; print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
