@@ -150,9 +150,11 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if node.label.startswith("w") or node.label == "b":
+        if not node.parents:
             leaves[node.label] = node
         stack.extend(node.parents)
+    name = f"layers.{layer}.neurons.{neuron}"
+    assert set(leaves) >= {f"{name}.w.0", f"{name}.b", "dL/dout"}
     state = t.model.state_dict()
 
     def sample_loss(s):
@@ -161,14 +163,15 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
         return float(t.loss_fn(m(t.Xtr[4:5]), t.ytr[4:5]).data)
 
     eps = 1e-6
-    for i in range(t.sizes[layer]):
+    where = [("weight", (neuron, i), f"{name}.w.{i}") for i in range(t.sizes[layer])]
+    for kind, index, label in [*where, ("bias", (neuron,), f"{name}.b")]:
         plus, minus = dict(state), dict(state)
         for s, sign in ((plus, 1), (minus, -1)):
-            w = s[f"layers.{layer}.weight"].copy()
-            w[neuron, i] += sign * eps
-            s[f"layers.{layer}.weight"] = w
+            p = s[f"layers.{layer}.{kind}"].copy()
+            p[index] += sign * eps
+            s[f"layers.{layer}.{kind}"] = p
         fd = (sample_loss(plus) - sample_loss(minus)) / (2 * eps)
-        assert abs(leaves[f"w{i + 1}"].grad - fd) < 1e-6 * max(1, abs(fd))
+        assert abs(leaves[label].grad - fd) < 1e-6 * max(1, abs(fd)), label
 
 
 def test_graph_and_stepper_refuse_bad_indices():

@@ -6,8 +6,9 @@ arithmetic. To show it, the trained weights move to a scalar ``nn.MLP`` of the s
 and sum is a Value), the sample's loss is backpropagated, and viz draws the graph collapsed by
 neuron (one card per neuron: activation, parameters, output and gradient).
 
-The stepper takes one neuron out of that graph: its inputs ``a_i`` (numbers), weights ``w_i`` and
-bias ``b`` become fresh Values and ``out = act(sum_i w_i a_i + b)`` is rebuilt. Its root is
+The stepper takes one neuron out of that graph: its inputs ``a_i`` (the features, or the previous
+layer's outputs), weights ``w_i`` and bias ``b`` become fresh Values (the parameters keep their
+``nn`` names) and ``out = act(sum_i w_i a_i + b)`` is rebuilt. Its root is
 ``out * g`` with ``g = dL/d(out)``, the gradient the full backward pass delivered to this neuron
 (a constant here), so backpropagating the root gives every ``w_i`` and ``b`` exactly the gradient
 it gets from the sample's loss: ``dL/dw_i = g * act'(z) * a_i``.
@@ -63,12 +64,10 @@ def forward_one(trainer: Trainer, index: int, part: str) -> dict:
                     engine="scalar")
     scalar.load_state_dict(trainer.model.state_dict())
     names = graph_labels(trainer.config["feat"])
-    h: list = [Value(v, label=name) for v, name in zip(x, names, strict=True)]
-    layers = [h]
-    for layer in scalar.layers:
-        out = layer(h)
-        h = out if isinstance(out, list) else [out]
-        layers.append(h)
+    inputs = [Value(v, label=name) for v, name in zip(x, names, strict=True)]
+    # layer_outputs gives, per layer, one list of Values per sample (here one sample)
+    layers = [inputs] + [per_sample[0] for per_sample in scalar.layer_outputs(inputs)]
+    h = layers[-1]
     scores = h if trainer.nout > 1 else h[0]
     loss = trainer.loss_fn([scores], [target])
     loss.label = "loss"
@@ -89,8 +88,6 @@ def graph_svg(trainer: Trainer, index: Any, part: str = "train") -> dict:
 def neuron_root(trainer: Trainer, index: Any, layer: Any, neuron: Any,
                 part: str = "train") -> Any:
     """The root Value whose backward pass is one neuron's share of the sample's backward pass."""
-    from nn.activations import get
-
     done = forward_one(trainer, index, part)
     n_layers = len(trainer.sizes) - 1
     if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < n_layers:
@@ -100,19 +97,23 @@ def neuron_root(trainer: Trainer, index: Any, layer: Any, neuron: Any,
         raise BadRequest(f"neuron must be a whole number from 0 to {width - 1} (layer {layer})")
     cell = done["model"].layers[layer].neurons[neuron]
     inputs = done["layers"][layer]
-    prefix = "x" if layer == 0 else f"h{layer}."
-    a = [Value(v.data, label=(v.label if layer == 0 else f"{prefix}{i + 1}"))
+    # the inputs are the features (x1, x1^2, ...) or the previous layer's outputs a1, a2, ...;
+    # the parameters keep their nn names, which the graph above uses too (and which viz draws
+    # as parameters because they are dotted module paths)
+    a = [Value(v.data, label=(v.label if layer == 0 else f"a{i + 1}"))
          for i, v in enumerate(inputs)]
-    w = [Value(p.data, label=f"w{i + 1}") for i, p in enumerate(cell.w)]
-    b = Value(cell.b.data, label="b")
+    w = [Value(p.data, label=p.label) for p in cell.w]
+    b = Value(cell.b.data, label=cell.b.label)
     z = sum((wi * ai for wi, ai in zip(w, a, strict=True)), b)
     z.label = "z"
-    last = layer == n_layers - 1
-    out = z if last else get(trainer.config["act"])(z)
-    if not last:
+    act = trainer.config["act"]
+    if layer == n_layers - 1 or act == "linear":  # the output layer has no activation
+        out = z
+    else:
+        out = getattr(z, act)()  # the engine's own relu / tanh / sigmoid
         out.label = "out"
     upstream = done["layers"][layer + 1][neuron].grad
-    root = out * Value(upstream, label="dL/dout")
+    root = out * Value(upstream, label="dL/dout", requires_grad=False)
     root.label = "L (this neuron's share)"
     return root
 

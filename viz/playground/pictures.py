@@ -66,20 +66,11 @@ def normalised(a: np.ndarray) -> np.ndarray:
 
 
 def activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
-    """Every layer's output for the features X: hidden layers after the activation, the last
-    one as raw scores; computed with the model's own layers on the tensor engine."""
-    from nn.activations import get
-
-    act = get(trainer.config["act"])
-    outs, h = [], X
-    layers = trainer.model.layers
+    """Every layer's output for the features X (``MLP.layer_outputs``): hidden layers after the
+    activation, the last one as raw scores; no graph is recorded."""
     with autograd.no_grad(), np.errstate(all="ignore"):
-        for i, layer in enumerate(layers):
-            h = layer(h)
-            if i < len(layers) - 1:
-                h = act(h)
-            outs.append(np.asarray(h.data, dtype=np.float64))
-    return outs
+        outs = trainer.model.layer_outputs(X)
+    return [np.asarray(h.data, dtype=np.float64) for h in outs]
 
 
 def output_map(trainer: Trainer, scores: np.ndarray) -> dict:

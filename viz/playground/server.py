@@ -32,6 +32,7 @@ from .uploads import MAX_CSV_BYTES
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = MAX_CSV_BYTES + 4096
+DRAIN_LIMIT = 8 * MAX_BODY  # a larger body is not read at all: the connection is closed
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
             "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'")
@@ -119,7 +120,13 @@ class Handler(BaseHTTPRequestHandler):
             raise BadRequest(f"bad Content-Length {raw[:20]!r}")
         size = int(raw)
         if size > MAX_BODY:
-            self.close_connection = True  # the unread body must not be taken for a request
+            self.close_connection = True  # what is left unread must not be taken for a request
+            left = size if size <= DRAIN_LIMIT else 0  # read it away: the client is not cut
+            while left > 0:                             # off mid-send and gets the answer
+                chunk = self.rfile.read(min(65536, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
             raise TooLarge(f"the request body is {size:,} bytes; the limit is {MAX_BODY:,}")
         return self.rfile.read(size)
 
