@@ -17,6 +17,7 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("needs Debian's chromium at /usr/bin/chromium", allow_module_level=True)
 
 from viz.playground import make_server  # noqa: E402
+from viz.playground.inspect_graph import available  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -153,6 +154,13 @@ def test_tabs_are_independent_and_teachers_hide_controls(server, browser):
     assert b.page.is_visible("#play") and b.page.is_visible("#lr")
     a.page.click("#step")
     a.until(lambda: a.text("#stepcount") == "1", "a step in tab a")
+    if available()["stepper"]:
+        # the backprop stepper follows the neuron clicked in the network
+        b.page.click(".neuron[data-layer='0'][data-neuron='2']")
+        b.until(lambda: "layers.0.neurons.2" in b.text("#stepper-title"), "the stepper title")
+        frame = b.page.frame_locator("#stepper iframe")
+        frame.locator("text=Backward pass").first.wait_for(timeout=20000)
+        assert "layers.0.neurons.2.w.0" in frame.locator("svg").first.text_content()
     b.page.wait_for_timeout(300)
     assert b.text("#stepcount") == "0"
     b.page.click("button[data-dataset='circles']")

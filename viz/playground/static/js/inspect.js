@@ -57,7 +57,7 @@ export class Inspector {
       }
     }
     if (!hideStepper) {
-      title.textContent = `Backprop through ${neuronName}`;
+      title.textContent = `Backprop through ${neuronName} (layers.${layer}.neurons.${neuron})`;
       const frame = document.createElement('iframe');
       frame.title = `Backward pass of ${neuronName}`;
       frame.src = this.api.stepperUrl(sample, part, layer, neuron);
