@@ -141,6 +141,10 @@ export class NetworkView {
       box.onclick = () => this.onSelect(layer, i);
       box.onmouseenter = (e) => this.tooltip.show(e, this.neuronText(layer, i));
     }
+    box.tabIndex = 0;  // reachable with the keyboard: Enter or space acts as a click
+    box.onkeydown = (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); box.click(); }
+    };
     box.onmousemove = (e) => this.tooltip.move(e);
     box.onmouseleave = () => this.tooltip.hide();
     return { box, canvas, cell };
