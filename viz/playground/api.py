@@ -197,6 +197,9 @@ class Api:
                         _attachment(name))
 
     def upload(self, req: Request) -> Response:
+        kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "text/csv":
+            raise BadRequest(f"send the file with Content-Type: text/csv, not {kind or 'none'!r}")
         name = unquote(req.headers.get("x-filename", ""))
         item = self.uploads.add(parse_csv(req.body, name))
         return json_response(item.summary(), 201)

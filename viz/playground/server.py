@@ -8,8 +8,9 @@ machine and against other web pages the user has open:
 - on loopback, requests must name a loopback ``Host`` (a web page that re-points its own domain
   at 127.0.0.1 cannot read the API: DNS rebinding), and a request carrying an ``Origin`` must
   come from this server's own origin;
-- state-changing JSON requests need ``Content-Type: application/json``, which another site's
-  page cannot send without a CORS preflight that this server never grants;
+- state-changing requests need ``Content-Type: application/json`` (or ``text/csv`` for an
+  upload), which another site's page cannot send without a CORS preflight that this server never
+  grants;
 - bodies are limited in size, reads time out, and every response says ``nosniff`` and carries a
   Content-Security-Policy that allows nothing from outside this server.
 """
@@ -107,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         if not is_loopback(host):
             raise BadRequest(f"this playground answers only to 127.0.0.1, not host {host!r}")
         origin = self.headers.get("Origin")
-        if origin and origin != "null" and not is_loopback(urlsplit(origin).hostname or ""):
+        if origin and not is_loopback(urlsplit(origin).hostname or ""):  # 'null' too
             raise BadRequest(f"requests from {origin} are not allowed")
 
     def _read_body(self) -> bytes:

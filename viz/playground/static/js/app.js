@@ -7,10 +7,10 @@
 import { Api } from './api.js';
 import { drawCurve, drawLegend, Heatmap } from './charts.js';
 import {
-  applyHidden, buildHideList, parameterCount, previewRange, readControl, scoreText, showConfig,
-  Tooltip,
+  applyHidden, parameterCount, previewRange, readControl, scoreText, showConfig, Tooltip,
 } from './controls.js';
 import { buildPicker } from './datasets.js';
+import { openShare, uploadCsv } from './dialogs.js';
 import { Inspector } from './inspect.js';
 import { NetworkView } from './network.js';
 
@@ -179,25 +179,6 @@ function selectNeuron(layer, neuron) {
   refreshInspector();
 }
 
-async function upload(file) {
-  const status = $('csv-status');
-  status.className = 'status';
-  status.textContent = `Reading ${file.name}…`;
-  const limit = state.meta.limits.csv_bytes;
-  if (file.size > limit) {
-    status.className = 'status error';
-    status.textContent = `${file.name} is ${file.size.toLocaleString('en')} bytes; the limit is ${limit.toLocaleString('en')}.`;
-    return;
-  }
-  try {
-    const info = await queue(() => api.upload(file));
-    await change({ data: 'csv', csv: info.csv });
-  } catch (err) {
-    status.className = 'status error';
-    status.textContent = err.message;
-  }
-}
-
 // --- wiring -------------------------------------------------------------------------------
 
 function wire() {
@@ -214,19 +195,18 @@ function wire() {
   $('add-layer').onclick = () => change({ layers: [...state.setup.config.layers, 2] });
   $('remove-layer').onclick = () => change({ layers: state.setup.config.layers.slice(0, -1) });
   $('reroll').onclick = () => change({ seed: Math.floor(Math.random() * 100000) });
-  $('csv').onchange = (e) => { if (e.target.files[0]) upload(e.target.files[0]); e.target.value = ''; };
+  $('csv').onchange = (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (file) uploadCsv(file, { api, queue, change, limit: state.meta.limits.csv_bytes });
+  };
   $('banner-close').onclick = () => banner('');
   $('prev-sample').onclick = () => stepSample(-1);
   $('next-sample').onclick = () => stepSample(+1);
   const menu = document.querySelector('.menu-items');
   $('export').onclick = (e) => { e.stopPropagation(); menu.hidden = !menu.hidden; };
   document.addEventListener('click', () => { menu.hidden = true; });
-  $('share').onclick = openShare;
-  $('copy-link').onclick = () => {
-    $('share-link').select();
-    if (navigator.clipboard) navigator.clipboard.writeText($('share-link').value).catch(() => {});
-    $('copy-link').textContent = 'Copied';
-  };
+  $('share').onclick = () => openShare(state.meta.hideable, state.setup.config.hide, change);
   document.addEventListener('keydown', (e) => {
     if (e.target.closest('input, select, textarea, dialog') || e.ctrlKey || e.metaKey) return;
     if (e.key === ' ') { e.preventDefault(); setPlaying(!state.playing); }
@@ -248,16 +228,6 @@ function wire() {
 function stepSample(delta) {
   const rows = state.setup.points[state.sample.part];
   pickSample(state.sample.part, (state.sample.index + delta + rows.length) % rows.length);
-}
-
-function openShare() {
-  $('share-link').value = location.href;
-  $('copy-link').textContent = 'Copy';
-  buildHideList($('hide-list'), state.meta.hideable, state.setup.config.hide, async (hide) => {
-    await change({ hide });
-    $('share-link').value = location.href;
-  });
-  $('share-dialog').showModal();
 }
 
 function featureToggle(name) {
