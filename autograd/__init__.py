@@ -15,19 +15,28 @@ from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
 from .check import GradcheckError, gradcheck
 from .node import Node, apply
+from .tensor import Tensor
+from .tensor_functions import concatenate, maximum, minimum, stack, tensor, where
 from .value import Value
 
 __all__ = [
     "GradcheckError",
     "Node",
+    "Tensor",
     "apply",
     "ops",
     "Value",
+    "concatenate",
     "detect_anomaly",
     "enable_grad",
     "grad",
     "gradcheck",
     "is_grad_enabled",
+    "maximum",
+    "minimum",
     "no_grad",
+    "stack",
+    "tensor",
     "topological_order",
+    "where",
 ]

@@ -11,18 +11,24 @@ one thread, same data and initial weights) where it is installed, runs interleav
 process. Medians over ``--runs`` runs.
 
     python benchmarks/bench_playground.py [--runs 200]
+
+BLAS runs on one thread (as in ``bench_tensor.py``); if your shell sets ``OPENBLAS_CORETYPE``,
+run it with ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")  # one BLAS thread on every side, as bench_tensor.py
 
 import numpy as np  # noqa: E402
 

@@ -1,0 +1,314 @@
+"""The Tensor layer against hand-written numpy and PyTorch eager, side by side in one process.
+
+Three workloads, each timed as interleaved repetitions (the sides take turns, in rotating order,
+so that a noisy neighbour slows all of them alike); we report medians and ratios.
+
+1. ``mlp``: MLP 784-256-256-10, ReLU, softmax cross-entropy, batch 128, float32, one SGD step
+   (forward, backward, update). numpy does the same math by hand with the same BLAS.
+2. ``tiny``: per-op overhead on 2x2 float32 tensors: ``a = x * y + z; a.sum().backward()``.
+3. ``moons``: micrograd's moons MLP(2, [16, 16, 1]) (SVM max-margin loss + 1e-4 L2 on all
+   parameters, learning rate 1 - 0.9 k / 100) with the 100 points as one batch, float64.
+
+BLAS runs on one thread (OPENBLAS_NUM_THREADS etc. are set before numpy is imported, and torch
+gets ``set_num_threads(1)``). Run from the repository root:
+
+    python benchmarks/bench_tensor.py [--reps 30] [--only mlp,tiny,moons]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import autograd  # noqa: E402
+from autograd import Tensor  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # the other sides still run
+    torch = None
+
+
+# --- workloads: data and initial parameters, shared by every side ---
+
+
+def mlp_setup(seed: int = 0, batch: int = 128, sizes=(784, 256, 256, 10)) -> dict:
+    r = np.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        params.append((r.standard_normal((fan_in, fan_out)) * np.sqrt(2 / fan_in)).astype("f4"))
+        params.append(np.zeros(fan_out, dtype="f4"))
+    x = r.standard_normal((batch, sizes[0])).astype("f4")
+    y = r.integers(0, sizes[-1], batch)
+    return {"params": params, "x": x, "y": y, "lr": 0.01}
+
+
+def moons_setup(seed: int = 0, n: int = 100) -> dict:
+    """Two interleaved half circles with noise (labels -1/+1), and MLP(2, [16, 16, 1]) weights."""
+    r = np.random.default_rng(seed)
+    t = r.uniform(0, np.pi, n // 2)
+    upper = np.c_[np.cos(t), np.sin(t)]
+    lower = np.c_[1 - np.cos(t), 0.5 - np.sin(t)]
+    x = np.concatenate([upper, lower]) + r.normal(0, 0.1, (n, 2))
+    y = np.r_[-np.ones(n // 2), np.ones(n // 2)].reshape(n, 1)
+    params = []
+    for fan_in, fan_out in ((2, 16), (16, 16), (16, 1)):
+        params += [r.uniform(-1, 1, (fan_in, fan_out)), np.zeros(fan_out)]
+    return {"params": params, "x": x, "y": y}
+
+
+# --- hand-written numpy ---
+
+
+def numpy_mlp_step(s: dict) -> float:
+    """The MLP step with every derivative written out (the floor for a numpy engine)."""
+    w1, b1, w2, b2, w3, b3 = s["params"]
+    x, y, n = s["x"], s["y"], len(s["y"])
+    z1 = x @ w1 + b1
+    h1 = np.maximum(z1, 0)
+    z2 = h1 @ w2 + b2
+    h2 = np.maximum(z2, 0)
+    logits = h2 @ w3 + b3
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=1, keepdims=True)
+    logp = shifted - np.log(total)
+    loss = -logp[np.arange(n), y].mean()
+    d3 = e / total  # d loss / d logits = (softmax - onehot) / n
+    d3[np.arange(n), y] -= 1
+    d3 /= n
+    dh2 = d3 @ w3.T
+    d2 = dh2 * (z2 > 0)
+    dh1 = d2 @ w2.T
+    d1 = dh1 * (z1 > 0)
+    grads = (x.T @ d1, d1.sum(0), h1.T @ d2, d2.sum(0), h2.T @ d3, d3.sum(0))
+    lr = s["lr"]
+    for p, g in zip(s["params"], grads, strict=True):
+        p -= lr * g
+    return float(loss)
+
+
+# --- chainrule ---
+
+
+def tensors(s: dict) -> list[Tensor]:
+    return [Tensor(p, requires_grad=True) for p in s["params"]]
+
+
+def ours_mlp_step(s: dict, ps: list[Tensor]) -> float:
+    w1, b1, w2, b2, w3, b3 = ps
+    y = s["y"]
+    logits = ((s["x"] @ w1 + b1).relu() @ w2 + b2).relu() @ w3 + b3
+    loss = -logits.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+    for p in ps:
+        p.grad = None
+    loss.backward()
+    lr = s["lr"]
+    for p in ps:
+        p.data -= lr * p.grad
+    return loss.item()
+
+
+def ours_mlp_step_out_in(s: dict, ps: list[Tensor]) -> float:
+    """The same step with weights stored (out, in), as nn.Linear and PyTorch do: x @ W.T + b."""
+    w1, b1, w2, b2, w3, b3 = ps
+    y = s["y"]
+    logits = ((s["x"] @ w1.T + b1).relu() @ w2.T + b2).relu() @ w3.T + b3
+    loss = -logits.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+    for p in ps:
+        p.grad = None
+    loss.backward()
+    lr = s["lr"]
+    for p in ps:
+        p.data -= lr * p.grad
+    return loss.item()
+
+
+def out_in(s: dict) -> list[Tensor]:
+    """The MLP's parameters as Tensors, weights transposed to (out, in) and stored row-major."""
+    return [Tensor(p.T if p.ndim == 2 else p, requires_grad=True) for p in s["params"]]
+
+
+def ours_moons_step(s: dict, ps: list[Tensor], k: int) -> float:
+    w1, b1, w2, b2, w3, b3 = ps
+    scores = ((s["x"] @ w1 + b1).relu() @ w2 + b2).relu() @ w3 + b3
+    data_loss = (1 - s["y"] * scores).relu().mean()
+    reg = 1e-4 * sum((p * p).sum() for p in ps)
+    total = data_loss + reg
+    for p in ps:
+        p.grad = None
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in ps:
+        p.data -= lr * p.grad
+    return total.item()
+
+
+def ours_tiny(x: Tensor, y: Tensor, z: Tensor) -> None:
+    a = x * y + z
+    a.sum().backward()
+
+
+# --- PyTorch ---
+
+
+def torch_params(s: dict) -> list:
+    return [torch.tensor(p, requires_grad=True) for p in s["params"]]
+
+
+def torch_mlp_step(s: dict, ps: list, x, y) -> float:
+    w1, b1, w2, b2, w3, b3 = ps
+    logits = torch.relu(torch.relu(x @ w1 + b1) @ w2 + b2) @ w3 + b3
+    loss = torch.nn.functional.cross_entropy(logits, y)
+    for p in ps:
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in ps:
+            p -= s["lr"] * p.grad
+    return loss.item()
+
+
+def torch_moons_step(ps: list, x, y, k: int) -> float:
+    w1, b1, w2, b2, w3, b3 = ps
+    scores = torch.relu(torch.relu(x @ w1 + b1) @ w2 + b2) @ w3 + b3
+    data_loss = torch.relu(1 - y * scores).mean()
+    reg = 1e-4 * sum((p * p).sum() for p in ps)
+    total = data_loss + reg
+    for p in ps:
+        p.grad = None
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    with torch.no_grad():
+        for p in ps:
+            p -= lr * p.grad
+    return total.item()
+
+
+def torch_tiny(x, y, z) -> None:
+    a = x * y + z
+    a.sum().backward()
+
+
+# --- timing ---
+
+
+def interleaved(sides: dict, reps: int, inner: int = 1) -> dict:
+    """(median, min) seconds per call of each side; sides take turns in a rotating order."""
+    names = list(sides)
+    times: dict = {n: [] for n in names}
+    for fn in sides.values():  # warm-up
+        fn()
+    for r in range(reps):
+        for n in names[r % len(names):] + names[: r % len(names)]:
+            fn = sides[n]
+            gc.collect()
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            times[n].append((time.perf_counter() - t0) / inner)
+    return {n: (statistics.median(t), min(t)) for n, t in times.items()}
+
+
+def report(title: str, res: dict, base: str) -> None:
+    """One line per side: median and fastest time, and both as ratios to ``base``."""
+    print(title)
+    for n, (med, best) in res.items():
+        unit, scale = ("us", 1e6) if res[base][0] < 1e-3 else ("ms", 1e3)
+        ratio = "" if n == base else (
+            f"   {med / res[base][0]:.2f}x {base} (min {best / res[base][1]:.2f}x)")
+        print(f"  {n:30s} median {med * scale:8.2f} {unit}, min {best * scale:8.2f} {unit}{ratio}")
+
+
+def bench_mlp(reps: int) -> dict:
+    s_np, s_us, s_t = mlp_setup(), mlp_setup(), mlp_setup()
+    ps, pt = tensors(s_us), out_in(s_t)
+    sides = {"numpy (by hand)": lambda: numpy_mlp_step(s_np),
+             "chainrule": lambda: ours_mlp_step(s_us, ps),
+             "chainrule, W (out, in)": lambda: ours_mlp_step_out_in(s_t, pt)}
+    if torch is not None:
+        s_p = mlp_setup()
+        pp, xp, yp = torch_params(s_p), torch.tensor(s_p["x"]), torch.tensor(s_p["y"])
+        sides["pytorch"] = lambda: torch_mlp_step(s_p, pp, xp, yp)
+    return interleaved(sides, reps)
+
+
+def bench_tiny(reps: int) -> dict:
+    r = np.random.default_rng(0)
+    arrays = [r.standard_normal((2, 2)).astype("f4") for _ in range(3)]
+    xs = [Tensor(a, requires_grad=True) for a in arrays]
+    sides = {"chainrule": lambda: ours_tiny(*xs)}
+    if torch is not None:
+        ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+        sides["pytorch"] = lambda: torch_tiny(*ts)
+    return interleaved(sides, reps, inner=200)
+
+
+def bench_moons(reps: int) -> dict:
+    s_us = moons_setup()
+    ps = tensors(s_us)
+    counter = {"us": 0, "torch": 0}
+
+    def ours():
+        counter["us"] += 1
+        ours_moons_step(s_us, ps, counter["us"] % 100)
+
+    sides = {"chainrule": ours}
+    if torch is not None:
+        s_t = moons_setup()
+        pt, xt, yt = torch_params(s_t), torch.tensor(s_t["x"]), torch.tensor(s_t["y"])
+
+        def theirs():
+            counter["torch"] += 1
+            torch_moons_step(pt, xt, yt, counter["torch"] % 100)
+
+        sides["pytorch"] = theirs
+    return interleaved(sides, reps, inner=10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--only", default="mlp,tiny,moons")
+    args = ap.parse_args()
+    if torch is not None:
+        torch.set_num_threads(1)
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '')} "
+                         f"{i['num_threads']} thread(s)" for i in threadpool_info())
+    except ImportError:
+        blas = "threadpoolctl not installed"
+    print(f"numpy {np.__version__} ({blas}); "
+          f"torch {torch.__version__ if torch else 'not installed'}; autograd: {autograd.__file__}")
+    only = args.only.split(",")
+    if "mlp" in only:
+        res = bench_mlp(args.reps)
+        report("MLP 784-256-256-10, batch 128, float32, one SGD step:", res, "numpy (by hand)")
+        if "pytorch" in res:
+            print(f"  chainrule / pytorch: median {res['chainrule'][0] / res['pytorch'][0]:.2f}, "
+                  f"min {res['chainrule'][1] / res['pytorch'][1]:.2f}")
+    if "tiny" in only:
+        report("2x2 float32: a = x * y + z; a.sum().backward()  (per iteration):",
+               bench_tiny(args.reps), "chainrule")
+    if "moons" in only:
+        report("moons MLP(2, [16, 16, 1]), 100 points as one batch, float64, one step:",
+               bench_moons(args.reps), "chainrule")
+
+
+if __name__ == "__main__":
+    main()

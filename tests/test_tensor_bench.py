@@ -1,0 +1,47 @@
+"""The Tensor benchmark's sides compute the same thing (else its ratios would mean nothing)."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_tensor.py"
+spec = importlib.util.spec_from_file_location("bench_tensor", PATH)
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+
+
+def test_mlp_step_matches_the_hand_written_numpy_step():
+    s_np, s_us, s_t = (bench.mlp_setup(batch=16) for _ in range(3))
+    ps, pt = bench.tensors(s_us), bench.out_in(s_t)
+    for _ in range(2):
+        loss_np = bench.numpy_mlp_step(s_np)
+        assert bench.ours_mlp_step(s_us, ps) == pytest.approx(loss_np, rel=1e-5)
+        assert bench.ours_mlp_step_out_in(s_t, pt) == pytest.approx(loss_np, rel=1e-5)
+    for p_np, p, q in zip(s_np["params"], ps, pt, strict=True):
+        assert p.dtype == np.float32 and p.grad.dtype == np.float32
+        np.testing.assert_allclose(p.data, p_np, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(q.data.T, p_np, rtol=1e-4, atol=1e-6)
+        assert q.grad.flags.c_contiguous
+
+
+def test_moons_step_matches_torch():
+    torch = pytest.importorskip("torch")
+    s_us, s_t = bench.moons_setup(), bench.moons_setup()
+    ps = bench.tensors(s_us)
+    pt = bench.torch_params(s_t)
+    x, y = torch.tensor(s_t["x"]), torch.tensor(s_t["y"])
+    for k in range(3):
+        ours = bench.ours_moons_step(s_us, ps, k)
+        theirs = bench.torch_moons_step(pt, x, y, k)
+        assert ours == pytest.approx(theirs, rel=1e-12)
+    for p, q in zip(ps, pt, strict=True):
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_benchmark_runs(capsys, monkeypatch):
+    monkeypatch.setattr(bench, "torch", None)  # the numpy-only path: the timing loop, the report
+    med = bench.bench_tiny(reps=2)
+    bench.report("tiny", med, "chainrule")
+    assert "chainrule" in capsys.readouterr().out
