@@ -96,6 +96,7 @@ function render(snapshot) {
   $('train-loss').textContent = train.loss;
   $('train-acc').textContent = train.acc;
   drawCurve($('curve'), snapshot.history);
+  $('curve-empty').hidden = snapshot.history.step.length > 1;
   heatmap.draw(snapshot, { showTest: config.showtest, discrete: config.discrete });
   network.update(snapshot, config.discrete);
   $('diverged').hidden = !snapshot.diverged;
