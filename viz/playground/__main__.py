@@ -1,0 +1,5 @@
+"""``python -m viz.playground``: the same as ``chainrule playground``."""
+
+from .cli import main
+
+raise SystemExit(main())

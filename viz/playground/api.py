@@ -1,0 +1,214 @@
+"""The playground's JSON API: one function per endpoint, independent of the HTTP plumbing.
+
+    GET  /api/meta                          every setting's limits and choices
+    POST /api/session        {"query": s}   a new session from a URL query   -> setup, snapshot
+    GET  /api/session/<id>                                                   -> setup, snapshot
+    POST /api/session/<id>/config {k: v}    change settings                  -> setup, snapshot
+    POST /api/session/<id>/step {"steps": n} train n batches (1..500)        -> ran, snapshot
+    POST /api/session/<id>/reset            back to the initial weights      -> snapshot
+    POST /api/session/<id>/close            end the session (a closing tab)
+    GET  /api/session/<id>/graph?sample=i&part=train        one sample's graph (SVG in JSON)
+    GET  /api/session/<id>/stepper?sample=i&layer=l&neuron=j  one neuron's backprop stepper
+    GET  /api/session/<id>/export.py        the Python snippet (a download)
+    GET  /api/session/<id>/export.npz       the state file (a download)
+    POST /api/upload                        a CSV file as the body              -> its id
+
+``Request`` is what the server read; every handler returns a ``Response`` or raises a
+``PlaygroundError`` (4xx). JSON bodies must be objects, at most ``MAX_JSON`` bytes, with finite
+numbers only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from . import config as C
+from . import export, inspect_graph
+from .errors import BadRequest, MethodNotAllowed, NotFound
+from .features import FEATURES
+from .session import Session, SessionStore
+from .trainer import MAX_STEPS_PER_CALL
+from .uploads import MAX_CSV_BYTES, UploadStore, parse_csv
+
+MAX_JSON = 64 * 1024
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(status, json.dumps(payload, separators=(",", ":")).encode())
+
+
+def _no_constants(name: str) -> Any:
+    raise BadRequest(f"the request holds {name}, which is not a number the playground accepts")
+
+
+def read_json(req: Request) -> dict:
+    """The request body as a JSON object ({} for an empty body)."""
+    if not req.body.strip():
+        return {}
+    kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise BadRequest(f"send JSON with Content-Type: application/json, not {kind or 'none'!r}")
+    try:
+        payload = json.loads(req.body.decode("utf-8"), parse_constant=_no_constants)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadRequest(f"the request body is not valid JSON: {e}") from None
+    if not isinstance(payload, dict):
+        raise BadRequest(f"the request body must be a JSON object, not {type(payload).__name__}")
+    return payload
+
+
+def int_param(req: Request, key: str, default: int | None = None) -> int:
+    raw = req.query.get(key)
+    if raw is None:
+        if default is None:
+            raise BadRequest(f"missing parameter {key}=<whole number>")
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise BadRequest(f"parameter {key} must be a whole number >= 0, not {raw[:20]!r}")
+    return int(raw)
+
+
+class Api:
+    """The endpoints over one ``SessionStore`` and one ``UploadStore``."""
+
+    def __init__(self) -> None:
+        self.uploads = UploadStore()
+        self.sessions = SessionStore(self.uploads)
+        self.routes: list[tuple[str, re.Pattern, Callable[..., Response]]] = [
+            ("GET", re.compile(r"/api/meta"), self.meta),
+            ("POST", re.compile(r"/api/session"), self.create),
+            ("POST", re.compile(r"/api/upload"), self.upload),
+            ("GET", re.compile(r"/api/session/(\w+)"), self.state),
+            ("POST", re.compile(r"/api/session/(\w+)/config"), self.configure),
+            ("POST", re.compile(r"/api/session/(\w+)/step"), self.step),
+            ("POST", re.compile(r"/api/session/(\w+)/reset"), self.reset),
+            ("POST", re.compile(r"/api/session/(\w+)/close"), self.close),
+            ("GET", re.compile(r"/api/session/(\w+)/graph"), self.graph),
+            ("GET", re.compile(r"/api/session/(\w+)/stepper"), self.stepper),
+            ("GET", re.compile(r"/api/session/(\w+)/export\.py"), self.export_py),
+            ("GET", re.compile(r"/api/session/(\w+)/export\.npz"), self.export_npz),
+        ]
+
+    def handle(self, req: Request) -> Response:
+        """Route a request; raises NotFound / MethodNotAllowed / BadRequest as needed."""
+        allowed = []
+        for method, pattern, fn in self.routes:
+            m = pattern.fullmatch(req.path)
+            if m is None:
+                continue
+            if method != req.method:
+                allowed.append(method)
+                continue
+            if not m.groups():
+                return fn(req)
+            session = self.sessions.get(m.group(1))
+            with session.lock:
+                return fn(req, session)
+        if allowed:
+            raise MethodNotAllowed(f"{req.path} takes {' or '.join(allowed)}, not {req.method}")
+        raise NotFound(f"no such API endpoint: {req.path}")
+
+    # --- sessions --------------------------------------------------------------------------
+
+    def meta(self, req: Request) -> Response:
+        payload = C.meta()
+        payload["limits"]["csv_bytes"] = MAX_CSV_BYTES
+        payload["limits"]["steps"] = MAX_STEPS_PER_CALL
+        payload["features"] = [{"name": k, "label": v[0]} for k, v in FEATURES.items()]
+        payload["available"] = inspect_graph.available()
+        return json_response(payload)
+
+    def create(self, req: Request) -> Response:
+        body = read_json(req)
+        unknown = set(body) - {"query"}
+        if unknown:
+            raise BadRequest(f"unknown field(s) {sorted(unknown)}; send {{\"query\": \"...\"}}")
+        config, given = C.from_query(body.get("query", ""))
+        session = self.sessions.create(config, explicit_loss="loss" in given)
+        return json_response({"setup": session.setup(), "snapshot": session.snapshot()}, 201)
+
+    def state(self, req: Request, session: Session) -> Response:
+        return json_response({"setup": session.setup(), "snapshot": session.snapshot()})
+
+    def configure(self, req: Request, session: Session) -> Response:
+        data_changed = session.configure(read_json(req))
+        return json_response({"setup": session.setup(), "snapshot": session.snapshot(),
+                              "data_changed": data_changed})
+
+    def step(self, req: Request, session: Session) -> Response:
+        body = read_json(req)
+        unknown = set(body) - {"steps"}
+        if unknown:
+            raise BadRequest(f"unknown field(s) {sorted(unknown)}; send {{\"steps\": n}}")
+        ran = session.step(body.get("steps", 1))
+        return json_response({"ran": ran, "snapshot": session.snapshot()})
+
+    def reset(self, req: Request, session: Session) -> Response:
+        session.reset()
+        return json_response({"snapshot": session.snapshot()})
+
+    def close(self, req: Request, session: Session) -> Response:
+        self.sessions.close(session.id)
+        return Response(204, b"")
+
+    # --- pictures and downloads ------------------------------------------------------------
+
+    def graph(self, req: Request, session: Session) -> Response:
+        sample, part = int_param(req, "sample", 0), req.query.get("part", "train")
+        return json_response(inspect_graph.graph_svg(session.trainer, sample, part))
+
+    def stepper(self, req: Request, session: Session) -> Response:
+        html = inspect_graph.stepper_html(
+            session.trainer, int_param(req, "sample", 0), int_param(req, "layer", 0),
+            int_param(req, "neuron", 0), req.query.get("part", "train"))
+        return Response(200, html.encode(), "text/html; charset=utf-8",
+                        {"Content-Security-Policy": STEPPER_CSP})
+
+    def export_py(self, req: Request, session: Session) -> Response:
+        name = export.filename(session.trainer, ".py")
+        return Response(200, export.snippet(session.trainer).encode(),
+                        "text/x-python; charset=utf-8", _attachment(name))
+
+    def export_npz(self, req: Request, session: Session) -> Response:
+        name = export.filename(session.trainer, ".npz")
+        return Response(200, export.npz_bytes(session.trainer), "application/octet-stream",
+                        _attachment(name))
+
+    def upload(self, req: Request) -> Response:
+        kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "text/csv":
+            raise BadRequest(f"send the file with Content-Type: text/csv, not {kind or 'none'!r}")
+        name = unquote(req.headers.get("x-filename", ""))
+        item = self.uploads.add(parse_csv(req.body, name))
+        return json_response(item.summary(), 201)
+
+
+# the stepper page is viz's self-contained HTML: inline script and style, nothing from outside
+STEPPER_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+               "img-src data:; font-src data:")
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}

@@ -1,0 +1,121 @@
+"""What the page draws after each step: the decision boundary, every neuron's map, the weights.
+
+The view [-VIEW, VIEW]^2 is cut in GRID x GRID cells, sampled at their centres (row 0 at the top)
+and the whole lattice goes through the model in one batched forward pass (no graph recorded).
+Each picture is a list of numbers in [-1, 1] sent as bytes (``round((v + 1) * 127.5)``, base64)
+so that a 64 x 64 map costs 5.5 kB instead of ~40 kB of JSON digits. The page colours -1 orange,
+0 white and +1 blue.
+
+    output, two classes   BCE: 2 sigmoid(z) - 1 (the probability of class 1, stretched);
+                          hinge: clip(z, -1, 1) (the margin band shows as the pale strip)
+    output, k classes     the winning class per cell and its softmax probability (0..1 bytes,
+                          rescaled from [1/k, 1]), coloured by class and faded by uncertainty
+    output, regression    clip(prediction / max |y_train|, -1, 1)
+    a neuron (thumbnail)  its activation a / max(1, max |a|): tanh maps keep their true values,
+                          unbounded relu maps are scaled to their largest value
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from .data import VIEW
+from .features import transform
+from .trainer import Trainer
+
+GRID = 64
+THUMB = 32  # the neuron thumbnails' lattice
+
+
+def lattice(n: int = GRID, view: float = VIEW) -> np.ndarray:
+    """(n*n, 2) points: the centres of an n x n grid of cells over the view, row by row from
+    the top-left corner (so an n x n image of the values lines up with the view exactly)."""
+    ticks = (np.arange(n) + 0.5) * (2.0 * view / n) - view
+    xx, yy = np.meshgrid(ticks, ticks[::-1])
+    return np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def pack(values: np.ndarray) -> str:
+    """Numbers in [-1, 1] as base64 bytes, 0..255 (not-a-number as 0, the neutral colour)."""
+    v = np.nan_to_num(np.clip(values, -1.0, 1.0), nan=0.0)
+    return base64.b64encode(np.round((v + 1.0) * 127.5).astype(np.uint8).tobytes()).decode()
+
+
+def pack_columns(values: np.ndarray) -> list[str]:
+    """``pack`` of every column of an (m, k) array, quantised in one pass."""
+    v = np.nan_to_num(np.clip(values, -1.0, 1.0), nan=0.0)
+    q = np.ascontiguousarray(np.round((v + 1.0) * 127.5).astype(np.uint8).T)
+    return [base64.b64encode(row.tobytes()).decode() for row in q]
+
+
+def pack_unit(values: np.ndarray) -> str:
+    """Numbers in [0, 1] as base64 bytes, 0..255."""
+    v = np.nan_to_num(np.clip(values, 0.0, 1.0), nan=0.0)
+    return base64.b64encode(np.round(v * 255.0).astype(np.uint8).tobytes()).decode()
+
+
+def normalised(a: np.ndarray) -> np.ndarray:
+    """a / max(1, max |a|), column by column (a column with no finite value stays as is)."""
+    top = np.max(np.abs(np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0)), axis=0)
+    return a / np.maximum(1.0, top)
+
+
+def activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
+    """Every layer's output for the features X (``MLP.layer_outputs``): hidden layers after the
+    activation, the last one as raw scores; no graph is recorded."""
+    with autograd.no_grad(), np.errstate(all="ignore"):
+        outs = trainer.model.layer_outputs(X)
+    return [np.asarray(h.data, dtype=np.float64) for h in outs]
+
+
+def output_map(trainer: Trainer, scores: np.ndarray) -> dict:
+    """The big picture: the model's answer at every lattice point."""
+    loss, task = trainer.config["loss"], trainer.data.task
+    if task == "multiclass":
+        z = scores - scores.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        k = p.shape[1]
+        conf = (p.max(axis=1) - 1.0 / k) / (1.0 - 1.0 / k)
+        cls = base64.b64encode(p.argmax(axis=1).astype(np.uint8).tobytes()).decode()
+        return {"kind": "classes", "classes": cls, "confidence": pack_unit(conf)}
+    z = scores[:, 0]
+    if loss == "bce":
+        v = 2.0 / (1.0 + np.exp(-np.clip(z, -60, 60))) - 1.0
+    elif loss == "hinge":
+        v = z
+    else:
+        top = float(np.max(np.abs(trainer.data.y_train))) or 1.0
+        v = z / top
+    return {"kind": "signed", "values": pack(v)}
+
+
+def snapshot_maps(trainer: Trainer, grid: int = GRID, thumb: int = THUMB) -> dict:
+    """The output map and every neuron's thumbnail (hidden layers and outputs; the page draws
+    the input features itself, as they never change)."""
+    big = grid * grid  # both lattices go through the model as one batch
+    pts = np.concatenate([lattice(grid), lattice(thumb)])
+    outs = activations(trainer, transform(pts, trainer.config["feat"]))
+    return {
+        "grid": grid,
+        "thumb": thumb,
+        "view": VIEW,
+        "output": output_map(trainer, outs[-1][:big]),
+        "layers": [pack_columns(normalised(a[big:])) for a in outs],
+    }
+
+
+def weights(trainer: Trainer) -> list[dict[str, Any]]:
+    """Each layer's weight matrix (out, in) and bias, rounded for the page."""
+    state = trainer.model.state_dict()
+    out = []
+    for i in range(len(trainer.model.layers)):
+        w = np.nan_to_num(state[f"layers.{i}.weight"], nan=0.0, posinf=1e9, neginf=-1e9)
+        b = np.nan_to_num(state[f"layers.{i}.bias"], nan=0.0, posinf=1e9, neginf=-1e9)
+        out.append({"w": w.round(5).tolist(), "b": b.round(5).tolist()})
+    return out

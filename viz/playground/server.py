@@ -1,0 +1,185 @@
+"""The playground's web server: the page's static files and the JSON API, on 127.0.0.1.
+
+Python's standard ``ThreadingHTTPServer``: each request runs in its own thread, so tabs train in
+parallel (a tab's own requests take its session's lock one at a time). Safety on a shared
+machine and against other web pages the user has open:
+
+- it binds 127.0.0.1 unless told otherwise (``--host``, with a warning from the command line);
+- on loopback, requests must name a loopback ``Host`` (a web page that re-points its own domain
+  at 127.0.0.1 cannot read the API: DNS rebinding), and a request carrying an ``Origin`` must
+  come from this server's own origin;
+- state-changing requests need ``Content-Type: application/json`` (or ``text/csv`` for an
+  upload), which another site's page cannot send without a CORS preflight that this server never
+  grants;
+- bodies are limited in size, reads time out, and every response says ``nosniff`` and carries a
+  Content-Security-Policy that allows nothing from outside this server.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import socket
+import sys
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from .api import Api, Request, Response, json_response
+from .errors import BadRequest, PlaygroundError, TooLarge
+from .uploads import MAX_CSV_BYTES
+
+STATIC = Path(__file__).with_name("static")
+MAX_BODY = MAX_CSV_BYTES + 4096
+DRAIN_LIMIT = 8 * MAX_BODY  # a larger body is not read at all: the connection is closed
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+            "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def static_files(folder: Path = STATIC) -> dict[str, Path]:
+    """URL path -> file, for every file shipped in ``static/`` (nothing else is ever served)."""
+    files = {"/": folder / "index.html"}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            files["/static/" + path.relative_to(folder).as_posix()] = path
+    return files
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK or host.startswith("127.")
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Reads a request, hands it to the ``Api`` or a static file, writes the answer."""
+
+    server: PlaygroundServer
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a client may take to send its request
+    server_version = "chainrule-playground"
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        self._serve("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._serve("POST")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._serve("DELETE")
+
+    def _serve(self, method: str) -> None:
+        try:
+            response = self._respond(method)
+        except PlaygroundError as e:
+            response = json_response({"error": e.message}, e.status)
+        except Exception:  # a bug: say so, keep serving
+            traceback.print_exc(file=sys.stderr)
+            response = json_response(
+                {"error": "internal error in the playground server (see its terminal)"}, 500)
+        self._write(response)
+
+    def _respond(self, method: str) -> Response:
+        self._check_origin()
+        url = urlsplit(self.path)
+        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        body = self._read_body()
+        if url.path.startswith("/api/"):
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            return self.server.api.handle(Request(method, url.path, query, body, headers))
+        path = self.server.files.get(url.path)
+        if path is None:
+            return json_response({"error": f"no such page: {url.path}"}, 404)
+        if method != "GET":
+            return json_response({"error": f"{url.path} takes GET, not {method}"}, 405)
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind.endswith("javascript"):
+            kind += "; charset=utf-8"
+        return Response(200, path.read_bytes(), kind, {"Content-Security-Policy": PAGE_CSP})
+
+    def _check_origin(self) -> None:
+        if not self.server.loopback:
+            return
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        if not is_loopback(host):
+            raise BadRequest(f"this playground answers only to 127.0.0.1, not host {host!r}")
+        origin = self.headers.get("Origin")
+        if origin and not is_loopback(urlsplit(origin).hostname or ""):  # 'null' too
+            raise BadRequest(f"requests from {origin} are not allowed")
+
+    def _read_body(self) -> bytes:
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            if self.headers.get("Transfer-Encoding"):
+                raise BadRequest("send the body with a Content-Length (no chunked encoding)")
+            return b""
+        if not raw.strip().isdigit():
+            raise BadRequest(f"bad Content-Length {raw[:20]!r}")
+        size = int(raw)
+        if size > MAX_BODY:
+            self.close_connection = True  # what is left unread must not be taken for a request
+            left = size if size <= DRAIN_LIMIT else 0  # read it away: the client is not cut
+            while left > 0:                             # off mid-send and gets the answer
+                chunk = self.rfile.read(min(65536, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            raise TooLarge(f"the request body is {size:,} bytes; the limit is {MAX_BODY:,}")
+        return self.rfile.read(size)
+
+    def _write(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-store")
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class PlaygroundServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer with the playground's ``api`` and ``files``."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
+        self.api = Api()
+        self.files = static_files()
+        self.verbose = verbose
+        self.loopback = is_loopback(host)
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host, port), Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else host
+        return f"http://{shown}:{port}/"
+
+    def start(self) -> threading.Thread:
+        """Serve in a background thread (for tests and notebooks); stop with ``shutdown()``."""
+        thread = threading.Thread(target=self.serve_forever, name="playground", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def make_server(host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> PlaygroundServer:
+    """A playground server bound to ``host:port`` (port 0: any free port), not yet serving."""
+    return PlaygroundServer(host, port, verbose)

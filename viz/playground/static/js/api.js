@@ -1,0 +1,69 @@
+// The JSON API of the playground server. Every call returns the parsed answer or throws an
+// Error whose message is the server's own explanation (a 4xx says what was wrong).
+
+async function request(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    if (body instanceof Blob || body instanceof ArrayBuffer || typeof body === 'string') {
+      init.body = body;
+    } else {
+      init.body = JSON.stringify(body);
+      init.headers['Content-Type'] = 'application/json';
+    }
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (err) {
+    throw new Error('The playground server is not answering (was it stopped?)');
+  }
+  if (res.status === 204) return null;
+  const type = res.headers.get('Content-Type') || '';
+  const payload = type.startsWith('application/json') ? await res.json() : await res.text();
+  if (!res.ok) {
+    const message = payload && payload.error ? payload.error : `HTTP ${res.status}`;
+    const error = new Error(message);
+    error.status = res.status;
+    throw error;
+  }
+  return payload;
+}
+
+export class Api {
+  constructor() { this.id = null; }
+
+  meta() { return request('GET', '/api/meta'); }
+
+  async create(query) {
+    const answer = await request('POST', '/api/session', { query });
+    this.id = answer.setup.session;
+    return answer;
+  }
+
+  path(tail) { return `/api/session/${this.id}${tail}`; }
+
+  configure(patch) { return request('POST', this.path('/config'), patch); }
+  step(steps) { return request('POST', this.path('/step'), { steps }); }
+  reset() { return request('POST', this.path('/reset'), {}); }
+  graph(sample, part) { return request('GET', this.path(`/graph?sample=${sample}&part=${part}`)); }
+  stepperUrl(sample, part, layer, neuron) {
+    return this.path(`/stepper?sample=${sample}&part=${part}&layer=${layer}&neuron=${neuron}`);
+  }
+  exportUrl(kind) { return this.path(`/export.${kind}`); }
+
+  upload(file) {
+    return request('POST', '/api/upload', file, {
+      'Content-Type': 'text/csv',
+      'X-Filename': encodeURIComponent(file.name || 'data.csv'),
+    });
+  }
+
+  close() {
+    if (!this.id) return;
+    // keepalive lets the request outlive the closing tab
+    fetch(this.path('/close'), {
+      method: 'POST', keepalive: true, body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    }).catch(() => {});
+  }
+}

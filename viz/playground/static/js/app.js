@@ -1,0 +1,274 @@
+// The playground page: wires the controls, the pictures and the server together.
+//
+// The server owns everything that matters (settings, data, model, training); the page sends
+// what the user changed, and draws what comes back. Requests go one at a time through `queue`,
+// so a step never races a change of settings. The URL always holds the current set-up.
+
+import { Api } from './api.js';
+import { drawCurve, drawLegend, Heatmap } from './charts.js';
+import {
+  applyHidden, parameterCount, previewRange, readControl, scoreText, showConfig, Tooltip,
+} from './controls.js';
+import { buildPicker } from './datasets.js';
+import { openShare, uploadCsv } from './dialogs.js';
+import { Inspector } from './inspect.js';
+import { NetworkView } from './network.js';
+
+const $ = (id) => document.getElementById(id);
+const api = new Api();
+const state = {
+  meta: null, setup: null, snapshot: null, playing: false,
+  sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0 },
+};
+let chain = Promise.resolve();
+
+// Run API calls one after another; an error shows in the banner and does not stop the queue.
+function queue(task) {
+  const run = chain.then(task);
+  chain = run.catch(() => {});
+  return run;
+}
+
+function banner(message) {
+  $('banner-text').textContent = message;
+  $('banner').hidden = !message;
+}
+
+const tooltip = new Tooltip($('tooltip'));
+const heatmap = new Heatmap($('heatmap'), (part, index) => pickSample(part, index));
+const inspector = new Inspector(api, {
+  graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
+  fit: $('graph-fit'),
+});
+let network = null;
+let datasetButtons = {};
+
+// --- drawing what the server said ---------------------------------------------------------
+
+function applySetup(setup) {
+  state.setup = setup;
+  const { config } = setup;
+  const limits = state.meta.limits;
+  showConfig(config, state.meta.losses_for[setup.task]);
+  for (const [name, button] of Object.entries(datasetButtons)) {
+    button.classList.toggle('selected', config.data === name);
+  }
+  const hidden = config.layers.length;
+  $('layer-count').textContent = `${hidden} hidden layer${hidden === 1 ? '' : 's'}`;
+  $('add-layer').disabled = hidden >= limits.hidden_layers;
+  $('remove-layer').disabled = hidden === 0;
+  $('param-count').textContent = `${setup.sizes.join('–')} · ${parameterCount(setup.sizes)} parameters`;
+  const n = setup.sizes.length - 1;
+  if (state.neuron.layer >= n) state.neuron = { layer: n - 1, neuron: 0 };
+  if (state.neuron.neuron >= setup.sizes[state.neuron.layer + 1]) state.neuron.neuron = 0;
+  network.build(config, setup.sizes, limits);
+  network.select(state.neuron.layer, state.neuron.neuron);
+  heatmap.setData(setup);
+  const rows = setup.points[state.sample.part];
+  if (!rows || state.sample.index >= rows.length) state.sample = { part: 'train', index: 0 };
+  heatmap.select(state.sample.part, state.sample.index);
+  drawLegend($('legend'), setup, config.loss);
+  applyHidden(config.hide);
+  $('export-py').href = api.exportUrl('py');
+  $('export-npz').href = api.exportUrl('npz');
+  const url = `${location.pathname}?${setup.query}`;
+  if (url !== `${location.pathname}${location.search}`) history.replaceState(null, '', url);
+  if (setup.upload) {
+    const what = setup.task === 'regression' ? 'regression' : `${setup.classes.length} classes`;
+    $('csv-status').className = 'status ok';
+    $('csv-status').textContent = `Using ${setup.upload.name}: ${setup.upload.rows} rows, ${what}.` +
+      (setup.upload.note ? ` ${setup.upload.note}.` : '');
+  } else if ($('csv-status').classList.contains('ok')) {
+    $('csv-status').textContent = '';
+  }
+  updateSampleLabel();
+}
+
+function render(snapshot) {
+  state.snapshot = snapshot;
+  const { config, task } = state.setup;
+  $('epoch').textContent = snapshot.epoch.toLocaleString('en');
+  $('stepcount').textContent = snapshot.step.toLocaleString('en');
+  const test = scoreText(snapshot.scores.test, task);
+  const train = scoreText(snapshot.scores.train, task);
+  $('test-loss').textContent = test.loss;
+  $('test-acc').textContent = test.acc;
+  $('train-loss').textContent = train.loss;
+  $('train-acc').textContent = train.acc;
+  drawCurve($('curve'), snapshot.history);
+  $('curve-empty').hidden = snapshot.history.step.length > 1;
+  heatmap.draw(snapshot, { showTest: config.showtest, discrete: config.discrete });
+  network.update(snapshot, config.discrete);
+  $('diverged').hidden = !snapshot.diverged;
+  if (snapshot.diverged) setPlaying(false);
+  if (!state.playing) refreshInspector();
+}
+
+function refreshInspector() {
+  const { config } = state.setup;
+  const { layer, neuron } = state.neuron;
+  inspector.schedule({
+    ...state.sample, sample: state.sample.index, layer, neuron,
+    neuronName: network.neuronName(layer, neuron),
+    hideGraph: config.hide.includes('graph') || !state.meta.available.graph,
+    hideStepper: config.hide.includes('stepper') || !state.meta.available.stepper,
+    target: { task: state.setup.task, classes: state.setup.classes, loss: config.loss },
+  });
+}
+
+function updateSampleLabel() {
+  const rows = state.setup.points[state.sample.part];
+  $('sample-label').textContent = `sample ${state.sample.index + 1} of ${rows.length} (${state.sample.part})`;
+}
+
+// --- talking to the server ----------------------------------------------------------------
+
+function change(patch) {
+  return queue(async () => {
+    try {
+      const answer = await api.configure(patch);
+      banner('');
+      applySetup(answer.setup);
+      render(answer.snapshot);
+    } catch (err) {
+      banner(err.message);
+      applySetup(state.setup);   // put the controls back to the settings in force
+      render(state.snapshot);
+    }
+  });
+}
+
+function trainSteps(steps) {
+  return queue(async () => {
+    try {
+      const answer = await api.step(steps);
+      render(answer.snapshot);
+    } catch (err) {
+      banner(err.message);
+      setPlaying(false);
+    }
+  });
+}
+
+function setPlaying(on) {
+  state.playing = on && !(state.snapshot && state.snapshot.diverged);
+  $('play').classList.toggle('playing', state.playing);
+  $('play').setAttribute('aria-label', state.playing ? 'Pause' : 'Train');
+  if (state.playing) loop();
+  else if (state.setup) refreshInspector();
+}
+
+async function loop() {
+  while (state.playing) {
+    // one epoch per frame (at most 50 batches), as the TensorFlow Playground does
+    await trainSteps(Math.max(1, Math.min(state.setup.batches_per_epoch, 50)));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}
+
+function pickSample(part, index) {
+  state.sample = { part, index };
+  heatmap.select(part, index);
+  heatmap.draw(null, { showTest: state.setup.config.showtest, discrete: state.setup.config.discrete });
+  updateSampleLabel();
+  refreshInspector();
+}
+
+function selectNeuron(layer, neuron) {
+  state.neuron = { layer, neuron };
+  network.select(layer, neuron);
+  refreshInspector();
+}
+
+// --- wiring -------------------------------------------------------------------------------
+
+function wire() {
+  for (const el of document.querySelectorAll('[data-key]')) {
+    if (el.type === 'range') el.addEventListener('input', () => previewRange(el));
+    el.addEventListener('change', () => change(readControl(el)));
+  }
+  $('play').onclick = () => setPlaying(!state.playing);
+  $('step').onclick = () => { setPlaying(false); trainSteps(1); };
+  $('reset').onclick = () => {
+    setPlaying(false);
+    queue(async () => render((await api.reset()).snapshot));
+  };
+  $('add-layer').onclick = () => change({ layers: [...state.setup.config.layers, 2] });
+  $('remove-layer').onclick = () => change({ layers: state.setup.config.layers.slice(0, -1) });
+  $('reroll').onclick = () => change({ seed: Math.floor(Math.random() * 100000) });
+  $('csv').onchange = (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (file) uploadCsv(file, { api, queue, change, limit: state.meta.limits.csv_bytes });
+  };
+  $('banner-close').onclick = () => banner('');
+  $('prev-sample').onclick = () => stepSample(-1);
+  $('next-sample').onclick = () => stepSample(+1);
+  const menu = document.querySelector('.menu-items');
+  $('export').onclick = (e) => { e.stopPropagation(); menu.hidden = !menu.hidden; };
+  document.addEventListener('click', () => { menu.hidden = true; });
+  $('share').onclick = () => openShare(state.meta.hideable, state.setup.config.hide, change);
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest('input, select, textarea, dialog') || e.ctrlKey || e.metaKey) return;
+    if (e.key === ' ') { e.preventDefault(); setPlaying(!state.playing); }
+    if (e.key === 's') { setPlaying(false); trainSteps(1); }
+    if (e.key === 'r') $('reset').click();
+  });
+  window.addEventListener('pagehide', () => api.close());
+  let width = 0;
+  window.addEventListener('resize', () => {
+    const now = $('network').clientWidth;
+    if (state.setup && Math.abs(now - width) > 20) {
+      width = now;
+      network.build(state.setup.config, state.setup.sizes, state.meta.limits);
+      network.update(state.snapshot, state.setup.config.discrete);
+    }
+  });
+}
+
+function stepSample(delta) {
+  const rows = state.setup.points[state.sample.part];
+  pickSample(state.sample.part, (state.sample.index + delta + rows.length) % rows.length);
+}
+
+function featureToggle(name) {
+  const feat = state.setup.config.feat;
+  if (feat.includes(name) && feat.length === 1) {
+    banner('The network needs at least one input feature.');
+    return;
+  }
+  change({ feat: feat.includes(name) ? feat.filter((f) => f !== name) : [...feat, name] });
+}
+
+function neuronsChange(layer, delta) {
+  const layers = [...state.setup.config.layers];
+  layers[layer] += delta;
+  change({ layers });
+}
+
+async function start() {
+  state.meta = await api.meta();
+  datasetButtons = buildPicker($('datasets'), (name) => change({ data: name }));
+  network = new NetworkView($('network'), {
+    features: state.meta.features, onFeature: featureToggle, onNeurons: neuronsChange,
+    onSelect: selectNeuron, tooltip,
+  });
+  wire();
+  for (const [what, id] of [['graph', 'graph'], ['stepper', 'stepper']]) {
+    if (!state.meta.available[what]) {
+      $(id).innerHTML = '<p class="placeholder">This installation of chainrule cannot draw this yet (its viz package lacks it).</p>';
+    }
+  }
+  let answer;
+  try {
+    answer = await api.create(location.search);
+  } catch (err) {
+    banner(`This link's settings could not be used (${err.message}); starting from the defaults.`);
+    answer = await api.create('');
+  }
+  applySetup(answer.setup);
+  render(answer.snapshot);
+  document.body.dataset.ready = '1';
+}
+
+start().catch((err) => banner(err.message));

@@ -1,0 +1,41 @@
+// Two small interactions outside the main loop: uploading a CSV, and the share dialog.
+
+import { buildHideList } from './controls.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Send the file; on success switch the data to it, on failure say why under the button.
+export async function uploadCsv(file, { api, queue, change, limit }) {
+  const status = $('csv-status');
+  status.className = 'status';
+  status.textContent = `Reading ${file.name}…`;
+  if (file.size > limit) {
+    status.className = 'status error';
+    status.textContent = `${file.name} is ${file.size.toLocaleString('en')} bytes; ` +
+      `the limit is ${limit.toLocaleString('en')}.`;
+    return;
+  }
+  try {
+    const info = await queue(() => api.upload(file));
+    await change({ data: 'csv', csv: info.csv });
+  } catch (err) {
+    status.className = 'status error';
+    status.textContent = err.message;
+  }
+}
+
+// The link to this set-up, and a checkbox per control to hide it from students.
+export function openShare(hideable, hidden, change) {
+  $('share-link').value = location.href;
+  $('copy-link').textContent = 'Copy';
+  $('copy-link').onclick = () => {
+    $('share-link').select();
+    if (navigator.clipboard) navigator.clipboard.writeText($('share-link').value).catch(() => {});
+    $('copy-link').textContent = 'Copied';
+  };
+  buildHideList($('hide-list'), hideable, hidden, async (hide) => {
+    await change({ hide });
+    $('share-link').value = location.href;
+  });
+  $('share-dialog').showModal();
+}

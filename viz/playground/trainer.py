@@ -1,0 +1,168 @@
+"""Training in the playground: a tensor ``nn.MLP``, one batch per step, on chainrule's engine.
+
+One step is what ``nn.fit`` does for one batch: ``zero_grad``, forward the batch's features,
+``L = loss(scores, labels) + rate * penalty(weights)``, ``L.backward()``, ``optimizer.step()``.
+Batches walk through a shuffled copy of the training set; an epoch ends when every training point
+has been used once (the last batch of an epoch may be smaller). The shuffles, like the data and
+the initial weights, come from the config's seed, so a link replays the same run.
+
+Regularisation acts on the weights only (not the biases), as in the TensorFlow Playground:
+L1 adds ``rate * sum |w|``, L2 ``rate * sum w^2``. The losses shown are the data loss alone.
+A step whose loss is not finite marks the run as diverged and training stops until a reset.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from .data import Dataset
+from .features import transform
+
+MAX_STEPS_PER_CALL = 500
+TIME_BUDGET_S = 2.0  # one request never trains longer than this, whatever it asked for
+HISTORY_LIMIT = 600
+
+
+def loss_function(name: str) -> Any:
+    from nn import functional as F
+
+    return {"bce": F.binary_cross_entropy_with_logits, "hinge": F.hinge_loss,
+            "ce": F.cross_entropy, "mse": F.mse_loss}[name]
+
+
+def targets(y: np.ndarray, loss: str) -> np.ndarray:
+    """Labels as each loss wants them: hinge -1/+1, BCE 0/1, cross-entropy 0..k-1, MSE reals."""
+    if loss == "hinge":
+        return 2.0 * y - 1.0
+    return y.astype(np.float64) if loss in ("bce", "mse") else y
+
+
+def make_optimizer(params: list, kind: str, lr: float) -> Any:
+    from nn import optim
+
+    if kind == "adam":
+        return optim.Adam(params, lr=lr)
+    return optim.SGD(params, lr=lr, momentum=0.9 if kind == "momentum" else 0.0)
+
+
+class Trainer:
+    """The model, its optimizer, where the batches are, and the loss history of one set-up."""
+
+    def __init__(self, config: dict, data: Dataset) -> None:
+        import nn
+
+        self.config, self.data = config, data
+        self.Xtr = transform(data.X_train, config["feat"])
+        self.Xte = transform(data.X_test, config["feat"])
+        self.nout = data.classes if data.task == "multiclass" else 1
+        self.sizes = [len(config["feat"]), *config["layers"], self.nout]
+        self.model = nn.MLP(self.sizes[0], self.sizes[1:], activation=config["act"],
+                            engine="tensor", seed=config["seed"])
+        self.ytr = targets(data.y_train, config["loss"])
+        self.yte = targets(data.y_test, config["loss"])
+        self.loss_fn = loss_function(config["loss"])
+        self.weights = [p for name, p in self.model.named_parameters() if name.endswith("weight")]
+        self.optimizer = make_optimizer(self.model.parameters(), config["opt"], config["lr"])
+        self.rng = np.random.default_rng([config["seed"], 1])
+        self.order = self.rng.permutation(len(self.ytr))
+        self.pos = 0
+        self.steps = 0
+        self.epochs = 0
+        self.diverged = False
+        self.history: dict[str, list] = {"step": [], "epoch": [], "train": [], "test": []}
+
+    def retune(self, config: dict) -> None:
+        """Take new training settings (optimizer, lr, batch, regularisation), keeping the
+        weights; a new optimizer kind starts with fresh optimizer state."""
+        if config["opt"] != self.config["opt"]:
+            self.optimizer = make_optimizer(self.model.parameters(), config["opt"], config["lr"])
+        self.optimizer.lr = config["lr"]
+        self.config = config
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-len(self.ytr) // min(self.config["batch"], len(self.ytr)))
+
+    def _next_batch(self) -> np.ndarray:
+        size = min(self.config["batch"], len(self.ytr))
+        idx = self.order[self.pos : self.pos + size]
+        self.pos += len(idx)
+        if self.pos >= len(self.order):
+            self.epochs += 1
+            self.pos = 0
+            self.order = self.rng.permutation(len(self.ytr))
+        return idx
+
+    def _penalty(self) -> Any:
+        from nn import functional as F
+
+        kind = self.config["reg"]
+        if kind == "none" or self.config["rate"] == 0:
+            return None
+        term = F.l1_penalty if kind == "l1" else F.l2_penalty
+        return self.config["rate"] * term(self.weights)
+
+    def step(self, count: int = 1) -> int:
+        """Train on ``count`` batches (fewer if the time budget runs out or the loss diverges);
+        returns how many ran."""
+        done, start = 0, time.perf_counter()
+        paused = gc.isenabled()
+        gc.disable()  # a step's graph has no cycles: reference counting frees it (see nn.fit)
+        try:
+            with np.errstate(all="ignore"):  # an overflow shows as a diverged loss instead
+                while done < count and not self.diverged:
+                    self._one_step(self._next_batch())
+                    done += 1
+                    if time.perf_counter() - start > TIME_BUDGET_S:
+                        break
+        finally:
+            if paused:
+                gc.enable()
+        return done
+
+    def _one_step(self, idx: np.ndarray) -> None:
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(self.Xtr[idx]), self.ytr[idx])
+        penalty = self._penalty()
+        total = loss if penalty is None else loss + penalty
+        if not math.isfinite(float(total.data)):
+            self.diverged = True
+            return
+        total.backward()
+        self.optimizer.step()
+        self.steps += 1
+        if not all(np.all(np.isfinite(p.data)) for p in self.weights):
+            self.diverged = True
+
+    def evaluate(self) -> dict:
+        """Loss (and accuracy for classes) on the training and the test set, no graph kept."""
+        from nn import functional as F
+
+        out = {}
+        with autograd.no_grad(), np.errstate(all="ignore"):
+            for part, X, y in (("train", self.Xtr, self.ytr), ("test", self.Xte, self.yte)):
+                scores = self.model(X)
+                loss = float(self.loss_fn(scores, y).data)
+                acc = None if self.data.task == "regression" else F.accuracy(scores, y)
+                out[part] = {"loss": loss if math.isfinite(loss) else None, "accuracy": acc}
+        return out
+
+    def record(self, scores: dict) -> None:
+        """Add a point to the loss curves (thinned to every other point when too long)."""
+        h = self.history
+        if h["step"] and h["step"][-1] == self.steps:
+            return
+        h["step"].append(self.steps)
+        h["epoch"].append(round(self.epochs + self.pos / max(len(self.ytr), 1), 4))
+        h["train"].append(scores["train"]["loss"])
+        h["test"].append(scores["test"]["loss"])
+        if len(h["step"]) > HISTORY_LIMIT:
+            for key in h:  # keep the first and the latest points, drop every other in between
+                h[key] = h[key][:-1:2] + h[key][-1:]
