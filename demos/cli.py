@@ -29,8 +29,8 @@ LESSONS: dict[str, str] = {
 def listing() -> str:
     lines = ["chainrule's lessons (run one with: chainrule demo NAME [--out DIR]):", ""]
     lines += [f"  {i}. {name:<17} {line}" for i, (name, line) in enumerate(LESSONS.items(), 1)]
-    lines += ["", "Each writes its pictures to ./chainrule-out/NAME/ (or --out DIR) and lists them.",
-              "The main job (make demo, python -m demos) is the moons lesson."]
+    lines += ["", "Each writes its pictures to ./chainrule-out/NAME/ (or --out DIR), then lists",
+              "them. The main job (make demo, python -m demos) is the moons lesson."]
     return "\n".join(lines)
 
 

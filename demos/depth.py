@@ -87,8 +87,7 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     print("(a network stuck at loss 0.693 may still score above 50%: its outputs are all close "
           "to 0.5, on the right side by a hair)")
     save(_training_figure(curves, steps), folder / "training_by_depth.png", report)
-    report.results.update(first_over_last=ratio, final=final,
-                          norms={a: {d: v.tolist() for d, v in n.items()} for a, n in norms.items()})
+    report.results.update(first_over_last=ratio, final=final, norms=norms)
     return report
 
 
