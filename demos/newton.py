@@ -1,4 +1,4 @@
-"""Lesson 6: second derivatives through ``create_graph``: Newton's method and Hessian-vector products.
+"""Lesson 6: second derivatives (``create_graph``): Newton's method, Hessian-vector products.
 
 ``autograd.grad(f, [x], create_graph=True)`` returns the derivative as a node of a new graph (the
 derivative rules are written with the engine's own operations), so it can be differentiated
