@@ -57,13 +57,18 @@ def minimise(x0: float, steps: int, lr: float | None) -> list[float]:
     return xs
 
 
-def hessian_vector_product(quick: bool) -> dict:
-    """H v for the loss of a small tanh MLP, by autograd and by finite differences."""
+def hvp_problem(quick: bool) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """A 2-8-8-1 tanh MLP, the moons data for its loss, and a random direction v."""
     X, y = nn.data.make_moons(20 if quick else 100, noise=0.1, seed=0)
     model = nn.MLP(2, [8, 8, 1], activation="tanh", engine="tensor", seed=0)
-    params = model.parameters()
     rng = np.random.default_rng(1)
-    v = [rng.normal(size=p.shape) for p in params]
+    return model, X, y, [rng.normal(size=p.shape) for p in model.parameters()]
+
+
+def hessian_vector_product(model: nn.MLP, X: np.ndarray, y: np.ndarray,
+                           v: list[np.ndarray]) -> dict:
+    """H v for the model's binary cross-entropy, by autograd and by finite differences."""
+    params = model.parameters()
 
     def loss() -> autograd.Tensor:
         return F.binary_cross_entropy_with_logits(model(X), y)
@@ -121,7 +126,7 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
           "is as if lr were 1/f''(x), re-chosen at every x)")
 
     heading("a Hessian-vector product H v, checked against finite differences")
-    hvp = hessian_vector_product(quick)
+    hvp = hessian_vector_product(*hvp_problem(quick))
     print(f"loss of a 2-8-8-1 tanh MLP ({hvp['n']} parameters), v random: "
           f"||Hv - finite differences|| / ||finite differences|| = {hvp['rel']:.1e}")
     save(_figure(newton, gd, lr, hvp), folder / "newton.png", report)
