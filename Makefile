@@ -26,6 +26,10 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_scalar.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_tensor.py
+	$(BIN)/python benchmarks/bench_nn.py
+	$(BIN)/python benchmarks/bench_viz.py
+	$(BIN)/python benchmarks/bench_playground.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache chainrule-out

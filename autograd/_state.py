@@ -6,7 +6,7 @@ Both are plain module attributes read by every op, so checking them costs one at
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 grad_enabled: bool = True
 anomaly: bool = False
@@ -20,7 +20,19 @@ def _update_mode() -> None:
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _grad_mode(enabled: bool) -> Iterator[None]:
+    global grad_enabled
+    previous = grad_enabled
+    grad_enabled = enabled
+    _update_mode()
+    try:
+        yield
+    finally:
+        grad_enabled = previous
+        _update_mode()
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Record nothing inside the block: ops return plain leaves with no parents.
 
     Use it for evaluation and for optimizer updates, where building a graph would only cost time
@@ -29,29 +41,12 @@ def no_grad() -> Iterator[None]:
         with autograd.no_grad():
             prediction = model(x)
     """
-    global grad_enabled
-    previous = grad_enabled
-    grad_enabled = False
-    _update_mode()
-    try:
-        yield
-    finally:
-        grad_enabled = previous
-        _update_mode()
+    return _grad_mode(False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Record ops again inside a ``no_grad`` block."""
-    global grad_enabled
-    previous = grad_enabled
-    grad_enabled = True
-    _update_mode()
-    try:
-        yield
-    finally:
-        grad_enabled = previous
-        _update_mode()
+    return _grad_mode(True)
 
 
 @contextmanager

@@ -28,23 +28,22 @@ from . import ops as O
 _new = object.__new__
 
 
-def _unary(op: O.Op, cls: type | None = None) -> Callable[[Node], Node]:
-    """The method that applies a one-input op: compute the forward rule, record the node.
+def _unary(op: O.Op, cls: type) -> Callable[[Node], Node]:
+    """The method of node type ``cls`` that applies a one-input op: forward rule, then record.
 
-    With ``cls`` the node type's backend is bound into the method (no attribute lookups per call:
-    this runs once per node of every graph); without, it is read from the node.
+    The type's backend and zero gradient are bound in: this runs once per node of every graph.
     """
     forward = op.forward
-    F = None if cls is None else cls._backend
-    zero = None if cls is None else cls._zero_grad
+    F = cls._backend
+    zero = cls._zero_grad
 
     def method(self: Node) -> Node:
-        data = forward(F or self._backend, self.data)
+        data = forward(F, self.data)
         if _state.mode or not self.requires_grad:
             return self._record(op, data, self, None, self.requires_grad)
-        n = _new(type(self))  # the fast path of _record, inlined
+        n = _new(cls)  # the fast path of _record, inlined
         n.data = data
-        n.grad = zero if F else self._zero_grad
+        n.grad = zero
         n.op = op
         n.label = ""
         n.requires_grad = True
@@ -59,26 +58,24 @@ def _unary(op: O.Op, cls: type | None = None) -> Callable[[Node], Node]:
     return method
 
 
-def _binary(
-    op: O.Op, cls: type | None = None
-) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
+def _binary(op: O.Op, cls: type) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
     """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
     forward = op.forward
-    F = None if cls is None else cls._backend
-    zero = None if cls is None else cls._zero_grad
+    F = cls._backend
+    zero = cls._zero_grad
 
     def method(self: Node, other: Any) -> Node:
-        if type(other) is not (cls or type(self)):  # a number, an array, or another node type
+        if type(other) is not cls:  # a number, an array, or another node type
             other = self._lift(other)
         try:  # free when nothing is raised (Python >= 3.11)
-            data = forward(F or self._backend, self.data, other.data)
+            data = forward(F, self.data, other.data)
         except ValueError as e:  # numpy: shapes that do not broadcast
             raise _shape_error(op, self, other) from e
         if _state.mode or not (self.requires_grad or other.requires_grad):
             return self._record(op, data, self, other, self.requires_grad or other.requires_grad)
-        n = _new(type(self))
+        n = _new(cls)
         n.data = data
-        n.grad = zero if F else self._zero_grad
+        n.grad = zero
         n.op = op
         n.label = ""
         n.requires_grad = True
@@ -91,7 +88,7 @@ def _binary(
     def reflected(self: Node, other: Any) -> Node:
         other = self._lift(other)
         try:
-            data = forward(F or self._backend, other.data, self.data)
+            data = forward(F, other.data, self.data)
         except ValueError as e:
             raise _shape_error(op, other, self) from e
         return self._record(op, data, other, self, self.requires_grad)
@@ -110,7 +107,7 @@ def _shape_error(op: O.Op, a: Node, b: Node) -> ValueError:
 
 
 # The operators and named ops of every node type, written once: name(s) -> op. ``_install`` turns
-# each into a method of Node (generic) and of each node type (with its backend bound in).
+# each into a method of each node type (Value, Tensor), with the type's backend bound in.
 BINARY_OPS = {
     ("__add__", "__radd__"): O.ADD,
     ("__sub__", "__rsub__"): O.SUB,
@@ -133,16 +130,15 @@ UNARY_OPS = {
 }
 
 
-def _install(cls: type, bind: bool) -> None:
-    target = cls if bind else None
+def _install(cls: type) -> None:
     for (name, rname), op in BINARY_OPS.items():
-        method, reflected = _binary(op, target)
+        method, reflected = _binary(op, cls)
         for n, m in ((name, method), (rname, reflected)):
             if n not in cls.__dict__:
                 setattr(cls, n, m)
     for name, op in UNARY_OPS.items():
         if name not in cls.__dict__:
-            setattr(cls, name, _unary(op, target))
+            setattr(cls, name, _unary(op, cls))
 
 
 class _Nary:
@@ -258,7 +254,7 @@ class Node:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls._backend is not None:
-            _install(cls, bind=True)
+            _install(cls)
 
     def _apply1(self, op: O.Op) -> Node:
         """Apply a one-input op that carries parameters (``x ** 3``, ``leaky_relu(0.1)``)."""
@@ -296,8 +292,6 @@ class Node:
         """A new leaf with the same data and no history: gradients stop here."""
         return type(self)._constant(self.data)
 
-
-_install(Node, bind=False)
 
 
 def apply(op: O.Op, *args: Any) -> Node:

@@ -109,6 +109,8 @@ class Tensor(TensorMethods, Node):
             return type(self)._constant(_checked(x, "operand"))
         if isinstance(x, (list, tuple)):
             return type(self)._constant(_as_array(x, None, "operand"))
+        if isinstance(x, Tensor):  # a subclass of Tensor (the operators check the exact type)
+            return x
         hint = ""
         if isinstance(x, Node):
             hint = f"; a Tensor does not combine with a {type(x).__name__}: use Tensor(v.data)"

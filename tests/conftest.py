@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -11,3 +12,26 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("chainrule")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A playground server on an ephemeral port of 127.0.0.1, stopped after the module."""
+    from viz.playground import make_server
+
+    s = make_server(port=0)
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def client(server):
+    """An API client with a fresh small session on ``server``."""
+    from playground_support import SMALL
+
+    from viz.playground.client import Client
+
+    c = Client(server.url)
+    c.create(SMALL)
+    return c

@@ -16,18 +16,9 @@ CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
     pytest.skip("needs Debian's chromium at /usr/bin/chromium", allow_module_level=True)
 
-from viz.playground import make_server  # noqa: E402
 from viz.playground.inspect_graph import available  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = make_server(port=0)
-    s.start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture(scope="module")

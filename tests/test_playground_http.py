@@ -9,34 +9,9 @@ import pytest
 nn = pytest.importorskip("nn", reason="the playground trains nn models")
 pytest.importorskip("autograd", reason="the playground needs the engine").Tensor  # noqa: B018
 
-from viz.playground import make_server  # noqa: E402
-from viz.playground.client import ApiError, Client  # noqa: E402
+from playground_support import refused  # noqa: E402
 
-SMALL = "data=moons&n=100&layers=4&batch=20"
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = make_server(port=0)
-    s.start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def client(server):
-    c = Client(server.url)
-    c.create(SMALL)
-    return c
-
-
-def refused(call, status=400, words=""):
-    with pytest.raises(ApiError) as info:
-        call()
-    assert info.value.status == status, info.value.message
-    assert words.lower() in info.value.message.lower(), info.value.message
-    return info.value.message
-
+from viz.playground.client import Client  # noqa: E402
 
 # --- uploads ----------------------------------------------------------------------------------
 

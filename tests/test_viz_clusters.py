@@ -144,3 +144,18 @@ def test_values_labelled_with_module_paths_are_parameters_without_a_model():
     y = w * x
     src = viz.draw_graph(y).source
     assert src.count('class="cr-param"') == 1 and src.count('class="cr-input"') == 1
+
+
+def test_a_loss_after_a_linear_output_neuron_stays_outside_its_card():
+    nn = pytest.importorskip("nn")
+    import nn.functional as F
+    import viz
+    from autograd import Value
+
+    model = nn.MLP(2, [3, 1], seed=0)  # the output neuron is linear
+    loss = F.binary_cross_entropy_with_logits(model([Value(0.5), Value(-1.0)]), 1.0)
+    loss.backward()
+    src = viz.draw_graph(loss, model=model, collapse="neuron").source
+    assert "softplus" in src  # drawn as its own op node, outside the card
+    assert "softplus · " not in src and "linear · " in src
+    assert "relu · " in src  # hidden neurons still absorb their declared activation

@@ -14,7 +14,9 @@ applied in forward order:
 3. a sum (``+ - sum``) whose inputs are all in one module, one of them not parameter-only, joins
    it (an added constant 0, as Python's ``sum`` adds, is ignored);
 4. an activation (``tanh relu sigmoid ...``) of a module's result joins it and closes it: the
-   module's output has been computed, so what is done with it next (a loss) stays outside.
+   module's output has been computed, so what is done with it next (a loss) stays outside. When
+   the model declares the module's activation (``declared``, from ``declared_activations``), only
+   that op joins: a linear output neuron keeps a loss's ``softplus`` out of its card.
 
 A module's *output* is a member used outside the module (or the root) that is not parameter-only.
 """
@@ -71,8 +73,42 @@ class Cluster:
         return "/".join(dict.fromkeys(self.activations)) or "linear"
 
 
-def assign(nodes: list, params: dict[int, str], level: str = "neuron") -> dict[str, Cluster]:
+def _resolve(model: Any, path: str) -> Any:
+    obj = model
+    for part in path.split(".") if path else ():
+        try:
+            obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            return None
+    return obj
+
+
+def declared_activations(model: Any, paths: Any) -> dict[str, str]:
+    """Module path -> the activation the model says it applies ('linear' for none), where known.
+
+    Read from the module's own ``activation`` attribute (an nn ``Neuron`` or ``Layer``), else, for
+    a layer of a model with ``layers`` and ``activation`` (an nn ``MLP`` on tensors): every layer
+    applies the model's activation but the last, which is linear.
+    """
+    out: dict[str, str] = {}
+    layers = getattr(model, "layers", None)
+    model_act = getattr(model, "activation", None)
+    for path in paths:
+        act = getattr(_resolve(model, path), "activation", None)
+        if not isinstance(act, str) and isinstance(model_act, str) and layers is not None:
+            parts = path.split(".")
+            if len(parts) >= 2 and parts[0] == "layers" and parts[1].isdigit():
+                act = "linear" if int(parts[1]) == len(layers) - 1 else model_act
+        if isinstance(act, str):
+            out[path] = act
+    return out
+
+
+def assign(
+    nodes: list, params: dict[int, str], level: str = "neuron", declared: dict | None = None
+) -> dict[str, Cluster]:
     """Cluster path -> Cluster, for the nodes in forward order (see the module docstring)."""
+    declared = declared or {}
     if level not in ("neuron", "layer"):
         raise ValueError(f"cluster level must be 'neuron' or 'layer', not {level!r}")
     index = {id(n): i for i, n in enumerate(nodes)}
@@ -105,7 +141,7 @@ def assign(nodes: list, params: dict[int, str], level: str = "neuron") -> dict[s
         c = inside.pop()
         if op in SUMS and any(j not in pure for j in ps if j not in zero):  # rule 3
             member[i] = c
-        elif op in ACTIVATIONS and len(ps) == 1:  # rule 4
+        elif op in ACTIVATIONS and len(ps) == 1 and declared.get(c, op) == op:  # rule 4
             member[i] = c
             closed.add(i)
     _prune_unused_pure(nodes, parents, pure, member, params)

@@ -71,7 +71,11 @@ def draw_graph(
     grads = grads or _grads is not None
     if color_by == "grad" and not grads:
         raise ValueError("color_by='grad' needs gradients: call backward() on the root first")
-    groups = C.assign(nodes, params, collapse or "neuron") if params else {}
+    if params:
+        declared = C.declared_activations(model, {C.module_path(n) for n in params.values()})
+        groups = C.assign(nodes, params, collapse or "neuron", declared)
+    else:
+        groups = {}
     lay = Layout(nodes, root, params, groups, collapse, rankdir in ("LR", "RL"))
     lay.override = _grads
     count = lay.count()
