@@ -103,8 +103,9 @@ def collector_paused() -> Iterator[None]:
 
     A scalar training step builds and drops ~65,000 Values; they form no reference cycles, so
     reference counting frees them all, but the collector still walks the young objects every 700
-    allocations and now and then the whole heap. Pausing it made the moons training ~1.4x faster
-    here (``demos/moons.py`` says how it was measured).
+    allocations and now and then the whole heap. Pausing it made 30 steps of the moons training
+    1.8x faster (medians of 3 interleaved runs in one process with viz and matplotlib loaded, on
+    a shared 2-core machine, Python 3.11); the main job's 100 steps went from 38 s to 13-17 s.
     """
     was_enabled = gc.isenabled()
     gc.disable()

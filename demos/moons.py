@@ -5,7 +5,7 @@
 The whole story in one run:
 
 1. **One sample, forward and backward.** Before training, one point goes through
-   ``nn.MLP(2, [16, 16, 1])``: every product ``w * x`` and every sum is a ``Value``, about 1,700
+   ``nn.MLP(2, [16, 16, 1])``: every product ``w * x`` and every sum is a ``Value``, about 1,000
    nodes for one point. Its hinge loss is backpropagated and the graph is drawn with one card per
    neuron (``sample_graph.svg``).
 2. **One neuron in full.** A first-layer neuron of that graph, uncollapsed: its two inputs, two
