@@ -57,14 +57,20 @@ def heading(text: str) -> None:
     print(f"\n== {text} ==")
 
 
-def figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)) -> tuple:
-    """A matplotlib ``(Figure, axes array)`` made without pyplot (no GUI backend is touched)."""
+def require_plots() -> None:
+    """Fail at once, with the fix, if matplotlib is missing (not after a minute of training)."""
     try:
-        from matplotlib.figure import Figure
+        import matplotlib  # noqa: F401
     except ImportError:
         raise MissingExtra("this lesson draws plots with matplotlib, which is not installed: "
                            "pip install 'chainrule[plot]' (or pip install matplotlib)") from None
+
+
+def figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)) -> tuple:
+    """A matplotlib ``(Figure, axes array)`` made without pyplot (no GUI backend is touched)."""
+    require_plots()
     import numpy as np
+    from matplotlib.figure import Figure
 
     fig = Figure(figsize=size, dpi=110, layout="constrained")
     return fig, np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).reshape(nrows, ncols)

@@ -25,7 +25,17 @@ import numpy as np
 import nn
 import nn.functional as F
 
-from ._common import MissingExtra, Report, Stopwatch, figure, heading, lesson_main, output_dir, save
+from ._common import (
+    MissingExtra,
+    Report,
+    Stopwatch,
+    figure,
+    heading,
+    lesson_main,
+    output_dir,
+    require_plots,
+    save,
+)
 
 
 def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,6 +60,7 @@ def confusion(pred: np.ndarray, y: np.ndarray, k: int = 10) -> np.ndarray:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Train the digit reader, report its test accuracy, draw its mistakes."""
+    require_plots()
     X, y, images = load()
     folder = output_dir("digits", out)
     report = Report()

@@ -34,7 +34,16 @@ import nn
 import nn.functional as F
 from autograd import Value
 
-from ._common import Report, Stopwatch, collector_paused, heading, lesson_main, output_dir, save
+from ._common import (
+    Report,
+    Stopwatch,
+    collector_paused,
+    heading,
+    lesson_main,
+    output_dir,
+    require_plots,
+    save,
+)
 
 SIZES = [16, 16, 1]
 
@@ -90,6 +99,7 @@ def neuron_root(model: nn.MLP, sample: dict) -> tuple[Value, int]:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Train micrograd's moons MLP on the scalar engine and write the pictures (see the module)."""
+    require_plots()
     import viz
 
     folder = output_dir("moons", out)

@@ -30,7 +30,7 @@ import nn
 import nn.functional as F
 from autograd import Value
 
-from ._common import Report, figure, heading, lesson_main, output_dir, save
+from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 
 X_STAR = math.log(2.0) / 3.0  # f'(x) = e^x - 2 e^(-2x) = 0  <=>  e^(3x) = 2
 
@@ -97,6 +97,7 @@ def hessian_vector_product(model: nn.MLP, X: np.ndarray, y: np.ndarray,
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Newton against gradient descent on f, then a checked Hessian-vector product."""
+    require_plots()
     folder = output_dir("newton", out)
     report = Report()
 

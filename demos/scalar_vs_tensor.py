@@ -25,7 +25,16 @@ import nn
 import nn.functional as F
 from autograd import topological_order
 
-from ._common import Report, collector_paused, figure, heading, lesson_main, output_dir, save
+from ._common import (
+    Report,
+    collector_paused,
+    figure,
+    heading,
+    lesson_main,
+    output_dir,
+    require_plots,
+    save,
+)
 
 SIZES = [16, 16, 1]
 
@@ -47,6 +56,7 @@ def step_seconds(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Compare the two engines' outputs, gradients, graph sizes and speed."""
+    require_plots()
     import viz
 
     folder = output_dir("scalar_vs_tensor", out)

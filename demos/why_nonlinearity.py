@@ -24,7 +24,7 @@ import numpy as np
 import nn
 import nn.functional as F
 
-from ._common import Report, figure, heading, lesson_main, output_dir, save
+from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 
 
 def stacked_equals_one() -> dict:
@@ -50,6 +50,7 @@ def train(X: np.ndarray, y: np.ndarray, activation: str, epochs: int) -> nn.MLP:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Show that stacked linear layers collapse to one, and what tanh changes."""
+    require_plots()
     import viz
 
     folder = output_dir("why_nonlinearity", out)

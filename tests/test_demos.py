@@ -184,3 +184,10 @@ def test_chainrule_command_dispatches_to_demo(capsys):
 
     assert main(["demo"]) == 0
     assert "forward_backward" in capsys.readouterr().out
+
+
+def test_without_matplotlib_a_lesson_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    assert cli.main(["moons", "--out", str(tmp_path / "m")]) == 1  # before any training
+    assert "pip install 'chainrule[plot]'" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
