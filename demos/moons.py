@@ -118,16 +118,18 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
           f"hinge loss max(0, 1 - y s) = {loss.data:.4f}")
     with Stopwatch() as t:
         report.add(viz.render(loss, folder / "sample_graph.svg", model=model, collapse="neuron"))
-    print(f"drew its graph, one card per neuron ({t.seconds:.1f} s; the first drawing also "
-          "loads the embedded Graphviz)")
+    print(f"drew its graph, one card per neuron ({t.seconds:.1f} s: a run's first drawing "
+          "starts Graphviz)")
 
     heading("2. one neuron, every node of it")
     root, j = neuron_root(model, sample)
     report.add(viz.animate_backward(root, folder / "neuron_backprop.html").path)
     root.backward()
     report.add(viz.render(root, folder / "neuron_graph.svg"))
-    print(f"layers.0.neurons.{j}: out = relu(w1*x1 + w2*x2 + b); the stepper page walks its "
-          "backward pass one chain-rule step at a time")
+    print(f"layers.0.neurons.{j}: out = relu(w0*x1 + w1*x2 + b), drawn whole. Its root is "
+          "out * dL/dout,\nwith dL/dout from the sample's backward pass, so each weight gets the "
+          "gradient the sample's loss\ngives it; the stepper page walks that backward pass one "
+          "chain-rule step at a time.")
 
     heading(f"3. training: {steps} steps of full-batch SGD on the scalar engine")
     opt = nn.optim.SGD(model.parameters(), lr=micrograd_lr(steps))
