@@ -11,7 +11,7 @@ Imports nothing heavier than numpy.
 """
 
 from . import ops
-from ._state import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from ._state import collector_paused, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad, topological_order
 from .check import GradcheckError, gradcheck
 from .node import Node, apply
@@ -24,6 +24,7 @@ __all__ = [
     "Node",
     "Tensor",
     "apply",
+    "collector_paused",
     "ops",
     "Value",
     "concatenate",

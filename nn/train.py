@@ -146,7 +146,8 @@ def fit(
         for epoch in range(epochs):
             data = [(X, y)] if batch_size is None else batches(X, y, batch_size, rng=gen)
             for Xb, yb in data:
-                logs = _step(model, params, opt, loss_fn, metric_fns, Xb, yb, l2)
+                with autograd.collector_paused():  # the step's graph has no cycles to collect
+                    logs = _step(model, params, opt, loss_fn, metric_fns, Xb, yb, l2)
                 logs.update(step=step, epoch=epoch)
                 history.append(logs)
                 bar.update({k: logs[k] for k in ("loss", *metric_fns)})

@@ -195,3 +195,18 @@ def test_value_and_tensor_do_not_mix_silently():
         Value(1.0) + Tensor([1.0])
     with pytest.raises(TypeError, match="Tensor and Value"):
         Tensor([1.0]) * Value(1.0)
+
+
+def test_collector_paused_restores_the_collector():
+    import gc
+
+    assert gc.isenabled()
+    with autograd.collector_paused():
+        assert not gc.isenabled()
+        with autograd.collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), autograd.collector_paused():
+        raise KeyError
+    assert gc.isenabled()
