@@ -40,24 +40,24 @@ def _count_uses(root: Any) -> list:
         if b is NARY:
             for p in a:
                 c = p._uses
-                if c:
+                if c > 0:
                     p._uses = c + 1
-                elif p.requires_grad:
+                elif c == 0:  # first visit (-1: a constant, no gradient wanted)
                     p._uses = 1
                     push(p)
             continue
         # the same for one or two parents, unrolled: this loop runs once per node of the graph
         c = a._uses
-        if c:
+        if c > 0:
             a._uses = c + 1
-        elif a.requires_grad:
+        elif c == 0:  # first visit (-1: a constant, no gradient wanted)
             a._uses = 1
             push(a)
         if b is not None:
             c = b._uses
-            if c:
+            if c > 0:
                 b._uses = c + 1
-            elif b.requires_grad:
+            elif c == 0:
                 b._uses = 1
                 push(b)
     return nodes
@@ -94,7 +94,7 @@ def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) ->
         if unrolled and b is not None and b is not NARY and op.elementwise:
             da, db = op.partials(F, n.data, a.data, b.data)
             c = a._uses
-            if c:  # 0 for a constant: no gradient wanted
+            if c > 0:  # -1 for a constant: no gradient wanted
                 gp = g if da is None else g * da
                 old = a._g
                 a._g = gp if old is None else old + gp
@@ -102,7 +102,7 @@ def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) ->
                 if c == 1:
                     push(a)
             c = b._uses
-            if c:
+            if c > 0:
                 gp = g if db is None else g * db
                 old = b._g
                 b._g = gp if old is None else old + gp
@@ -119,7 +119,7 @@ def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) ->
             gs = op.vjp(F, g, out, xs, tuple(p.requires_grad for p in parents))
         for p, gp in zip(parents, gs):
             c = p._uses
-            if not c:
+            if c <= 0:
                 continue
             if fit is not None:
                 gp = fit(gp, p.shape)
@@ -183,7 +183,7 @@ def topological_order(root: Any) -> list:
             order.append(n)
             for p in n.parents:
                 c = p._uses
-                if c:
+                if c > 0:
                     p._uses = c - 1
                     if c == 1:
                         stack.append(p)

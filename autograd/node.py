@@ -39,14 +39,13 @@ def _unary(op: O.Op, cls: type) -> Callable[[Node], Node]:
 
     def method(self: Node) -> Node:
         data = forward(F, self.data)
-        if _state.mode or not self.requires_grad:
-            return self._record(op, data, self, None, self.requires_grad)
+        if _state.mode or self._uses < 0:
+            return self._record(op, data, self, None, self._uses >= 0)
         n = _new(cls)  # the fast path of _record, inlined
         n.data = data
         n.grad = zero
         n.op = op
         n.label = ""
-        n.requires_grad = True
         n._a = self
         n._b = None
         n._uses = 0
@@ -71,14 +70,13 @@ def _binary(op: O.Op, cls: type) -> tuple[Callable[[Node, Any], Node], Callable[
             data = forward(F, self.data, other.data)
         except ValueError as e:  # numpy: shapes that do not broadcast
             raise _shape_error(op, self, other) from e
-        if _state.mode or not (self.requires_grad or other.requires_grad):
-            return self._record(op, data, self, other, self.requires_grad or other.requires_grad)
+        if _state.mode or (self._uses < 0 and other._uses < 0):
+            return self._record(op, data, self, other, self._uses >= 0 or other._uses >= 0)
         n = _new(cls)
         n.data = data
         n.grad = zero
         n.op = op
         n.label = ""
-        n.requires_grad = True
         n._a = self
         n._b = other
         n._uses = 0
@@ -170,8 +168,9 @@ class Node:
     # keeps the tuple of all of them in _a and NARY in _b): a tuple per node would double the
     # objects that Python's cyclic collector tracks, and with it the number of full collections
     # while a large graph is built (measured: half the forward time of the moons benchmark).
-    # _uses and _g are the scratch space of a backward pass in progress (see backprop.py).
-    __slots__ = ("data", "grad", "op", "label", "requires_grad", "_a", "_b", "_uses", "_g")
+    # _uses and _g are the scratch space of a backward pass in progress (see backprop.py); _uses is
+    # -1 for a node that needs no gradient (``requires_grad``), 0 otherwise between passes.
+    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_uses", "_g")
 
     _backend: Any = None
     _broadcasts = False
@@ -192,8 +191,7 @@ class Node:
         n._a = n._b = None
         n.op = None
         n.label = ""
-        n.requires_grad = False
-        n._uses = 0
+        n._uses = -1  # requires_grad False
         n._g = None
         return n
 
@@ -208,14 +206,7 @@ class Node:
         n.data = data
         n.grad = cls._zero_grad
         n.label = ""
-        n._uses = 0
         n._g = None
-        if _state.mode == 0 and needs:  # the fast path: recording, no anomaly check
-            n._a = a
-            n._b = b
-            n.op = op
-            n.requires_grad = True
-            return n
         if _state.anomaly:
             from .anomaly import check_forward
 
@@ -224,11 +215,11 @@ class Node:
             n._a = a
             n._b = b
             n.op = op
-            n.requires_grad = True
+            n._uses = 0
         else:
             n._a = n._b = None
             n.op = None
-            n.requires_grad = False
+            n._uses = -1
         return n
 
     # --- what viz and users read ---------------------------------------------------------------
@@ -237,6 +228,17 @@ class Node:
     def parents(self) -> tuple:
         """The nodes this one was computed from, in the op's argument order (() for a leaf)."""
         return _as_tuple(self._a, self._b)
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients flow to this node (False for constants and detached values)."""
+        # kept in _uses, the backward pass's use counter, as -1: one slot less per node makes
+        # the cyclic collector's passes over a large graph measurably faster (see backprop.py)
+        return self._uses >= 0
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self._uses = 0 if flag else -1
 
     @property
     def op_name(self) -> str:

@@ -56,8 +56,7 @@ class Value(Node):
         self._a = self._b = None
         self.op = None
         self.label = label
-        self.requires_grad = bool(requires_grad)
-        self._uses = 0
+        self._uses = 0 if requires_grad else -1  # requires_grad (see Node.requires_grad)
         self._g = None
 
     # --- engine hooks -------------------------------------------------------------------------
