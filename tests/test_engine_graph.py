@@ -210,3 +210,31 @@ def test_collector_paused_restores_the_collector():
     with pytest.raises(KeyError), autograd.collector_paused():
         raise KeyError
     assert gc.isenabled()
+
+
+def test_requires_grad_can_be_set_and_constants_get_no_gradient():
+    c = Value(2.0, requires_grad=False)
+    x = Value(3.0)
+    y = x * c + c
+    y.backward()
+    assert x.grad == 2.0 and c.grad == 0.0
+    with autograd.no_grad():
+        assert not (c * 2).requires_grad
+    c.requires_grad = True
+    assert c.requires_grad
+    z = x * c
+    z.backward()
+    assert c.grad == 3.0
+    c.requires_grad = False
+    assert not (c * c).requires_grad and (c * c).parents == ()
+
+
+def test_scratch_state_is_clean_after_passes():
+    x = Value(1.5)
+    y = (x * x).tanh() * x
+    for _ in range(3):
+        y.backward()
+        autograd.grad(y, [x], create_graph=True)
+    for n in autograd.topological_order(y):
+        assert n._uses == 0 and n._g is None
+    assert x.requires_grad and x._uses == 0
