@@ -44,6 +44,9 @@ class Value(Node):
     """
 
     __slots__ = ()
+    # numpy hands `array * value` to Value.__rmul__ (which refuses arrays) instead of silently
+    # broadcasting it into an object array of Values
+    __array_ufunc__ = None
     _backend = MATH
     _broadcasts = False
     _zero_grad = 0.0

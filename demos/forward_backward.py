@@ -152,7 +152,9 @@ def _shapes_figure(hand: dict, X: np.ndarray):
         lim = float(np.abs(a).max()) or 1.0
         ax.imshow(a, cmap="RdBu_r", vmin=-lim, vmax=lim)
         for (i, j), v in np.ndenumerate(a):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9)
+            # black on the deep ends of the colour map is unreadable: white there
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9,
+                    color="white" if abs(v) > 0.6 * lim else "black")
         ax.set_title(title, fontsize=10)
         ax.set_xticks(range(a.shape[1]))
         ax.set_yticks(range(a.shape[0]))

@@ -52,6 +52,12 @@ def load_state(path: Any) -> dict[str, np.ndarray]:
     if not os.path.exists(path):
         raise FileNotFoundError(f"load_state: no such file: {path}")
     try:
+        # Anything that is neither zip nor .npy makes np.load fall back to pickle and advise
+        # allow_pickle=True, which is wrong advice for a damaged file: check the magic bytes first.
+        with open(path, "rb") as f:
+            head = f.read(6)
+        if not head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")):
+            raise ValueError("not a zip archive: the file is damaged or of another format")
         npz = np.load(path, allow_pickle=False)
         if not isinstance(npz, np.lib.npyio.NpzFile):
             raise ValueError("a single .npy array, not an .npz archive")

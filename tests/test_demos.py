@@ -32,6 +32,24 @@ def test_forward_backward_matches_the_hand_formula(tmp_path):
     assert r["loss_after_step"] < r["loss"]  # the step along -dW lowers the loss
 
 
+def test_dw_shapes_numbers_stay_readable_on_dark_cells():
+    pytest.importorskip("matplotlib")
+    from matplotlib.colors import to_rgb
+
+    from demos.forward_backward import _shapes_figure
+
+    rng = np.random.default_rng(0)
+    hand = {"delta": rng.normal(size=(2, 4)), "dW": rng.normal(size=(2, 3))}
+    fig = _shapes_figure(hand, rng.normal(size=(3, 4)))
+    for ax in fig.axes:
+        a = ax.images[0].get_array()
+        lim = float(np.abs(a).max())
+        for text in ax.texts:
+            x, y = text.get_position()
+            dark = abs(a[int(y), int(x)]) > 0.6 * lim  # the deep ends of RdBu_r
+            assert (to_rgb(text.get_color()) == (1.0, 1.0, 1.0)) == dark, text.get_text()
+
+
 def test_hand_formula_is_the_finite_difference_gradient():
     """An oracle independent of the engine: dW = ((dy * f'(z)) x^T) / m by central differences."""
     from demos.forward_backward import by_hand

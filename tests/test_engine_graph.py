@@ -122,6 +122,20 @@ def test_type_errors_are_clear():
         Value(1.0, label=3)
 
 
+def test_an_array_on_the_left_of_a_value_is_refused_too():
+    import numpy as np
+
+    # without the refusal numpy would broadcast the Value into an object array of Values
+    for op in (lambda a, v: a * v, lambda a, v: a + v, lambda a, v: a - v, lambda a, v: a / v,
+               lambda a, v: a ** v):
+        with pytest.raises(TypeError, match="use Tensor for arrays"):
+            op(np.array([1.0, 2.0]), Value(2.0))
+    with pytest.raises(TypeError, match="use Tensor for arrays"):
+        Value(2.0) * np.array([1.0, 2.0])
+    assert (np.float64(3.0) * Value(2.0)).data == 6.0  # numpy scalars are numbers: still fine
+    assert (Value(2.0) + np.int64(1)).data == 3.0
+
+
 def test_repr_reads_well():
     n = Value(0.70710678, label="n")
     n.grad = -0.5
