@@ -11,13 +11,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# `make demo` needs the library and its extras (plots, datasets, progress bars, PNG); `make test`
+# also the test tools (pytest, hypothesis, playwright, nbclient, micrograd).
+$(VENV)/.installed-all: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[all]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed-dev
 
-demo: setup
+demo: $(VENV)/.installed-all
 	$(BIN)/python -m demos
 
 test: setup

@@ -34,6 +34,11 @@ def save_state(state: dict, path: Any) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save_state: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            f"save_state: {path} is a folder; give a file name, e.g. "
+            f"{os.path.join(path, 'model.npz')}"
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -162,3 +162,7 @@ def test_save_errors(tmp_path):
     with pytest.raises(TypeError, match="non-empty strings"):
         nn.save_state({1: np.zeros(1)}, tmp_path / "m.npz")
     assert os.listdir(tmp_path) == []
+    (tmp_path / "d.npz").mkdir()
+    with pytest.raises(IsADirectoryError, match="is a folder; give a file name"):
+        nn.save_state({"a": np.zeros(1)}, tmp_path / "d.npz")
+    assert os.listdir(tmp_path) == ["d.npz"] and os.listdir(tmp_path / "d.npz") == []
