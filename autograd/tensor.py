@@ -47,6 +47,8 @@ def _as_array(data: Any, dtype: Any, what: str) -> np.ndarray:
     """``data`` as a new row-major numpy array (a copy, as torch.tensor), with a checked dtype."""
     if isinstance(data, Node):
         data = data.data
+    if data is None:
+        raise TypeError(f"{what}: got None; pass a number, a (nested) list of numbers or an array")
     try:
         arr = np.array(data, dtype=dtype, order="C")
     except (ValueError, TypeError) as e:
@@ -205,7 +207,12 @@ class Tensor(TensorMethods, Node):
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        return bool(self.data)  # numpy's error for more than one element
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a Tensor of shape {self.shape} is ambiguous: compare "
+                "t.numpy() with numpy's .any() or .all(), or one element with t[i].item()"
+            )
+        return bool(self.data)
 
     def __float__(self) -> float:
         return float(self.item())

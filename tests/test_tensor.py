@@ -223,3 +223,11 @@ def test_value_and_tensor_do_not_mix_in_tensor_ops():
 def test_errors_say_what_went_wrong(make, error, pattern):
     with pytest.raises(error, match=pattern):
         make()
+
+
+def test_none_and_ambiguous_truth_values_get_clear_errors():
+    with pytest.raises(TypeError, match="got None"):
+        Tensor(None)
+    with pytest.raises(ValueError, match=r"shape \(2,\) is ambiguous"):
+        bool(Tensor([1.0, 2.0]))
+    assert bool(Tensor([3.0])) and not bool(Tensor(0.0))
