@@ -159,3 +159,13 @@ def test_a_loss_after_a_linear_output_neuron_stays_outside_its_card():
     assert "softplus" in src  # drawn as its own op node, outside the card
     assert "softplus · " not in src and "linear · " in src
     assert "relu · " in src  # hidden neurons still absorb their declared activation
+
+
+def test_a_model_that_did_not_make_the_graph_is_refused():
+    nn = pytest.importorskip("nn")
+
+    made, other = nn.MLP(2, [2, 1], seed=0), nn.MLP(2, [2, 1], seed=1)
+    out = made([Value(0.5), Value(-1.0)])
+    with pytest.raises(ValueError, match="none of the model's 9 parameters appear"):
+        viz.draw_graph(out, model=other, collapse="neuron")
+    assert "layers.0.neurons.1" in viz.draw_graph(out, model=made, collapse="neuron").source

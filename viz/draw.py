@@ -67,6 +67,12 @@ def draw_graph(
         raise ValueError(f"color_by must be None or 'grad', not {color_by!r}")
     nodes = walk.forward_order(root)
     params = walk.named_parameters(model) if model is not None else {}
+    if params and not any(id(n) in params for n in nodes):
+        raise ValueError(
+            f"none of the model's {len(params)} parameters appear in this graph: was it computed "
+            "by another model (or a copy, e.g. moved to the other engine with load_state_dict)? "
+            "Pass the model that made the graph, or model=None"
+        )
     grads = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     grads = grads or _grads is not None
     if color_by == "grad" and not grads:
