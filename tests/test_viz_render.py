@@ -91,6 +91,13 @@ def test_png_and_pdf_errors_name_what_to_install(monkeypatch, tmp_path):
         viz.render(graph(), tmp_path / "g.png")
 
 
+def test_pdf_with_the_embedded_renderer_chosen_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(rendering, "system_dot", lambda: "/usr/bin/dot")
+    with pytest.raises(RuntimeError, match="the embedded renderer was chosen"):
+        viz.render(graph(), tmp_path / "g.pdf", renderer="embedded")
+    assert not (tmp_path / "g.pdf").exists()
+
+
 def test_system_renderer_asked_for_but_missing(monkeypatch):
     monkeypatch.setattr(rendering, "system_dot", lambda: None)
     with pytest.raises(RuntimeError, match="install Graphviz"):

@@ -131,6 +131,10 @@ def render(root_or_graph: Any, path: str | os.PathLike, *, renderer: str = "auto
     elif which == "system":
         extra = ["-Gdpi=150"] if suffix == ".png" else []
         path.write_bytes(run_system(source, suffix[1:], extra=extra))
+    elif system_dot() is not None:  # dot is there, but the embedded renderer was asked for
+        raise RuntimeError(f"{suffix} output needs Graphviz's dot, and the embedded renderer was "
+                           "chosen (renderer='embedded' or CHAINRULE_RENDERER=embedded): use "
+                           "renderer='system', or write .svg or .png")
     else:
         raise RuntimeError(f"{suffix} output needs Graphviz's dot, which is not installed: "
                            f"{_GET_DOT}; or write .svg (works without it) or .png")
