@@ -25,9 +25,7 @@ _CONSTANTS: dict = {}
 def _as_float(x: Any, what: str) -> float:
     if isinstance(x, float):
         return x
-    if isinstance(x, _Real) and not isinstance(x, bool):
-        return float(x)
-    if isinstance(x, bool):
+    if isinstance(x, _Real):  # int, bool, numpy scalars, Fraction, ...
         return float(x)
     raise TypeError(
         f"{what} must be a real number (int or float), not {type(x).__name__}: {x!r:.60}"

@@ -17,12 +17,9 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import autograd
 
 DEFAULT_ROOT = Path("chainrule-out")
 
@@ -102,12 +99,6 @@ class Stopwatch:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self._start
-
-
-def collector_paused() -> AbstractContextManager[None]:
-    """Pause Python's cyclic garbage collector while a scalar model trains (see
-    ``autograd.collector_paused``): the main job's 100 steps went from 38 s to 13-17 s."""
-    return autograd.collector_paused()
 
 
 def lesson_main(module_name: str, doc: str | None, run: Callable[..., Report],

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import Value
@@ -37,7 +38,6 @@ from autograd import Value
 from ._common import (
     Report,
     Stopwatch,
-    collector_paused,
     heading,
     lesson_main,
     output_dir,
@@ -133,7 +133,7 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
 
     heading(f"3. training: {steps} steps of full-batch SGD on the scalar engine")
     opt = nn.optim.SGD(model.parameters(), lr=micrograd_lr(steps))
-    with collector_paused(), Stopwatch() as t:
+    with autograd.collector_paused(), Stopwatch() as t:
         history = nn.fit(model, X, y, loss="hinge", optimizer=opt, epochs=steps, l2=1e-4)
     accuracy = F.accuracy(nn.predict(model, X), y)
     print(f"trained in {t.seconds:.1f} s; loss {history.loss[0]:.4f} -> {history.loss[-1]:.4f}")

@@ -21,13 +21,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import topological_order
 
 from ._common import (
     Report,
-    collector_paused,
     figure,
     heading,
     lesson_main,
@@ -84,7 +84,7 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
 
     heading(f"the time of one training step on {n} points ({repeats} interleaved runs)")
     times: dict[str, list[float]] = {"scalar": [], "tensor": []}
-    with collector_paused():
+    with autograd.collector_paused():
         for _ in range(repeats):  # interleaved: a busy moment slows both, not one
             times["scalar"].append(step_seconds(scalar, X, y))
             times["tensor"].append(step_seconds(tensor, X, y))
