@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed-all
-	$(BIN)/python -m demos
+	$(BIN)/python -m chainrule.demos
 
 test: setup
 	$(BIN)/python -m ruff check .

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-import nn  # noqa: E402
+from chainrule import nn  # noqa: E402
 
 
 def by_hand_scalar(model, params, X, y, k):

@@ -32,13 +32,13 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from viz.playground import config as C  # noqa: E402
-from viz.playground import make_server  # noqa: E402
-from viz.playground.client import Client  # noqa: E402
-from viz.playground.features import transform  # noqa: E402
-from viz.playground.pictures import GRID, THUMB, activations, lattice  # noqa: E402
-from viz.playground.session import Session  # noqa: E402
-from viz.playground.uploads import UploadStore  # noqa: E402
+from chainrule.playground import config as C  # noqa: E402
+from chainrule.playground import make_server  # noqa: E402
+from chainrule.playground.client import Client  # noqa: E402
+from chainrule.playground.features import transform  # noqa: E402
+from chainrule.playground.pictures import GRID, THUMB, activations, lattice  # noqa: E402
+from chainrule.playground.session import Session  # noqa: E402
+from chainrule.playground.uploads import UploadStore  # noqa: E402
 
 # 625 points, 20% held out: 500 training points, all in one batch
 QUERY = "data=moons&n=625&test=0.2&layers=8,8&act=tanh&loss=bce&opt=adam&lr=0.01&batch=500"

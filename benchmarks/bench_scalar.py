@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-import nn  # noqa: E402
-from autograd import Value, topological_order  # noqa: E402
+from chainrule import nn  # noqa: E402
+from chainrule.autograd import Value, topological_order  # noqa: E402
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list, list]:

@@ -33,8 +33,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import autograd  # noqa: E402
-from autograd import Tensor  # noqa: E402
+from chainrule import autograd  # noqa: E402
+from chainrule.autograd import Tensor  # noqa: E402
 
 try:
     import torch

@@ -1,6 +1,6 @@
 """chainrule's runnable lessons, one small seeded file each (``chainrule demo`` lists them).
 
-``python -m demos`` runs the main job (the moons lesson); ``python -m demos.NAME [--out DIR]``
-or ``chainrule demo NAME [--out DIR]`` runs one lesson, which writes its pictures to
-``./chainrule-out/NAME/`` and ends by listing them.
+``python -m chainrule.demos`` runs the main job (the moons lesson);
+``python -m chainrule.demos.NAME [--out DIR]`` or ``chainrule demo NAME [--out DIR]`` runs one
+lesson, which writes its pictures to ``./chainrule-out/NAME/`` and ends by listing them.
 """

@@ -1,12 +1,12 @@
-"""``python -m demos`` (and ``make demo``): the main job, the moons lesson (``demos/moons.py``).
+"""``python -m chainrule.demos`` (and ``make demo``): the main job, the moons lesson.
 
-    python -m demos [--out DIR]
+    python -m chainrule.demos [--out DIR]
 
 trains micrograd's moons MLP on the scalar engine with a progress bar, prints its accuracy and
 writes its pictures to ``./chainrule-out/moons/``. Every other lesson: ``chainrule demo``.
 """
 
-from demos.moons import main
+from .moons import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,13 +1,14 @@
 """What every lesson shares: its output folder, its command line, figures, and the final report.
 
-A lesson is a module ``demos.NAME`` with
+A lesson is a module ``chainrule.demos.NAME`` with
 
 * ``run(out=None, *, quick=False) -> Report``: does the lesson, prints what it shows, writes its
   pictures into ``out`` (default ``./chainrule-out/NAME/``) and returns the files and the numbers
   it found (the smoke tests read them); ``quick=True`` is a tiny run for the tests, whose numbers
   teach nothing;
-* ``main(argv=None) -> int``: the command line (``python -m demos.NAME [--out DIR] [--quick]``,
-  also ``chainrule demo NAME``), built by :func:`lesson_main` from the module's docstring.
+* ``main(argv=None) -> int``: the command line
+  (``python -m chainrule.demos.NAME [--out DIR] [--quick]``, also ``chainrule demo NAME``),
+  built by :func:`lesson_main` from the module's docstring.
 """
 
 from __future__ import annotations

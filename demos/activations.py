@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from autograd import Tensor
+from chainrule.autograd import Tensor
 
 from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 

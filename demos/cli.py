@@ -3,8 +3,8 @@
 The lessons follow the order in which deep learning is usually introduced: a layer's forward and
 backward pass, why layers need a non-linearity, the activation functions, why depth makes training
 harder, a real application (reading handwritten digits), second derivatives, the two engines side
-by side, and the main job that puts it all together. Each lesson is a module ``demos.NAME`` with
-``run`` and ``main``; it is imported only when it runs.
+by side, and the main job that puts it all together. Each lesson is a module
+``chainrule.demos.NAME`` with ``run`` and ``main``; it is imported only when it runs.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def listing() -> str:
     lines = ["chainrule's lessons (run one with: chainrule demo NAME [--out DIR]):", ""]
     lines += [f"  {i}. {name:<17} {line}" for i, (name, line) in enumerate(LESSONS.items(), 1)]
     lines += ["", "Each writes its pictures to ./chainrule-out/NAME/ (or --out DIR), then lists",
-              "them. The main job (make demo, python -m demos) is the moons lesson."]
+              "them. The main job (make demo, python -m chainrule.demos) is the moons lesson."]
     return "\n".join(lines)
 
 
@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"chainrule demo: error: no lesson named {args[0]!r}; choose from "
               f"{', '.join(LESSONS)} (chainrule demo lists them)", file=sys.stderr)
         return 2
-    module = importlib.import_module(f"demos.{name}")
+    module = importlib.import_module(f"chainrule.demos.{name}")
     return int(module.main(args[1:]) or 0)
 
 

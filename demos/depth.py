@@ -26,8 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-import nn
-import nn.functional as F
+from chainrule import nn
+from chainrule.nn import functional as F
 
 from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 

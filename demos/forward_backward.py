@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from autograd import Tensor, Value
+from chainrule.autograd import Tensor, Value
 
 from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 
@@ -85,7 +85,7 @@ class _Params:
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Compare the hand-written layer with the engine (see the module docstring)."""
     require_plots()
-    import viz
+    from chainrule import viz
 
     folder = output_dir("forward_backward", out)
     report = Report()

@@ -1,6 +1,6 @@
 """The main job: micrograd's moons network, trained on the scalar engine, and what it computes.
 
-    python -m demos            (the same as: chainrule demo moons, or python -m demos.moons)
+    python -m chainrule.demos   (the same as: chainrule demo moons, python -m chainrule.demos.moons)
 
 The whole story in one run:
 
@@ -30,10 +30,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-import autograd
-import nn
-import nn.functional as F
-from autograd import Value
+from chainrule import autograd, nn
+from chainrule.autograd import Value
+from chainrule.nn import functional as F
 
 from ._common import (
     Report,
@@ -100,7 +99,7 @@ def neuron_root(model: nn.MLP, sample: dict) -> tuple[Value, int]:
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Train micrograd's moons MLP on the scalar engine and write the pictures (see the module)."""
     require_plots()
-    import viz
+    from chainrule import viz
 
     folder = output_dir("moons", out)
     report = Report()

@@ -25,10 +25,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-import autograd
-import nn
-import nn.functional as F
-from autograd import Value
+from chainrule import autograd, nn
+from chainrule.autograd import Value
+from chainrule.nn import functional as F
 
 from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 

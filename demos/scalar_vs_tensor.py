@@ -21,10 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-import autograd
-import nn
-import nn.functional as F
-from autograd import topological_order
+from chainrule import autograd, nn
+from chainrule.autograd import topological_order
+from chainrule.nn import functional as F
 
 from ._common import (
     Report,
@@ -57,7 +56,7 @@ def step_seconds(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Compare the two engines' outputs, gradients, graph sizes and speed."""
     require_plots()
-    import viz
+    from chainrule import viz
 
     folder = output_dir("scalar_vs_tensor", out)
     report = Report()

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-import nn
-import nn.functional as F
+from chainrule import nn
+from chainrule.nn import functional as F
 
 from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
 
@@ -51,7 +51,7 @@ def train(X: np.ndarray, y: np.ndarray, activation: str, epochs: int) -> nn.MLP:
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Show that stacked linear layers collapse to one, and what tanh changes."""
     require_plots()
-    import viz
+    from chainrule import viz
 
     folder = output_dir("why_nonlinearity", out)
     report = Report()

@@ -38,7 +38,7 @@ def tour_code(readme: Path = ROOT / "README.md") -> str:
 def main(out: str | os.PathLike | None = None) -> list[Path]:
     """Run the tour and write its two pictures into ``out`` (default docs/images)."""
     sys.path.insert(0, str(ROOT))
-    import viz
+    from chainrule import viz
 
     folder = Path(out) if out is not None else ROOT / "docs" / "images"
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import viz  # noqa: E402
-from autograd import Value  # noqa: E402
+from chainrule import viz  # noqa: E402
+from chainrule.autograd import Value  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 

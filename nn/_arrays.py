@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from chainrule.autograd import Node
 
 
 def is_tensor(x: Any) -> bool:

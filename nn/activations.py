@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from autograd import Node
+from chainrule.autograd import Node
 
 from .module import Module
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from chainrule.autograd import Node
 
 from ._arrays import flat_nodes, is_tensor, numbers
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from chainrule.autograd import Tensor
 
 from . import init as _init
 from ._rng import make_rng

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from chainrule.autograd import Tensor
 
 from ._rng import make_rng
 from .activations import activation_name, function

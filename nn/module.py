@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autograd import Node
+from chainrule.autograd import Node
 
 _CONTAINERS = (list, tuple, dict)
 

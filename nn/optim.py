@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node
+from chainrule.autograd import Node
 
 from .module import _cleared_grad
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Node, Value
+from chainrule.autograd import Node, Value
 
 from . import init as _init
 from ._rng import make_rng

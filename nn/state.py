@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Node
+from chainrule.autograd import Node
 
 
 class Entry(NamedTuple):

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-import autograd
+from chainrule import autograd
 
 from . import functional as F
 from ._arrays import numbers

@@ -17,7 +17,7 @@ settings.load_profile("chainrule")
 @pytest.fixture(scope="module")
 def server():
     """A playground server on an ephemeral port of 127.0.0.1, stopped after the module."""
-    from viz.playground import make_server
+    from chainrule.playground import make_server
 
     s = make_server(port=0)
     s.start()
@@ -30,7 +30,7 @@ def client(server):
     """An API client with a fresh small session on ``server``."""
     from playground_support import SMALL
 
-    from viz.playground.client import Client
+    from chainrule.playground.client import Client
 
     c = Client(server.url)
     c.create(SMALL)

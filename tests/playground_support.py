@@ -2,7 +2,7 @@
 
 import pytest
 
-from viz.playground.client import ApiError
+from chainrule.playground.client import ApiError
 
 SMALL = "data=moons&n=100&layers=4&batch=20"
 

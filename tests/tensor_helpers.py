@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-import autograd
-from autograd import Tensor
+from chainrule import autograd
+from chainrule.autograd import Tensor
 
 
 def _projection(fn: Callable, arrays: list[np.ndarray], seed: int) -> np.ndarray:

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from demos import cli
+from chainrule.demos import cli
 
 pytest.importorskip("matplotlib")
 
@@ -22,7 +22,7 @@ def _files_ok(report, names):
 
 
 def test_forward_backward_matches_the_hand_formula(tmp_path):
-    from demos import forward_backward as L
+    from chainrule.demos import forward_backward as L
 
     report = L.run(tmp_path, quick=True)
     _files_ok(report, ["layer_graph.svg", "dW_shapes.png"])
@@ -36,7 +36,7 @@ def test_dw_shapes_numbers_stay_readable_on_dark_cells():
     pytest.importorskip("matplotlib")
     from matplotlib.colors import to_rgb
 
-    from demos.forward_backward import _shapes_figure
+    from chainrule.demos.forward_backward import _shapes_figure
 
     rng = np.random.default_rng(0)
     hand = {"delta": rng.normal(size=(2, 4)), "dW": rng.normal(size=(2, 3))}
@@ -52,7 +52,7 @@ def test_dw_shapes_numbers_stay_readable_on_dark_cells():
 
 def test_hand_formula_is_the_finite_difference_gradient():
     """An oracle independent of the engine: dW = ((dy * f'(z)) x^T) / m by central differences."""
-    from demos.forward_backward import by_hand
+    from chainrule.demos.forward_backward import by_hand
 
     rng = np.random.default_rng(5)
     W, b = rng.normal(size=(2, 3)), rng.normal(size=(2, 1))
@@ -67,7 +67,7 @@ def test_hand_formula_is_the_finite_difference_gradient():
 
 
 def test_why_nonlinearity(tmp_path):
-    from demos import why_nonlinearity as L
+    from chainrule.demos import why_nonlinearity as L
 
     report = L.run(tmp_path, quick=True)
     _files_ok(report, ["boundaries.png"])
@@ -78,7 +78,7 @@ def test_why_nonlinearity(tmp_path):
 
 
 def test_activations_derivatives_match_formulas(tmp_path):
-    from demos import activations as L
+    from chainrule.demos import activations as L
 
     report = L.run(tmp_path, quick=True)
     _files_ok(report, ["activations.png"])
@@ -88,7 +88,7 @@ def test_activations_derivatives_match_formulas(tmp_path):
 
 
 def test_depth_sigmoid_gradient_vanishes(tmp_path):
-    from demos import depth as L
+    from chainrule.demos import depth as L
 
     report = L.run(tmp_path, quick=True)
     _files_ok(report, ["gradient_per_layer.png", "training_by_depth.png"])
@@ -100,7 +100,7 @@ def test_depth_sigmoid_gradient_vanishes(tmp_path):
 
 def test_digits_reaches_95_percent(tmp_path):
     pytest.importorskip("sklearn")
-    from demos import digits as L
+    from chainrule.demos import digits as L
 
     report = L.run(tmp_path)  # the full lesson: it takes about a second of training
     _files_ok(report, ["examples.png", "confusion_matrix.png", "misclassified.png"])
@@ -110,7 +110,7 @@ def test_digits_reaches_95_percent(tmp_path):
 
 
 def test_digits_without_scikit_learn_says_how_to_get_it(tmp_path, monkeypatch, capsys):
-    from demos import digits as L
+    from chainrule.demos import digits as L
 
     monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn now raises ImportError
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
@@ -121,7 +121,7 @@ def test_digits_without_scikit_learn_says_how_to_get_it(tmp_path, monkeypatch, c
 
 
 def test_newton_converges_quadratically_and_hvp_checks(tmp_path):
-    from demos import newton as L
+    from chainrule.demos import newton as L
 
     report = L.run(tmp_path, quick=True)
     _files_ok(report, ["newton.png"])
@@ -136,7 +136,7 @@ def test_newton_converges_quadratically_and_hvp_checks(tmp_path):
 
 def test_newton_hvp_matches_torch():
     torch = pytest.importorskip("torch")
-    from demos.newton import hessian_vector_product, hvp_problem
+    from chainrule.demos.newton import hessian_vector_product, hvp_problem
 
     model, X, y, v = hvp_problem(quick=True)
     ours = hessian_vector_product(model, X, y, v)["hv"]
@@ -157,7 +157,7 @@ def test_newton_hvp_matches_torch():
 
 
 def test_scalar_vs_tensor_agree(tmp_path):
-    from demos import scalar_vs_tensor as L
+    from chainrule.demos import scalar_vs_tensor as L
 
     report = L.run(tmp_path, quick=True)
     _files_ok(report, ["tensor_graph.svg", "speed.png"])
@@ -175,7 +175,7 @@ def test_cli_lists_every_lesson(capsys):
     import importlib
 
     for name in cli.LESSONS:  # every listed lesson exists, with run and main
-        module = importlib.import_module(f"demos.{name}")
+        module = importlib.import_module(f"chainrule.demos.{name}")
         assert callable(module.run) and callable(module.main)
 
 
@@ -198,7 +198,7 @@ def test_out_must_be_a_folder(tmp_path, capsys):
 
 
 def test_chainrule_command_dispatches_to_demo(capsys):
-    from viz.cli import main
+    from chainrule.cli import main
 
     assert main(["demo"]) == 0
     assert "forward_backward" in capsys.readouterr().out

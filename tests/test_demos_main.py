@@ -1,4 +1,4 @@
-"""The main job (``make demo`` = ``python -m demos`` = ``chainrule demo moons``)."""
+"""The main job (``make demo`` = ``python -m chainrule.demos`` = ``chainrule demo moons``)."""
 
 import os
 import subprocess
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-from demos import moons
+from chainrule import nn
+from chainrule.demos import moons
 
 pytest.importorskip("matplotlib")
 

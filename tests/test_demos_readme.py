@@ -39,11 +39,11 @@ def test_readme_links_and_setup_commands():
         assert (ROOT / link).exists(), link
     assert "make demo" in text and "make test" in text
     makefile = (ROOT / "Makefile").read_text()
-    assert "$(BIN)/python -m demos" in makefile  # make demo is the main job
+    assert "$(BIN)/python -m chainrule.demos" in makefile  # make demo is the main job
 
 
 def test_readme_lists_every_lesson():
-    from demos.cli import LESSONS
+    from chainrule.demos.cli import LESSONS
 
     text = (ROOT / "README.md").read_text() + (ROOT / "docs" / "lessons.md").read_text()
     for name in LESSONS:

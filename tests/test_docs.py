@@ -30,11 +30,9 @@ def test_doc_example_runs(code, tmp_path, monkeypatch):
 def test_docstring_examples_run():
     import doctest
 
-    import autograd
-    import autograd.backprop
-    import autograd.check
-    import autograd.value
+    from chainrule import autograd
+    from chainrule.autograd import check, value
 
-    for module in (autograd, autograd.value, autograd.check):
+    for module in (autograd, value, check):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-import autograd
-from autograd import GradcheckError, Value, gradcheck, ops
+from chainrule import autograd
+from chainrule.autograd import GradcheckError, Value, gradcheck, ops
 
 
 def test_gradcheck_passes_on_correct_rules():

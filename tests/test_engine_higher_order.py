@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd import Value, grad
+from chainrule.autograd import Value, grad
 
 
 def nth_derivative(f, x0, n):

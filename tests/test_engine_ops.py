@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd import Value, gradcheck
+from chainrule.autograd import Value, gradcheck
 
 EPS = 1e-6
 

@@ -5,7 +5,7 @@ import math
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import Value, grad
+from chainrule.autograd import Value, grad
 
 UNARY = ["tanh", "sigmoid", "sin", "cos", "exp_small", "softplus", "square", "neg"]
 BINARY = ["+", "-", "*", "/"]

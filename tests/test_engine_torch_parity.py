@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograd import Value, grad
+from chainrule.autograd import Value, grad
 
 torch = pytest.importorskip("torch")
 

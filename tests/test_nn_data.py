@@ -5,8 +5,8 @@ import io
 import numpy as np
 import pytest
 
-from nn import data
-from nn.data.files import CSVError
+from chainrule.nn import data
+from chainrule.nn.data.files import CSVError
 
 GENERATORS = {
     "moons": lambda **k: data.make_moons(101, **k),

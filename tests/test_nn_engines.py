@@ -4,8 +4,8 @@ micrograd's moons demo and a 3-class spiral are learned."""
 import numpy as np
 import pytest
 
-import nn
-import nn.functional as F
+from chainrule import nn
+from chainrule.nn import functional as F
 
 
 def _pair(nouts, activation="relu", seed=0):

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-import nn.functional as F
-from autograd import Value
+from chainrule.autograd import Value
+from chainrule.nn import functional as F
 
 RNG = np.random.default_rng(0)
 SCORES = RNG.normal(size=6) * 2

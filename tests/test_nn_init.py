@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-import nn
-from nn import init
+from chainrule import nn
+from chainrule.nn import init
 
 SHAPE = (200, 300)  # (out, in): fan_in 300, fan_out 200
 

@@ -4,8 +4,8 @@ import doctest
 
 import pytest
 
-import nn
-from autograd import Value
+from chainrule import nn
+from chainrule.autograd import Value
 
 
 class Pair(nn.Module):
@@ -130,9 +130,8 @@ def test_summary_table_counts():
 
 
 def test_docstring_examples_run():
-    import nn.data
-    import nn.display
+    from chainrule.nn import data, display
 
-    for module in (nn, nn.data, nn.display):
+    for module in (nn, data, display):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-import nn
-from autograd import Value
-from nn.optim import SGD, Adam, AdamW
+from chainrule import nn
+from chainrule.autograd import Value
+from chainrule.nn.optim import SGD, Adam, AdamW
 
 START = np.random.default_rng(0).normal(size=5)
 GRADS = np.random.default_rng(1).normal(size=(6, 5))

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from nn_util import numeric_grads
 
-import nn
-import nn.functional as F
-from autograd import Value
+from chainrule import nn
+from chainrule.autograd import Value
+from chainrule.nn import functional as F
 
 
 def test_mlp_337_parameters_and_default_shape():

@@ -5,8 +5,8 @@ import os
 import numpy as np
 import pytest
 
-import nn
-from autograd import Value
+from chainrule import nn
+from chainrule.autograd import Value
 
 
 def _values(m):

@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 from nn_util import numeric_grads
 
-import autograd
-import nn
-import nn.functional as F
-from autograd import Tensor
+from chainrule import autograd, nn
+from chainrule.autograd import Tensor
+from chainrule.nn import functional as F
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(7, 3))

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-import nn
-import nn.functional as F
+from chainrule import nn
+from chainrule.nn import functional as F
 
 
 class FakeTTY(io.StringIO):

@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-nn = pytest.importorskip("nn", reason="the playground trains nn models")
-pytest.importorskip("autograd", reason="the playground needs the engine").Tensor  # noqa: B018
+nn = pytest.importorskip("chainrule.nn", reason="the playground trains nn models")
+pytest.importorskip("chainrule.autograd", reason="the playground needs the engine").Tensor  # noqa: B018
 
 from playground_support import SMALL, refused  # noqa: E402
 
-from viz.playground.client import Client  # noqa: E402
+from chainrule.playground.client import Client  # noqa: E402
 
 # --- meta and sessions ------------------------------------------------------------------------
 

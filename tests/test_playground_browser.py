@@ -10,13 +10,13 @@ import time
 import numpy as np
 import pytest
 
-pytest.importorskip("nn", reason="the playground trains nn models")
+pytest.importorskip("chainrule.nn", reason="the playground trains nn models")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
     pytest.skip("needs Debian's chromium at /usr/bin/chromium", allow_module_level=True)
 
-from viz.playground.inspect_graph import available  # noqa: E402
+from chainrule.playground.inspect_graph import available  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

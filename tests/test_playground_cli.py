@@ -10,19 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from viz.playground import cli
+from chainrule.playground import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *sys.path]))
-    return subprocess.Popen([sys.executable, "-m", "viz.playground", *args], env=env,
+    return subprocess.Popen([sys.executable, "-m", "chainrule.playground", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_serves_until_interrupted():
-    pytest.importorskip("nn")
+    pytest.importorskip("chainrule.nn")
     proc = run_cli("--port", "0", "--no-browser")
     try:
         line = proc.stdout.readline()
@@ -57,7 +57,7 @@ def test_bad_port(capsys):
 
 
 def test_port_in_use(capsys):
-    from viz.playground import make_server
+    from chainrule.playground import make_server
 
     server = make_server(port=0)
     try:

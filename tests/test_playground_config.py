@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from viz.playground import config as C
-from viz.playground.errors import BadRequest
-from viz.playground.fields import BoolField, FloatField, IntField, IntListField, TokenField
+from chainrule.playground import config as C
+from chainrule.playground.errors import BadRequest
+from chainrule.playground.fields import BoolField, FloatField, IntField, IntListField, TokenField
 
 
 def test_defaults_round_trip_through_the_url():

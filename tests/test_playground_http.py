@@ -6,12 +6,12 @@ import json
 import numpy as np
 import pytest
 
-nn = pytest.importorskip("nn", reason="the playground trains nn models")
-pytest.importorskip("autograd", reason="the playground needs the engine").Tensor  # noqa: B018
+nn = pytest.importorskip("chainrule.nn", reason="the playground trains nn models")
+pytest.importorskip("chainrule.autograd", reason="the playground needs the engine").Tensor  # noqa: B018
 
 from playground_support import refused  # noqa: E402
 
-from viz.playground.client import Client  # noqa: E402
+from chainrule.playground.client import Client  # noqa: E402
 
 # --- uploads ----------------------------------------------------------------------------------
 
@@ -80,9 +80,9 @@ def test_page_and_static_files(server):
 def test_no_network_references_in_the_page():
     from pathlib import Path
 
-    import viz.playground
+    import chainrule.playground
 
-    static = Path(viz.playground.__file__).with_name("static")
+    static = Path(chainrule.playground.__file__).with_name("static")
     for path in static.rglob("*"):
         if path.is_file():
             text = path.read_text(encoding="utf-8")

@@ -8,16 +8,16 @@ import io
 import numpy as np
 import pytest
 
-nn = pytest.importorskip("nn", reason="the playground trains nn models")
-pytest.importorskip("autograd", reason="the playground needs the engine").Tensor  # noqa: B018
+nn = pytest.importorskip("chainrule.nn", reason="the playground trains nn models")
+pytest.importorskip("chainrule.autograd", reason="the playground needs the engine").Tensor  # noqa: B018
 
-from viz.playground import config as C  # noqa: E402
-from viz.playground import data as D  # noqa: E402
-from viz.playground import export, features, inspect_graph, pictures  # noqa: E402
-from viz.playground.errors import BadRequest, NotFound, TooLarge  # noqa: E402
-from viz.playground.session import Session, SessionStore  # noqa: E402
-from viz.playground.trainer import Trainer  # noqa: E402
-from viz.playground.uploads import MAX_CSV_BYTES, UploadStore, parse_csv  # noqa: E402
+from chainrule.playground import config as C  # noqa: E402
+from chainrule.playground import data as D  # noqa: E402
+from chainrule.playground import export, features, inspect_graph, pictures  # noqa: E402
+from chainrule.playground.errors import BadRequest, NotFound, TooLarge  # noqa: E402
+from chainrule.playground.session import Session, SessionStore  # noqa: E402
+from chainrule.playground.trainer import Trainer  # noqa: E402
+from chainrule.playground.uploads import MAX_CSV_BYTES, UploadStore, parse_csv  # noqa: E402
 
 
 def trainer(query="data=moons&n=120&layers=5,3&batch=16", upload=None):

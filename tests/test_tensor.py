@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import autograd
-from autograd import Tensor
+from chainrule import autograd
+from chainrule.autograd import Tensor
 
 
 def test_docstring_examples_run():
@@ -12,7 +12,7 @@ def test_docstring_examples_run():
     import importlib
 
     # the module, not the function autograd.tensor(...) that shadows it as an attribute
-    module = importlib.import_module("autograd.tensor")
+    module = importlib.import_module("chainrule.autograd.tensor")
     assert doctest.testmod(module).failed == 0
 
 

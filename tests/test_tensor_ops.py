@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from tensor_helpers import away_from, check
 
-import autograd
-from autograd import Tensor
+from chainrule import autograd
+from chainrule.autograd import Tensor
 
 rng = np.random.default_rng(7)
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tensor_helpers import check, first_order
 
-import autograd
-from autograd import Tensor
+from chainrule import autograd
+from chainrule.autograd import Tensor
 
 FEW = settings(max_examples=25)
 shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import autograd
-from autograd import Tensor
+from chainrule import autograd
+from chainrule.autograd import Tensor
 
 torch = pytest.importorskip("torch")
 

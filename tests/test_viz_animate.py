@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-import viz
-from autograd import Value
-from viz import fmt, walk
+from chainrule import viz
+from chainrule.autograd import Value
+from chainrule.viz import fmt, walk
 
 CHROMIUM = "/usr/bin/chromium"
 

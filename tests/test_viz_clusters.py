@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from viz_fakes import FakeMLP, FakeOp, FakeTensor
 
-import viz
-from autograd import Value
-from viz import clusters as C
-from viz import walk
+from chainrule import viz
+from chainrule.autograd import Value
+from chainrule.viz import clusters as C
+from chainrule.viz import walk
 
 
 def hinge_sample(model, x=(0.5, -1.2), y=1.0):
@@ -147,10 +147,10 @@ def test_values_labelled_with_module_paths_are_parameters_without_a_model():
 
 
 def test_a_loss_after_a_linear_output_neuron_stays_outside_its_card():
-    nn = pytest.importorskip("nn")
-    import nn.functional as F
-    import viz
-    from autograd import Value
+    nn = pytest.importorskip("chainrule.nn")
+    from chainrule import viz
+    from chainrule.autograd import Value
+    from chainrule.nn import functional as F
 
     model = nn.MLP(2, [3, 1], seed=0)  # the output neuron is linear
     loss = F.binary_cross_entropy_with_logits(model([Value(0.5), Value(-1.0)]), 1.0)
@@ -162,7 +162,7 @@ def test_a_loss_after_a_linear_output_neuron_stays_outside_its_card():
 
 
 def test_a_model_that_did_not_make_the_graph_is_refused():
-    nn = pytest.importorskip("nn")
+    nn = pytest.importorskip("chainrule.nn")
 
     made, other = nn.MLP(2, [2, 1], seed=0), nn.MLP(2, [2, 1], seed=1)
     out = made([Value(0.5), Value(-1.0)])

@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import viz
-from autograd import Value
-from viz import fmt
+from chainrule import viz
+from chainrule.autograd import Value
+from chainrule.viz import fmt
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -196,6 +196,7 @@ def test_import_costs_stay_low():
     import subprocess
     import sys
 
-    code = ("import sys, autograd; assert 'viz' not in sys.modules; import viz; "
+    code = ("import sys, chainrule.autograd; assert 'chainrule.viz' not in sys.modules; "
+            "from chainrule import viz; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-import viz
-from autograd import Value
-from viz.steps import backward_steps
+from chainrule import viz
+from chainrule.autograd import Value
+from chainrule.viz.steps import backward_steps
 
 FUNCS = {
     "neuron": lambda x, w, b: (x * w + b).tanh(),
@@ -88,7 +88,7 @@ def test_order_is_the_engines_and_every_use_is_counted():
     assert "(use 1 of 3; a.grad = 2.0 so far)" in text
     assert "(use 3 of 3; a.grad = 8.0 complete)" in text
     assert text.rstrip().endswith("Result: a.grad = 8.0")
-    from autograd import topological_order
+    from chainrule.autograd import topological_order
 
     p = backward_steps(z)
     assert [p.nodes[i] for i in p.order] == topological_order(z)

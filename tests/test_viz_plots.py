@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from viz_fakes import FakeMLP
 
-import viz
-from viz import data as D
+from chainrule import viz
+from chainrule.viz import data as D
 
 pytest.importorskip("matplotlib")
 

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-import viz
-from autograd import Value
-from viz import rendering
+from chainrule import viz
+from chainrule.autograd import Value
+from chainrule.viz import rendering
 
 HAS_DOT = shutil.which("dot") is not None
 

@@ -7,9 +7,8 @@ import pytest
 from test_viz_draw import cards
 from viz_fakes import FakeOp, FakeTensor
 
-import autograd
-import viz
-from viz import fmt
+from chainrule import autograd, viz
+from chainrule.viz import fmt
 
 
 def small_graph(grads: bool):
@@ -68,7 +67,7 @@ def test_real_tensor_graph_draws_and_replays_backward(tmp_path):
     x = Tensor(rng.normal(size=(4, 3)), label="x")
     loss = (x @ W).tanh().sum()
     loss.label = "loss"
-    from viz.steps import backward_steps
+    from chainrule.viz.steps import backward_steps
 
     p = backward_steps(loss)
     loss.backward()
@@ -87,7 +86,7 @@ def test_real_tensor_broadcast_gradients_replay_exactly():
     b = Tensor(rng.normal(size=(2,)), requires_grad=True, label="b")  # broadcast over rows
     loss = ((x @ W + b).relu() * 2.0).mean()
     loss.label = "loss"
-    from viz.steps import backward_steps
+    from chainrule.viz.steps import backward_steps
 
     p = backward_steps(loss)
     loss.backward()

@@ -10,7 +10,7 @@ import random
 
 import numpy as np
 
-from autograd import Value
+from chainrule.autograd import Value
 
 
 class FakeMLP:

@@ -161,7 +161,7 @@ def _inline(svg: str) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("viz").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("chainrule.viz").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 _NAV = """<nav aria-label="steps">

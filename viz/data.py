@@ -57,7 +57,7 @@ def predict(model: Any, P: np.ndarray, how: str) -> np.ndarray:
 
 
 def _batch(model: Any, P: np.ndarray) -> np.ndarray:
-    import autograd
+    from chainrule import autograd
 
     tensor = getattr(autograd, "Tensor", None)
     with _no_grad():
@@ -69,6 +69,6 @@ def _batch(model: Any, P: np.ndarray) -> np.ndarray:
 
 
 def _no_grad() -> Any:
-    import autograd
+    from chainrule import autograd
 
     return autograd.no_grad()

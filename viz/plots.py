@@ -166,7 +166,7 @@ def plot_activation(name: str, path: str | Path | None = None, *, lo: float = -4
     Each point is ``v = Value(x); y = v.<name>(); y.backward()``: the curve is ``y.data``
     and the dashed curve ``v.grad``, the same derivative backpropagation uses.
     """
-    from autograd import Value
+    from chainrule.autograd import Value
 
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}: choose from {', '.join(ACTIVATIONS)}")

@@ -72,7 +72,7 @@ class Pass:
 
 def backward_steps(root: Any) -> Pass:
     """Replay the backward pass from ``root`` step by step (see the module docstring)."""
-    from autograd import topological_order  # viz depends on the engine, never the reverse
+    from chainrule.autograd import topological_order  # viz depends on the engine, never the reverse
 
     nodes = walk.forward_order(root)
     if not root.requires_grad:
@@ -117,7 +117,7 @@ def _local(n: Any, g: Any) -> list[tuple[Any, Any]]:
     the parent's shape where it was broadcast); other ops give only the contribution (their
     vector-Jacobian product), with d None.
     """
-    from autograd.backends import MATH, NUMPY
+    from chainrule.autograd.backends import MATH, NUMPY
 
     tensor = fmt.is_tensor(n)
     F = NUMPY if tensor else MATH

@@ -58,7 +58,7 @@ Trained for {trainer.steps} steps ({trainer.epochs} epochs).
 """
 import numpy as np
 
-import nn
+from chainrule import nn
 
 
 def features(X):

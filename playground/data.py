@@ -65,7 +65,7 @@ def blobs_std(noise: float) -> float:
 
 def generate(config: dict) -> tuple[np.ndarray, np.ndarray, str]:
     """The raw (X, y) of a built-in dataset, and the call that makes it."""
-    import nn
+    from chainrule import nn
 
     name = config["data"]
     args = {"n": config["n"], "noise": config["noise"], "seed": config["seed"],
@@ -100,7 +100,7 @@ def view_map(X: np.ndarray) -> tuple[np.ndarray, float]:
 
 def build(config: dict, upload: Upload | None) -> Dataset:
     """The dataset a config describes: generated or uploaded, then split and scaled."""
-    import nn
+    from chainrule import nn
 
     if config["data"] == "csv":
         if upload is None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-import autograd
+from chainrule import autograd
 
 from .data import VIEW
 from .features import transform

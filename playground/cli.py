@@ -61,5 +61,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":  # python -m viz.playground.cli
+if __name__ == "__main__":  # python -m chainrule.playground.cli
     raise SystemExit(main())

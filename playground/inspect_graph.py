@@ -20,7 +20,7 @@ import os
 import tempfile
 from typing import Any
 
-from autograd import Value
+from chainrule.autograd import Value
 
 from .errors import BadRequest, Unavailable
 from .features import graph_labels
@@ -29,7 +29,7 @@ from .trainer import Trainer
 
 def _viz() -> Any:
     try:
-        import viz
+        from chainrule import viz
     except ImportError as e:  # pragma: no cover - viz is part of chainrule
         raise Unavailable(f"drawing graphs needs chainrule's viz package ({e})") from None
     return viz
@@ -38,7 +38,7 @@ def _viz() -> Any:
 def available() -> dict[str, bool]:
     """Which pictures this installation can draw (the page hides what it cannot)."""
     try:
-        import viz
+        from chainrule import viz
     except ImportError:  # pragma: no cover
         return {"graph": False, "stepper": False}
     return {"graph": hasattr(viz, "to_svg"), "stepper": hasattr(viz, "animate_backward")}
@@ -57,7 +57,7 @@ def sample_point(trainer: Trainer, index: Any, part: str) -> tuple[list[float], 
 
 def forward_one(trainer: Trainer, index: int, part: str) -> dict:
     """The sample through a scalar copy of the model, backpropagated from its loss."""
-    import nn
+    from chainrule import nn
 
     x, target = sample_point(trainer, index, part)
     scalar = nn.MLP(trainer.sizes[0], trainer.sizes[1:], activation=trainer.config["act"],

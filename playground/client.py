@@ -1,7 +1,7 @@
 """A small Python client for the playground's JSON API (the tests and the benchmark use it).
 
-    >>> from viz.playground import make_server
-    >>> from viz.playground.client import Client
+    >>> from chainrule.playground import make_server
+    >>> from chainrule.playground.client import Client
     >>> server = make_server(port=0); _ = server.start()
     >>> c = Client(server.url)
     >>> answer = c.create("data=xor&layers=4")

@@ -57,7 +57,7 @@ def clean_name(name: str) -> str:
 
 def parse_csv(body: bytes, name: str = "") -> Upload:
     """Check an uploaded file and read it, or raise BadRequest / TooLarge with the reason."""
-    import nn
+    from chainrule import nn
 
     name = clean_name(name)
     if len(body) > MAX_CSV_BYTES:

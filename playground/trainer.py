@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-import autograd
+from chainrule import autograd
 
 from .data import Dataset
 from .features import transform
@@ -31,7 +31,7 @@ HISTORY_LIMIT = 600
 
 
 def loss_function(name: str) -> Any:
-    from nn import functional as F
+    from chainrule.nn import functional as F
 
     return {"bce": F.binary_cross_entropy_with_logits, "hinge": F.hinge_loss,
             "ce": F.cross_entropy, "mse": F.mse_loss}[name]
@@ -45,7 +45,7 @@ def targets(y: np.ndarray, loss: str) -> np.ndarray:
 
 
 def make_optimizer(params: list, kind: str, lr: float) -> Any:
-    from nn import optim
+    from chainrule.nn import optim
 
     if kind == "adam":
         return optim.Adam(params, lr=lr)
@@ -56,7 +56,7 @@ class Trainer:
     """The model, its optimizer, where the batches are, and the loss history of one set-up."""
 
     def __init__(self, config: dict, data: Dataset) -> None:
-        import nn
+        from chainrule import nn
 
         self.config, self.data = config, data
         self.Xtr = transform(data.X_train, config["feat"])
@@ -101,7 +101,7 @@ class Trainer:
         return idx
 
     def _penalty(self) -> Any:
-        from nn import functional as F
+        from chainrule.nn import functional as F
 
         kind = self.config["reg"]
         if kind == "none" or self.config["rate"] == 0:
@@ -143,7 +143,7 @@ class Trainer:
 
     def evaluate(self) -> dict:
         """Loss (and accuracy for classes) on the training and the test set, no graph kept."""
-        from nn import functional as F
+        from chainrule.nn import functional as F
 
         out = {}
         with autograd.no_grad(), np.errstate(all="ignore"):

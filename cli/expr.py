@@ -107,7 +107,7 @@ def names(tree: ast.expr) -> list[str]:
 
 def build(tree: ast.expr, env: dict[str, Any]) -> Any:
     """Compute the checked tree with the engine: names come from ``env`` (Values)."""
-    from autograd import Value
+    from chainrule.autograd import Value
 
     def num(x: Any) -> Any:  # a number-only subexpression still computes with the engine
         return Value(float(x), requires_grad=False) if isinstance(x, (int, float)) else x

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from viz import cli
-from viz import expr as E
+from chainrule import cli
+from chainrule.cli import expr, graph
 
 ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Add, ast.Sub, ast.Mult,
            ast.Div, ast.Pow, ast.USub, ast.UAdd, ast.Load)
@@ -78,7 +78,7 @@ def test_graph_errors_are_one_line_with_status_2(argv, message, capsys):
 
 def test_argparse_usage_errors_exit_2_on_one_line(capsys):
     with pytest.raises(SystemExit) as e:
-        cli.graph_main(["x", "x=1", "--rankdir", "diagonal"])
+        graph.main(["x", "x=1", "--rankdir", "diagonal"])
     assert e.value.code == 2
     assert capsys.readouterr().err.count("\n") == 1
 
@@ -95,16 +95,16 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_expressions_are_refused(text):
-    with pytest.raises(E.ExprError):
-        E.parse(text)
+    with pytest.raises(expr.ExprError):
+        expr.parse(text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
 def test_any_text_is_parsed_safely_or_refused_with_an_expr_error(text):
     try:
-        tree = E.parse(text)
-    except E.ExprError:
+        tree = expr.parse(text)
+    except expr.ExprError:
         return
     assert all(isinstance(n, ALLOWED) for n in ast.walk(tree))
 
@@ -113,8 +113,8 @@ def test_any_text_is_parsed_safely_or_refused_with_an_expr_error(text):
 @given(st.text(alphabet="xwb()+-*/. 0123456789tanhexplogsqrtrelu,_", max_size=40))
 def test_expression_like_text_is_parsed_safely_or_refused(text):
     try:
-        tree = E.parse(text)
-    except E.ExprError:
+        tree = expr.parse(text)
+    except expr.ExprError:
         return
     assert all(isinstance(n, ALLOWED) for n in ast.walk(tree))
 
@@ -142,11 +142,11 @@ def _exprs():
 @settings(max_examples=150, deadline=None)
 @given(_exprs())
 def test_built_expressions_compute_what_python_computes(case):
-    from autograd import Value
+    from chainrule.autograd import Value
 
     text, expected = case
     if not math.isfinite(expected) or abs(expected) > 1e12:
         return
     env = {"x": Value(0.7, label="x"), "w": Value(-1.3, label="w")}
-    got = E.build(E.parse(text), env).data
+    got = expr.build(expr.parse(text), env).data
     assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12)

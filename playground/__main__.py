@@ -1,0 +1,5 @@
+"""``python -m chainrule.playground``: the same as ``chainrule playground``."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,5 +1,0 @@
-"""``python -m viz.playground``: the same as ``chainrule playground``."""
-
-from .cli import main
-
-raise SystemExit(main())
