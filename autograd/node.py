@@ -172,6 +172,9 @@ class Node:
     # -1 for a node that needs no gradient (``requires_grad``), 0 otherwise between passes.
     __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_uses", "_g")
 
+    #: which engine the node belongs to: ``"scalar"`` (Value, float data) or ``"tensor"`` (Tensor,
+    #: ndarray data). The one public way to ask; compare ``x.engine == "tensor"``.
+    engine: str = ""
     _backend: Any = None
     _broadcasts = False
     _zero_grad: Any = None

@@ -68,6 +68,7 @@ class Tensor(TensorMethods, Node):
     """
 
     __slots__ = ()
+    engine = "tensor"
     _backend = NUMPY
     _broadcasts = True
     _zero_grad = None

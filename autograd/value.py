@@ -45,6 +45,7 @@ class Value(Node):
     # numpy hands `array * value` to Value.__rmul__ (which refuses arrays) instead of silently
     # broadcasting it into an object array of Values
     __array_ufunc__ = None
+    engine = "scalar"
     _backend = MATH
     _broadcasts = False
     _zero_grad = 0.0

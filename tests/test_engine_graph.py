@@ -253,3 +253,11 @@ def test_scratch_state_is_clean_after_passes():
     for n in autograd.topological_order(y):
         assert n._uses == 0 and n._g is None
     assert x.requires_grad and x._uses == 0
+
+
+def test_every_node_says_which_engine_it_belongs_to():
+    from chainrule.autograd import Tensor
+
+    t = Tensor([1.0, 2.0]) @ Tensor([3.0, 4.0])  # a 0-d result
+    assert (Value(1.0).engine, Value(2.0).exp().engine) == ("scalar", "scalar")
+    assert (Tensor(1.0).engine, t.engine, t.sum().engine) == ("tensor", "tensor", "tensor")
