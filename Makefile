@@ -11,19 +11,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# `make demo` needs the library and its extras (plots, datasets, progress bars, PNG); `make test`
-# also the test tools (pytest, hypothesis, playwright, nbclient, micrograd).
-$(VENV)/.installed-all: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[all]"
+# `make demo` needs only the library (`pip install .` runs every lesson); `make test` also the test
+# tools (pytest, hypothesis, playwright, nbclient, micrograd, scikit-learn) and the `png` extra.
+$(VENV)/.installed-core: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $@
+	touch $@ $(VENV)/.installed-core
 
 setup: $(VENV)/.installed-dev
 
-demo: $(VENV)/.installed-all
+demo: $(VENV)/.installed-core
 	$(BIN)/python -m chainrule.demos
 
 test: setup

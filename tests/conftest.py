@@ -14,6 +14,26 @@ settings.register_profile(
 settings.load_profile("chainrule")
 
 
+class _RootIsNotATestPackage:
+    """The repository root is the package ``chainrule`` (it has an ``__init__.py``), so pytest would
+    import it as a test package named after the checkout's folder, which fails when that name is
+    not an identifier (``wt-pkg``, ``chainrule-main``): collect the root as a plain folder."""
+
+    def __init__(self, root):
+        self.root = root
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collect_directory(self, path, parent):
+        if path == self.root:
+            return pytest.Dir.from_parent(parent, path=path)
+        return None
+
+
+def pytest_configure(config):
+    # registered as a plugin, not a conftest hook, so that it also sees the root folder
+    config.pluginmanager.register(_RootIsNotATestPackage(config.rootpath), "chainrule-root-dir")
+
+
 @pytest.fixture(scope="module")
 def server():
     """A playground server on an ephemeral port of 127.0.0.1, stopped after the module."""
