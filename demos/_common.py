@@ -25,10 +25,6 @@ from typing import Any
 DEFAULT_ROOT = Path("chainrule-out")
 
 
-class MissingExtra(RuntimeError):
-    """An optional package a lesson needs is not installed (the message says how to get it)."""
-
-
 @dataclass
 class Report:
     """What a lesson produced: the files it wrote and the numbers it measured."""
@@ -56,18 +52,8 @@ def heading(text: str) -> None:
     print(f"\n== {text} ==")
 
 
-def require_plots() -> None:
-    """Fail at once, with the fix, if matplotlib is missing (not after a minute of training)."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise MissingExtra("this lesson draws plots with matplotlib, which is not installed: "
-                           "pip install 'chainrule[plot]' (or pip install matplotlib)") from None
-
-
 def figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.0, 4.5)) -> tuple:
     """A matplotlib ``(Figure, axes array)`` made without pyplot (no GUI backend is touched)."""
-    require_plots()
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -115,9 +101,6 @@ def lesson_main(module_name: str, doc: str | None, run: Callable[..., Report],
     ns = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
         report = run(ns.out, quick=ns.quick)
-    except MissingExtra as e:
-        print(f"chainrule demo {name}: {e}", file=sys.stderr)
-        return 1
     except (NotADirectoryError, PermissionError) as e:
         print(f"chainrule demo {name}: {e}", file=sys.stderr)
         return 2

@@ -23,7 +23,7 @@ import numpy as np
 
 from chainrule.autograd import Tensor
 
-from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save
 
 SLOPE = 0.1  # leaky ReLU's slope for x < 0 (the engine's default is 0.01; 0.1 is easier to see)
 
@@ -60,7 +60,6 @@ def curves(xs: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Compute, check, print and plot the five activation functions."""
-    require_plots()
     folder = output_dir("activations", out)
     report = Report()
     xs = np.linspace(-4.0, 4.0, 41 if quick else 401)  # includes 0 exactly

@@ -29,7 +29,7 @@ import numpy as np
 from chainrule import nn
 from chainrule.nn import functional as F
 
-from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save
 
 ACTS = ("sigmoid", "tanh", "relu")
 WIDTH = 32
@@ -51,7 +51,6 @@ def layer_grad_norms(depth: int, act: str, X: np.ndarray, y: np.ndarray) -> np.n
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Measure the gradient per layer at initialisation, then train a few depths."""
-    require_plots()
     folder = output_dir("depth", out)
     report = Report()
     X, y = nn.data.make_moons(60 if quick else 200, noise=0.1, seed=0)

@@ -2,8 +2,8 @@
 
 "Deep learning algorithms can be used to solve a wide variety of problems, including image
 recognition" ("Deep Learning Explained"). Here is a small real one: the 1,797 handwritten digits
-that come with scikit-learn (``sklearn.datasets.load_digits``, bundled with the package, no
-download), each an 8x8 grey image with 17 levels (0 to 16).
+of UCI's "Optical Recognition of Handwritten Digits" set, shipped with chainrule
+(``nn.data.load_digits()``, no download), each an 8x8 grey image with 17 levels (0 to 16).
 
 To an MLP an image is just a vector: the 64 pixels, scaled to [0, 1], are its 64 inputs (it does
 not know which pixels are neighbours; convolutional networks use that). The model is
@@ -11,8 +11,6 @@ not know which pixels are neighbours; convolutional networks use that). The mode
 one score per digit; the cross-entropy loss turns the scores into probabilities with a softmax.
 It is trained with Adam on mini-batches of 32 for 20 epochs, on 75% of the images, and tested on
 the other 25%, which it never saw.
-
-scikit-learn is an optional extra: ``pip install 'chainrule[datasets]'``.
 """
 
 from __future__ import annotations
@@ -26,29 +24,20 @@ from chainrule import nn
 from chainrule.nn import functional as F
 
 from ._common import (
-    MissingExtra,
     Report,
     Stopwatch,
     figure,
     heading,
     lesson_main,
     output_dir,
-    require_plots,
     save,
 )
 
 
 def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X (1797, 64) in [0, 1], y (1797,) digits 0-9, images (1797, 8, 8)) from scikit-learn."""
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        raise MissingExtra(
-            "this lesson reads the 8x8 handwritten digits bundled with scikit-learn (no "
-            "download), and scikit-learn is not installed: pip install 'chainrule[datasets]' "
-            "(or pip install scikit-learn)") from None
-    digits = load_digits()
-    return digits.data / 16.0, digits.target, digits.images
+    """(X (1797, 64) in [0, 1], y (1797,) digits 0-9, images (1797, 8, 8) of 0-16)."""
+    X, y = nn.data.load_digits()
+    return X, y, (X * 16).reshape(-1, 8, 8)
 
 
 def confusion(pred: np.ndarray, y: np.ndarray, k: int = 10) -> np.ndarray:
@@ -60,7 +49,6 @@ def confusion(pred: np.ndarray, y: np.ndarray, k: int = 10) -> np.ndarray:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Train the digit reader, report its test accuracy, draw its mistakes."""
-    require_plots()
     X, y, images = load()
     folder = output_dir("digits", out)
     report = Report()
@@ -111,7 +99,7 @@ def _examples_figure(images: np.ndarray, y: np.ndarray):
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=16)
         ax.set_title(str(y[i]), fontsize=10)
         ax.axis("off")
-    fig.suptitle("the data: 8x8 images, 17 grey levels (scikit-learn's digits)", fontsize=11)
+    fig.suptitle("the data: 8x8 images, 17 grey levels (UCI's handwritten digits)", fontsize=11)
     return fig
 
 

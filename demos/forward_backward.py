@@ -28,7 +28,7 @@ import numpy as np
 
 from chainrule.autograd import Tensor, Value
 
-from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save
 
 N_IN, N_OUT, M = 3, 2, 4  # inputs per example, outputs, examples in the batch
 
@@ -84,7 +84,6 @@ class _Params:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Compare the hand-written layer with the engine (see the module docstring)."""
-    require_plots()
     from chainrule import viz
 
     folder = output_dir("forward_backward", out)

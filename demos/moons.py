@@ -40,7 +40,6 @@ from ._common import (
     heading,
     lesson_main,
     output_dir,
-    require_plots,
     save,
 )
 
@@ -98,7 +97,6 @@ def neuron_root(model: nn.MLP, sample: dict) -> tuple[Value, int]:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Train micrograd's moons MLP on the scalar engine and write the pictures (see the module)."""
-    require_plots()
     from chainrule import viz
 
     folder = output_dir("moons", out)

@@ -29,7 +29,7 @@ from chainrule import autograd, nn
 from chainrule.autograd import Value
 from chainrule.nn import functional as F
 
-from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save
 
 X_STAR = math.log(2.0) / 3.0  # f'(x) = e^x - 2 e^(-2x) = 0  <=>  e^(3x) = 2
 
@@ -96,7 +96,6 @@ def hessian_vector_product(model: nn.MLP, X: np.ndarray, y: np.ndarray,
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Newton against gradient descent on f, then a checked Hessian-vector product."""
-    require_plots()
     folder = output_dir("newton", out)
     report = Report()
 

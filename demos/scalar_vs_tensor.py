@@ -31,7 +31,6 @@ from ._common import (
     heading,
     lesson_main,
     output_dir,
-    require_plots,
     save,
 )
 
@@ -55,7 +54,6 @@ def step_seconds(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Compare the two engines' outputs, gradients, graph sizes and speed."""
-    require_plots()
     from chainrule import viz
 
     folder = output_dir("scalar_vs_tensor", out)

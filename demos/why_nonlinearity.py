@@ -24,7 +24,7 @@ import numpy as np
 from chainrule import nn
 from chainrule.nn import functional as F
 
-from ._common import Report, figure, heading, lesson_main, output_dir, require_plots, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save
 
 
 def stacked_equals_one() -> dict:
@@ -50,7 +50,6 @@ def train(X: np.ndarray, y: np.ndarray, activation: str, epochs: int) -> nn.MLP:
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Show that stacked linear layers collapse to one, and what tanh changes."""
-    require_plots()
     from chainrule import viz
 
     folder = output_dir("why_nonlinearity", out)

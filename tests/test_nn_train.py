@@ -2,7 +2,6 @@
 
 import io
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -116,19 +115,9 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     tty = FakeTTY()
     nn.fit(m, X, y, loss="hinge", epochs=2, stream=tty, verbose=False)
     assert tty.getvalue() == ""  # verbose=False: silent
-    pytest.importorskip("tqdm")
     nn.fit(m, X, y, loss="hinge", epochs=3, stream=tty)
     out = tty.getvalue()
     assert "3/3" in out and "loss" in out and "accuracy" in out
-
-
-def test_builtin_bar_when_tqdm_is_missing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # makes `from tqdm.auto import` fail
-    X, y = _moons(10)
-    tty = FakeTTY()
-    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", epochs=4, stream=tty)
-    out = tty.getvalue()
-    assert "fit [" + "#" * 24 + "] 4/4" in out and "loss" in out and out.endswith("\n")
 
 
 def test_default_stream_is_stderr_and_silent_when_captured(capsys):
