@@ -96,3 +96,13 @@ def test_wrong_shapes_say_reinstall(monkeypatch):
     monkeypatch.setattr(digits_module, "resources", fake)
     with pytest.raises(OSError, match=r"unexpected shapes \(10, 8, 8\)"):
         load_digits()
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    from chainrule.nn import data
+
+    for module in (data, digits_module):
+        result = doctest.testmod(module)
+        assert result.attempted and result.failed == 0, module.__name__
