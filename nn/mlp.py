@@ -60,7 +60,8 @@ class MLP(Module):
         dtype: Any = np.float64,
     ) -> None:
         if engine not in LAYERS:
-            raise ValueError(f"MLP engine must be 'scalar' or 'tensor', not {engine!r}")
+            names = " or ".join(repr(name) for name in LAYERS)
+            raise ValueError(f"MLP engine must be {names}, not {engine!r}")
         if isinstance(nouts, int) or not len(nouts):
             raise ValueError(f"MLP(nouts) must be a non-empty list of layer sizes, not {nouts!r}")
         self.nin = check_size(nin, "MLP(nin)")

@@ -70,12 +70,11 @@ def _members(obj: Any) -> Iterator[tuple[str, Any]]:
 def walk(root: Module, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:
     """(dotted name, member) for every parameter and sub-module reachable from ``root``.
 
-    Depth first, in the order the attributes were set; a sub-module comes before what it holds.
-    ``recurse=False`` stops at the sub-modules (their own members are not listed), which is what a
-    hook that handles each sub-module itself wants. Nothing is de-duplicated (a tied module is
-    walked under each of its names), but a module holding one of its ancestors is not walked again.
+    Depth first, in the order the attributes were set; a sub-module comes before what it holds,
+    and names start with ``prefix`` (``prefix.w.0``). ``recurse=False`` stops at the sub-modules
+    (their own members are not listed), which is what a hook that handles each sub-module itself
+    wants. Nothing is de-duplicated: a tied module is walked under each of its names.
     """
-    ancestors = {id(root)}
 
     def visit(obj: Any, name: str) -> Iterator[tuple[str, Any]]:
         for key, value in _members(obj):
@@ -84,13 +83,9 @@ def walk(root: Module, prefix: str = "", recurse: bool = True) -> Iterator[tuple
                 if is_parameter(value):
                     yield full, value
             elif isinstance(value, Module):
-                if id(value) in ancestors:
-                    continue
                 yield full, value
                 if recurse:
-                    ancestors.add(id(value))
                     yield from visit(value, full)
-                    ancestors.discard(id(value))
             elif isinstance(value, CONTAINERS):
                 yield from visit(value, full)
 
