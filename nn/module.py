@@ -54,17 +54,13 @@ def clear_grads(params: Iterable[Node]) -> None:
 
 
 def _members(obj: Any) -> Iterator[tuple[str, Any]]:
-    """(name, item): a module's public attributes in the order set, a list's items by index, a
-    dict's by key."""
+    """(name, item): a module's public attributes in the order set, a list's or tuple's items by
+    index, a dict's by key."""
     if isinstance(obj, Module):
-        items: Iterable[tuple[Any, Any]] = vars(obj).items()
-        for key, value in items:
-            if not key.startswith("_"):
-                yield key, value
-        return
-    items = obj.items() if isinstance(obj, dict) else enumerate(obj)
-    for key, value in items:
-        yield str(key), value
+        return ((k, v) for k, v in vars(obj).items() if not k.startswith("_"))
+    if isinstance(obj, dict):
+        return ((str(k), v) for k, v in obj.items())
+    return ((str(i), v) for i, v in enumerate(obj))
 
 
 def walk(root: Module, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:

@@ -80,7 +80,7 @@ def node_entry(key: str, p: Node) -> Entry:
 def _unique(module: Any) -> list[Entry]:
     out, seen = [], set()
     for e in module.state_entries():
-        if e.key not in seen:  # a tied module appears under its first name only
+        if e.key not in seen:  # a key met twice (two paths, one name) is kept once: the first
             seen.add(e.key)
             out.append(e)
     return out
