@@ -13,7 +13,10 @@ saved and inspected the same way, and move between engines through their state d
     >>> len(history)
     2
 
-``nn`` never imports ``viz``: a renderer learns a parameter's module from its ``label``.
+Every fully connected layer (the scalar ``Neuron`` and ``Layer``, the tensor ``Linear``) follows one
+contract, ``nn.Dense``: the same ``engine``, ``in_features``, ``out_features``, ``activation`` and
+state-dict layout, so ``MLP`` only stacks layers. ``nn`` never imports ``viz``: a renderer learns a
+parameter's module from its ``label`` (its dotted name from ``Module.named_members``).
 """
 
 from . import data, functional, init, optim
