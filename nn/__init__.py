@@ -4,7 +4,7 @@ One API over both engines: a scalar model (every weight a ``Value``, every neuro
 graph) and a tensor model (``Tensor`` weights, one matrix product per layer) are built, trained,
 saved and inspected the same way, and move between engines through their state dict.
 
-    >>> import nn
+    >>> from chainrule import nn
     >>> model = nn.MLP(2, [16, 16, 1], seed=0)        # micrograd's moons model (scalar engine)
     >>> model.num_parameters()
     337
@@ -13,11 +13,15 @@ saved and inspected the same way, and move between engines through their state d
     >>> len(history)
     2
 
-``nn`` never imports ``viz``: a renderer learns a parameter's module from its ``label``.
+Every fully connected layer (the scalar ``Neuron`` and ``Layer``, the tensor ``Linear``) follows one
+contract, ``nn.Dense``: the same ``engine``, ``in_features``, ``out_features``, ``activation`` and
+state-dict layout, so ``MLP`` only stacks layers. ``nn`` never imports ``viz``: a renderer learns a
+parameter's module from its ``label`` (its dotted name from ``Module.named_members``).
 """
 
 from . import data, functional, init, optim
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from .dense import Dense
 from .display import summary
 from .layers import Linear, Sequential
 from .mlp import MLP
@@ -28,6 +32,7 @@ from .state import LoadResult
 from .train import History, fit, predict
 
 __all__ = [
+    "Dense",
     "History",
     "Identity",
     "Layer",

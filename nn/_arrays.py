@@ -10,8 +10,8 @@ from chainrule.autograd import Node
 
 
 def is_tensor(x: Any) -> bool:
-    """A Tensor node (array data), as opposed to a Value (float data)."""
-    return isinstance(x, Node) and not isinstance(x.data, float)
+    """A node of the tensor engine (a ``Tensor``, whatever its data holds), not a ``Value``."""
+    return isinstance(x, Node) and x.engine == "tensor"
 
 
 def numbers(x: Any) -> np.ndarray:

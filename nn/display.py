@@ -1,6 +1,6 @@
 """How a model prints: a nested repr like PyTorch's, and ``summary()``, a table of its layers.
 
-    >>> import nn
+    >>> from chainrule import nn
     >>> print(nn.MLP(2, [16, 16, 1]))
     MLP(
       2 -> [16, 16, 1], activation='relu', engine='scalar'
@@ -15,16 +15,16 @@ Runs of identical children (the 16 neurons of a layer) are shown once, with thei
 
 from __future__ import annotations
 
-from .module import Module, _sub_modules, numel
+from typing import Any
+
+# Every function takes a module (``nn.Module``, or anything with its ``named_children``,
+# ``extra_repr`` and ``num_parameters``) and imports none: ``module.py`` builds on this file.
 
 
-def _direct_children(m: Module) -> list[tuple[str, Module]]:
-    return list(_sub_modules(m, ""))
-
-
-def module_repr(m: Module) -> str:
+def module_repr(m: Any) -> str:
+    """``Name(settings)``, or ``Name(`` with the settings and one line per child, indented."""
     extra = m.extra_repr()
-    children = _direct_children(m)
+    children = list(m.named_children())
     name = type(m).__name__
     if not children:
         return f"{name}({extra})"
@@ -38,7 +38,7 @@ def module_repr(m: Module) -> str:
     return "\n".join(lines)
 
 
-def _compress(children: list[tuple[str, Module]]) -> list[tuple[str, str]]:
+def _compress(children: list[tuple[str, Any]]) -> list[tuple[str, str]]:
     """Merge consecutive children of a list with the same repr: ``(neurons.0-15): 16 x ...``."""
     out: list[tuple[str, str]] = []
     i = 0
@@ -62,11 +62,11 @@ def _compress(children: list[tuple[str, Module]]) -> list[tuple[str, str]]:
     return out
 
 
-def _rows(m: Module, name: str) -> list[tuple[str, Module]]:
+def _rows(m: Any, name: str) -> list[tuple[str, Any]]:
     """The layers to list: modules with an output size (``out_features``) or no sub-modules."""
     out = []
-    for child_name, child in _sub_modules(m, name):
-        if hasattr(child, "out_features") or not _direct_children(child):
+    for child_name, child in m.named_children(name):
+        if hasattr(child, "out_features") or not any(child.named_children()):
             out.append((child_name, child))
         else:
             out.append(("", child))  # a container: list what it holds instead
@@ -74,7 +74,7 @@ def _rows(m: Module, name: str) -> list[tuple[str, Module]]:
     return [r for r in out if r[0]]
 
 
-def summary(model: Module) -> str:
+def summary(model: Any) -> str:
     """A table: each layer's name, what it is, its output size per sample and its parameters.
 
     The last line is the total, which equals ``model.num_parameters()``.
@@ -84,7 +84,7 @@ def summary(model: Module) -> str:
     for name, m in _rows(model, ""):
         out = getattr(m, "out_features", None)
         extra = m.extra_repr()
-        count = sum(numel(p) for p in m.parameters())
+        count = m.num_parameters()
         shown = "-" if out is None else str(out)
         table.append((name, f"{type(m).__name__}({extra})", shown, f"{count:,}"))
     total = model.num_parameters()

@@ -1,9 +1,10 @@
 """Tensor layers, ``Linear`` and ``Sequential``: one matrix product per layer for a whole batch.
 
-``Linear(nin, nout)`` computes ``y = x W^T + b`` for a batch ``x`` of shape ``(n, nin)``, with
-``W`` of shape ``(nout, nin)`` and ``b`` of shape ``(nout,)`` (PyTorch's layout, and the scalar
-``Layer``'s state-dict layout). Its gradients, which backpropagation computes from the matmul's
-rule, are ``dL/dW = g^T x`` and ``dL/db = sum of g over the batch``, for ``g = dL/dy``.
+``Linear(nin, nout)`` computes ``y = x W^T + b`` (then its activation, if any) for a batch ``x``
+of shape ``(n, nin)``, with ``W`` of shape ``(nout, nin)`` and ``b`` of shape ``(nout,)``
+(PyTorch's layout, and the scalar ``Layer``'s state-dict layout). Its gradients, which
+backpropagation computes from the matmul's rule, are ``dL/dW = g^T x`` and
+``dL/db = sum of g over the batch``, for ``g = dL/dy``.
 """
 
 from __future__ import annotations
@@ -14,22 +15,23 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Tensor
+from chainrule.autograd import Node, Tensor
 
 from . import init as _init
 from ._rng import make_rng
+from .dense import Dense
 from .module import Module
-from .scalar import check_size
 
 
-def as_input(x: Any, dtype: Any, nin: int, who: str) -> Any:
+def as_input(x: Any, dtype: Any, nin: int, who: str) -> Tensor:
     """The input as a Tensor of the layer's dtype, checked to end in ``nin`` features."""
-    if not isinstance(x, Tensor):
-        if hasattr(x, "parents"):
+    if isinstance(x, Node):
+        if x.engine != "tensor":
             raise TypeError(
                 f"{who} is a tensor-engine module and got a {type(x).__name__}; pass a numpy "
                 "array or a Tensor (or build the model with engine='scalar')"
             )
+    else:
         try:
             arr = np.asarray(x, dtype=dtype)
         except (TypeError, ValueError):
@@ -45,12 +47,18 @@ def as_input(x: Any, dtype: Any, nin: int, who: str) -> Any:
     return x
 
 
-class Linear(Module):
-    """``y = x W^T + b``, with ``weight`` (nout, nin) and ``bias`` (nout,) Tensors.
+class Linear(Dense):
+    """``y = act(x W^T + b)``, with ``weight`` (nout, nin) and ``bias`` (nout,) Tensors.
 
-    Initialisation: PyTorch's default, U(-1/sqrt(nin), 1/sqrt(nin)) for weight and bias; with
-    ``init=`` a scheme of ``nn.init`` (or ``f(shape, rng)``) for the weight and a zero bias.
+    ``activation`` defaults to none (``'linear'``: ``y = x W^T + b``, PyTorch's ``Linear``); an
+    ``MLP`` gives its hidden layers theirs. Initialisation: PyTorch's default,
+    U(-1/sqrt(nin), 1/sqrt(nin)) for weight and bias; with ``init=`` a scheme of ``nn.init`` (or
+    ``f(shape, rng)``) for the weight and a zero bias. Batch format (``nn.Dense``): a Tensor
+    ``(n, nin)``, or ``(nin,)`` for one sample, which the layer keeps as it is.
     """
+
+    engine = "tensor"
+    node_type = Tensor
 
     def __init__(
         self,
@@ -58,13 +66,13 @@ class Linear(Module):
         nout: int,
         bias: bool = True,
         *,
+        activation: str | None = None,
         init: str | Callable[..., Any] | None = None,
         dtype: Any = np.float64,
         seed: int | None = None,
         rng: Any = None,
     ) -> None:
-        self.nin = check_size(nin, "Linear(nin)")
-        self.nout = check_size(nout, "Linear(nout)")
+        super().__init__(nin, nout, activation)
         gen = make_rng(rng, seed)
         if init is None:
             w = _init.pytorch((self.nout, self.nin), gen)
@@ -76,18 +84,22 @@ class Linear(Module):
         self.weight = Tensor(w.astype(dtype), requires_grad=True)
         self.bias = Tensor(b.astype(dtype), requires_grad=True) if bias else None
 
-    def forward(self, x: Any) -> Any:
-        """(n, nin) -> (n, nout); a single sample (nin,) -> (nout,)."""
-        x = as_input(x, self.weight.dtype, self.nin, "Linear")
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+    def to_batch(self, x: Any, who: str | None = None) -> tuple[Tensor, bool]:
+        x = as_input(x, self.weight.dtype, self.nin, who or type(self).__name__)
+        return x, x.ndim == 1
 
-    @property
-    def out_features(self) -> int:
-        return self.nout
+    def forward_batch(self, batch: Tensor) -> Tensor:
+        """(n, nin) -> (n, nout); a single sample (nin,) -> (nout,)."""
+        y = batch @ self.weight.T
+        return self.activate(y if self.bias is None else y + self.bias)
+
+    def from_batch(self, batch: Tensor, single: bool) -> Tensor:
+        return batch  # the matrix product kept a single sample's shape: nothing to undo
 
     def extra_repr(self) -> str:
-        return f"{self.nin} -> {self.nout}" + ("" if self.bias is not None else ", bias=False")
+        act = "" if self.activation == "linear" else f", {self.activation}"
+        bias = "" if self.bias is not None else ", bias=False"
+        return f"{self.nin} -> {self.nout}{act}{bias}"
 
 
 class Sequential(Module):
@@ -102,9 +114,11 @@ class Sequential(Module):
             if not isinstance(m, Module) and not callable(m):
                 raise TypeError(f"Sequential item {i} is a {type(m).__name__}, not a Module")
             setattr(self, str(i), m)
+        # the count, not the attributes: train()/eval() and users may add public attributes
+        self._size = len(modules)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self._children())
+        return self._size
 
     def __getitem__(self, i: int) -> Any:
         n = len(self)
@@ -113,7 +127,7 @@ class Sequential(Module):
         return getattr(self, str(i % n))
 
     def __iter__(self) -> Iterator[Any]:
-        return (m for _, m in self._children())
+        return (getattr(self, str(i)) for i in range(self._size))
 
     def forward(self, x: Any) -> Any:
         for m in self:

@@ -5,7 +5,9 @@ layer applies the activation, the output layer is linear (its scores go to a los
 engine the layers are ``Layer``s of ``Neuron``s (every weight a Value); on the tensor engine they
 are ``Linear``s (one matrix product per layer). Both store ``self.layers``, so both have the state
 dict keys ``layers.0.weight`` (h1, nin), ``layers.0.bias`` (h1,), ... and a model moves from one
-engine to the other with ``load_state_dict``.
+engine to the other with ``load_state_dict``. The MLP only stacks layers: which class it stacks
+is the one engine-dependent choice (``LAYERS``), and every layer answers the same questions (the
+layer contract, ``nn.Dense``).
 
 ``MLP(2, [16, 16, 1])`` has 2*16+16 + 16*16+16 + 16*1+1 = 337 parameters.
 """
@@ -17,15 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Tensor
-
 from ._rng import make_rng
-from .activations import activation_name, function
+from .activations import activation_name
+from .dense import Dense, check_size
 from .layers import Linear
 from .module import Module
-from .scalar import Layer, as_samples, check_size
+from .scalar import Layer
 
-ENGINES = ("scalar", "tensor")
+#: engine name -> the layer class an MLP stacks on that engine (each follows ``nn.Dense``)
+LAYERS: dict[str, type[Dense]] = {cls.engine: cls for cls in (Layer, Linear)}
+ENGINES = tuple(LAYERS)
 
 
 class MLP(Module):
@@ -56,67 +59,51 @@ class MLP(Module):
         rng: Any = None,
         dtype: Any = np.float64,
     ) -> None:
-        if engine not in ENGINES:
-            raise ValueError(f"MLP engine must be 'scalar' or 'tensor', not {engine!r}")
+        if engine not in LAYERS:
+            names = " or ".join(repr(name) for name in LAYERS)
+            raise ValueError(f"MLP engine must be {names}, not {engine!r}")
         if isinstance(nouts, int) or not len(nouts):
             raise ValueError(f"MLP(nouts) must be a non-empty list of layer sizes, not {nouts!r}")
         self.nin = check_size(nin, "MLP(nin)")
         self.nouts = [check_size(n, "every MLP layer size") for n in nouts]
         self.activation = activation_name(activation)
-        self.engine = engine
-        gen = make_rng(rng, seed)
+        gen = make_rng(rng, seed)  # one stream: the layers draw in turn, weight then bias
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
-        if engine == "scalar":
-            self.layers = [
-                Layer(a, b, i != last, activation=self.activation, bias=bias,
-                      init=init or "uniform", rng=gen)
-                for i, (a, b) in enumerate(zip(sizes, sizes[1:], strict=False))
-            ]
-        else:
-            # the activation between layers (the scalar engine's neurons apply their own)
-            self._act = function(self.activation, Tensor)
-            self.layers = [
-                Linear(a, b, bias, init=init, dtype=dtype, rng=gen)
-                for a, b in zip(sizes, sizes[1:], strict=False)
-            ]
+        self.layers = [
+            LAYERS[engine](a, b, activation=self.activation if i != last else "linear",
+                           bias=bias, init=init, dtype=dtype, rng=gen)
+            for i, (a, b) in enumerate(zip(sizes, sizes[1:], strict=False))
+        ]
+
+    @property
+    def engine(self) -> str:
+        """'scalar' or 'tensor': the engine of the layers (``layer.engine``)."""
+        return self.layers[0].engine
 
     def forward(self, x: Any) -> Any:
         """Scalar: one sample -> Value (one output) or list; a batch -> a list of those.
         Tensor: ``(n, nin)`` -> Tensor ``(n, nout)``; ``(nin,)`` -> ``(nout,)``."""
-        if self.engine == "tensor":
-            act, last = self._act, len(self.layers) - 1
-            for i, layer in enumerate(self.layers):
-                x = layer(x)
-                if i != last:
-                    x = act(x)
-            return x
-        rows, batched = as_samples(x, self.nin, "MLP")
-        out = []
-        for r in rows:
-            for layer in self.layers:
-                r = layer._one(r)
-            out.append(r[0] if len(r) == 1 else r)
-        return out if batched else out[0]
+        batch, single = self.layers[0].to_batch(x, "MLP")
+        for layer in self.layers:
+            batch = layer.forward_batch(batch)
+        return self.layers[-1].from_batch(batch, single)
 
     def layer_outputs(self, x: Any) -> list:
         """What every layer outputs (after its activation) for a batch ``x``: a list with one
-        entry per layer, each a Tensor (n, size) or, on the scalar engine, a list of n lists of
-        Values. For looking inside a model: each hidden neuron's response, gradients per layer."""
-        if self.engine == "tensor":
-            outs, last = [], len(self.layers) - 1
-            for i, layer in enumerate(self.layers):
-                x = layer(x)
-                x = x if i == last else self._act(x)
-                outs.append(x)
-            return outs
-        rows, _ = as_samples(x, self.nin, "MLP")
-        per_layer: list = [[] for _ in self.layers]
-        for r in rows:
-            for i, layer in enumerate(self.layers):
-                r = layer._one(r)
-                per_layer[i].append(r)
-        return per_layer
+        entry per layer, each in the engine's batch format (``nn.Dense``): a Tensor (n, size), or
+        on the scalar engine a list of n lists of Values. For looking inside a model: each hidden
+        neuron's response, gradients per layer."""
+        batch, _ = self.layers[0].to_batch(x, "MLP")
+        outs = []
+        for layer in self.layers:
+            batch = layer.forward_batch(batch)
+            outs.append(batch)
+        return outs
+
+    @property
+    def in_features(self) -> int:
+        return self.nin
 
     @property
     def out_features(self) -> int:

@@ -20,7 +20,7 @@ import numpy as np
 
 from chainrule.autograd import Node
 
-from .module import _cleared_grad
+from .module import clear_grads
 
 LR = float | Callable[[int], float]
 
@@ -76,8 +76,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (0.0 for a Value, None for a Tensor)."""
-        for p in self.params:
-            p.grad = _cleared_grad(p)
+        clear_grads(self.params)
 
     def step(self) -> None:
         """Update every parameter from its ``.grad``, then count the step."""

@@ -7,12 +7,12 @@ A ``Neuron`` computes ``act(w . x + b) = act(w_0 x_0 + w_1 x_1 + ... + b)`` with
 Both are called on one sample (a list of floats or Values, or a 1-D numpy array) or on a batch (a
 2-D array or a list of samples), which gives a list with one result per sample. Weights start as
 U(-1, 1) and biases as 0, like micrograd; pass ``seed=`` or ``rng=`` to make them reproducible and
-``init=`` for another scheme (see ``nn.init``).
+``init=`` for another scheme (see ``nn.init``). Both follow the layer contract of ``nn.Dense``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -21,15 +21,8 @@ from chainrule.autograd import Node, Value
 
 from . import init as _init
 from ._rng import make_rng
-from .activations import activation_name, function
-from .module import Module
+from .dense import Dense
 from .state import Entry
-
-
-def check_size(n: Any, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{what} must be a positive int, not {n!r}")
-    return int(n)
 
 
 def as_samples(x: Any, nin: int, who: str) -> tuple[list, bool]:
@@ -41,7 +34,7 @@ def as_samples(x: Any, nin: int, who: str) -> tuple[list, bool]:
             )
         batched = x.ndim == 2
         x = x.astype(np.float64).tolist()  # Python floats: numpy scalars would slow every op
-    elif isinstance(x, Node) and not isinstance(x, Value):
+    elif isinstance(x, Node) and x.engine != "scalar":
         raise TypeError(
             f"{who} is a scalar-engine module and got a {type(x).__name__}; pass a list of floats "
             "or Values or a numpy array (or build the model with engine='tensor')"
@@ -63,12 +56,35 @@ def as_samples(x: Any, nin: int, who: str) -> tuple[list, bool]:
     return rows, batched
 
 
-def _activation(nonlin: bool, activation: str | None) -> tuple[str, Callable[[Any], Any] | None]:
-    name = activation_name(activation) if nonlin else "linear"
-    return name, (None if name == "linear" else function(name, Value))
+def _check_dtype(dtype: Any) -> None:
+    if np.dtype(dtype) != np.float64:
+        raise ValueError(
+            f"the scalar engine computes in Python floats (float64), not {np.dtype(dtype)}; "
+            "dtype= is for engine='tensor'"
+        )
 
 
-class Neuron(Module):
+class ScalarDense(Dense):
+    """The scalar engine's side of the layer contract, shared by ``Neuron`` and ``Layer``.
+
+    Batch format: a list of samples, each a list of floats or Values. A call returns, per sample,
+    a Value when the layer has one output (micrograd's convention) and a list of Values otherwise;
+    a batch gives a list with one such result per sample.
+    """
+
+    engine = "scalar"
+    node_type = Value
+
+    def to_batch(self, x: Any, who: str | None = None) -> tuple[list, bool]:
+        rows, batched = as_samples(x, self.in_features, who or type(self).__name__)
+        return rows, not batched
+
+    def from_batch(self, batch: list, single: bool) -> Any:
+        out = [r[0] for r in batch] if self.out_features == 1 else batch
+        return out[0] if single else out
+
+
+class Neuron(ScalarDense):
     """One neuron: ``act(w . x + b)``, with ``nin`` weights ``w`` and a bias ``b`` (Values).
 
     ``nonlin=False`` (micrograd's flag) or ``activation='linear'`` leaves out the activation.
@@ -84,16 +100,15 @@ class Neuron(Module):
         *,
         activation: str | None = "relu",
         bias: bool = True,
-        init: str | Callable[..., Any] = "uniform",
+        init: str | Callable[..., Any] | None = None,
         w: Any = None,
         b: float = 0.0,
         seed: int | None = None,
         rng: Any = None,
     ) -> None:
-        self.nin = check_size(nin, "Neuron(nin)")
-        self.activation, self._act = _activation(nonlin, activation)
+        super().__init__(nin, 1, activation if nonlin else "linear")
         if w is None:
-            w = _init.draw(init, (self.nin,), make_rng(rng, seed))
+            w = _init.draw(init or "uniform", (self.nin,), make_rng(rng, seed))
         w = np.asarray(w, dtype=np.float64)
         if w.shape != (self.nin,):
             raise ValueError(
@@ -102,41 +117,36 @@ class Neuron(Module):
         self.w = [Value(x) for x in w.tolist()]
         self.b = Value(float(b)) if bias else None
 
-    def _one(self, x: list) -> Value:
+    def forward_row(self, x: list) -> Value:
+        """The neuron on one sample, a list of ``nin`` floats or Values (not checked: ``forward``
+        checks its input once, then ``Layer`` calls this for each neuron)."""
         # every product and every sum is one node, as in micrograd (and as the pictures show)
         if self.b is None:
-            act = sum(wi * xi for wi, xi in zip(self.w, x, strict=True))
+            z = sum(wi * xi for wi, xi in zip(self.w, x, strict=True))
         else:
-            act = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
-        return act if self._act is None else self._act(act)
+            z = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
+        return self.activate(z)
 
-    def forward(self, x: Any) -> Any:
-        """One sample -> a Value; a batch -> a list of Values."""
-        rows, batched = as_samples(x, self.nin, "Neuron")
-        out = [self._one(r) for r in rows]
-        return out if batched else out[0]
+    def forward_batch(self, batch: list) -> list:
+        return [[self.forward_row(r)] for r in batch]
 
-    def _state_entries(self, prefix: str) -> list[Entry]:
-        out = [Entry(prefix + "weight", tuple(self.w), (self.nin,))]
+    def state_entries(self, prefix: str = "") -> Iterator[Entry]:
+        yield Entry(prefix + "weight", tuple(self.w), (self.nin,))
         if self.b is not None:
-            out.append(Entry(prefix + "bias", (self.b,), ()))
-        return out
-
-    @property
-    def out_features(self) -> int:
-        return 1
+            yield Entry(prefix + "bias", (self.b,), ())
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.activation}" + ("" if self.b is not None else ", bias=False")
 
 
-class Layer(Module):
+class Layer(ScalarDense):
     """``nout`` neurons that read the same ``nin`` inputs: ``[act(w_j . x + b_j) for j]``.
 
     Called on one sample it returns a list of ``nout`` Values (a single Value when ``nout == 1``,
     as micrograd); on a batch, a list of those. Weights are drawn as one ``(nout, nin)`` array from
-    ``init``, row j for neuron j. State dict: ``weight`` (nout, nin) and ``bias`` (nout,), the same
-    as a tensor ``Linear``.
+    ``init`` (default U(-1, 1)), row j for neuron j; biases start at 0. State dict: ``weight``
+    (nout, nin) and ``bias`` (nout,), the same as a tensor ``Linear``. ``dtype`` is accepted for
+    the layer contract's sake and must be float64 (Python floats).
     """
 
     def __init__(
@@ -147,38 +157,26 @@ class Layer(Module):
         *,
         activation: str | None = "relu",
         bias: bool = True,
-        init: str | Callable[..., Any] = "uniform",
+        init: str | Callable[..., Any] | None = None,
+        dtype: Any = np.float64,
         seed: int | None = None,
         rng: Any = None,
     ) -> None:
-        self.nin = check_size(nin, "Layer(nin)")
-        self.nout = check_size(nout, "Layer(nout)")
-        self.activation, _ = _activation(nonlin, activation)
-        weights = _init.draw(init, (self.nout, self.nin), make_rng(rng, seed))
+        super().__init__(nin, nout, activation if nonlin else "linear")
+        _check_dtype(dtype)
+        weights = _init.draw(init or "uniform", (self.nout, self.nin), make_rng(rng, seed))
         self.neurons = [
             Neuron(self.nin, activation=self.activation, bias=bias, w=row) for row in weights
         ]
 
-    def _one(self, x: list) -> list:
-        return [n._one(x) for n in self.neurons]
+    def forward_batch(self, batch: list) -> list:
+        return [[n.forward_row(r) for n in self.neurons] for r in batch]
 
-    def forward(self, x: Any) -> Any:
-        rows, batched = as_samples(x, self.nin, "Layer")
-        out = [self._one(r) for r in rows]
-        if self.nout == 1:
-            out = [o[0] for o in out]
-        return out if batched else out[0]
-
-    def _state_entries(self, prefix: str) -> list[Entry]:
-        w = tuple(wi for n in self.neurons for wi in n.w)
-        out = [Entry(prefix + "weight", w, (self.nout, self.nin))]
+    def state_entries(self, prefix: str = "") -> Iterator[Entry]:
+        yield Entry(prefix + "weight", tuple(w for n in self.neurons for w in n.w),
+                    (self.nout, self.nin))
         if self.neurons[0].b is not None:
-            out.append(Entry(prefix + "bias", tuple(n.b for n in self.neurons), (self.nout,)))
-        return out
-
-    @property
-    def out_features(self) -> int:
-        return self.nout
+            yield Entry(prefix + "bias", tuple(n.b for n in self.neurons), (self.nout,))
 
     def extra_repr(self) -> str:
         bias = "" if self.neurons[0].b is not None else ", bias=False"

@@ -2,7 +2,8 @@
 
 ``state_dict()`` maps names to array copies. By default each parameter is one entry under its
 dotted name: a Tensor gives its array, a Value a 0-d array. A module can group several scalar
-parameters into one array by defining ``_state_entries(prefix)``; the scalar ``Layer`` does, so
+parameters into one array by overriding ``Module.state_entries(prefix)``; the scalar ``Layer``
+does, so
 
     scalar model                                      state_dict key      shape
     layers.i.neurons.j.w.k  (Value, one per weight)   layers.i.weight     (out, in)   [j, k]
@@ -10,6 +11,9 @@ parameters into one array by defining ``_state_entries(prefix)``; the scalar ``L
 
 which are exactly the keys and shapes of a tensor ``Linear`` (``weight`` is ``(out, in)`` as in
 PyTorch). That is how ``load_state_dict`` moves a model from one engine to the other.
+
+The functions here take any module (anything with ``named_members`` and ``state_entries``, as
+``nn.Module`` has) and import none: ``module.py`` builds on this file, not the other way round.
 """
 
 from __future__ import annotations
@@ -56,32 +60,27 @@ class Entry(NamedTuple):
 
 
 def entries(module: Any, prefix: str = "") -> Iterator[Entry]:
-    """The state entries of ``module`` (its own ``_state_entries`` hook, or one per parameter)."""
-    from .module import _CONTAINERS, Module, _is_parameter, _items
-
-    hook = getattr(module, "_state_entries", None)
-    if hook is not None:
-        yield from hook(prefix)
-        return
-    for key, value in module._children() if isinstance(module, Module) else _items(module):
-        name = prefix + key
-        if isinstance(value, Node):
-            if _is_parameter(value):
-                yield _node_entry(name, value)
-        elif isinstance(value, (Module, *_CONTAINERS)):
-            yield from entries(value, name + ".")
+    """``Module.state_entries``'s default: one entry per parameter the module holds directly (in
+    attributes, lists, tuples, dicts), and the entries of each sub-module (its own
+    ``state_entries``, so a sub-module can present its parameters its own way), in walk order."""
+    for name, member in module.named_members(prefix, recurse=False):
+        if isinstance(member, Node):
+            yield node_entry(name, member)
+        else:
+            yield from member.state_entries(name + ".")
 
 
-def _node_entry(key: str, p: Node) -> Entry:
-    if isinstance(p.data, float):
+def node_entry(key: str, p: Node) -> Entry:
+    """One parameter as one entry: a Value as a 0-d array, a Tensor as its array."""
+    if p.engine == "scalar":
         return Entry(key, (p,), ())
     return Entry(key, p, tuple(p.data.shape))
 
 
 def _unique(module: Any) -> list[Entry]:
     out, seen = [], set()
-    for e in entries(module):
-        if e.key not in seen:  # a tied module appears under its first name only
+    for e in module.state_entries():
+        if e.key not in seen:  # a key met twice (two paths, one name) is kept once: the first
             seen.add(e.key)
             out.append(e)
     return out

@@ -135,3 +135,55 @@ def test_docstring_examples_run():
     for module in (nn, data, display):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+# --- the walk, public -----------------------------------------------------------------------------
+
+
+def test_named_members_lists_parameters_and_modules_depth_first():
+    from chainrule.nn.module import walk
+
+    m = Pair()
+    members = [(n, type(x).__name__) for n, x in m.named_members()]
+    assert members == [("w.0", "Value"), ("w.1", "Value"), ("extra.gain", "Value"),
+                       ("inner", "Neuron"), ("inner.w.0", "Value"), ("inner.w.1", "Value"),
+                       ("inner.b", "Value")]
+    assert [n for n, _ in m.named_members(recurse=False)] == ["w.0", "w.1", "extra.gain", "inner"]
+    assert [n for n, _ in walk(m, "top")][:2] == ["top.w.0", "top.w.1"]
+    assert [n for n, _ in m.named_children()] == ["inner"]
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    assert [n for n, _ in mlp.named_children()] == ["layers.0", "layers.1"]
+
+
+def test_a_module_can_present_its_own_state_entries():
+    from chainrule.nn.state import Entry
+
+    class Pairwise(nn.Module):
+        """Two scalar parameters shown in the state dict as one array of shape (2,)."""
+
+        def __init__(self):
+            self.a, self.b = Value(1.0), Value(2.0)
+
+        def state_entries(self, prefix=""):
+            yield Entry(prefix + "ab", (self.a, self.b), (2,))
+
+    class Holder(nn.Module):
+        def __init__(self):
+            self.first = Pairwise()
+            self.scale = Value(3.0)
+
+    h = Holder()
+    assert {k: v.tolist() for k, v in h.state_dict().items()} == {"first.ab": [1.0, 2.0],
+                                                                  "scale": 3.0}
+    h.load_state_dict({"first.ab": [5.0, 6.0], "scale": 7.0})
+    assert (h.first.a.data, h.first.b.data, h.scale.data) == (5.0, 6.0, 7.0)
+
+
+def test_a_tied_module_keeps_both_names_in_the_state_dict():
+    class Tied(nn.Module):
+        def __init__(self):
+            self.a = nn.Neuron(2, seed=0)
+            self.b = self.a
+
+    assert list(Tied().state_dict()) == ["a.weight", "a.bias", "b.weight", "b.bias"]
+    assert len(Tied().parameters()) == 3

@@ -71,6 +71,13 @@ def test_sequential_names_indexing_and_repr():
         nn.Sequential(3)
 
 
+def test_sequential_keeps_its_length_after_eval():
+    seq = nn.Sequential(nn.Linear(2, 3, seed=0), nn.ReLU())
+    seq.eval()  # sets a public ``training`` attribute: it is not one of the modules
+    assert len(seq) == 2 and [type(m).__name__ for m in seq] == ["Linear", "ReLU"]
+    assert seq(np.zeros(2)).shape == (3,)
+
+
 @pytest.mark.parametrize(
     ("module", "ref"),
     [(nn.ReLU(), "relu"), (nn.Tanh(), "tanh"), (nn.Sigmoid(), "sigmoid"),
