@@ -16,7 +16,7 @@ saved and inspected the same way, and move between engines through their state d
 ``nn`` never imports ``viz``: a renderer learns a parameter's module from its ``label``.
 """
 
-from . import data, functional, init, optim
+from . import data, functional, init, losses, optim, targets
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
 from .display import summary
 from .layers import Linear, Sequential
@@ -25,7 +25,8 @@ from .module import Module
 from .scalar import Layer, Neuron
 from .serialization import load_state, save_state
 from .state import LoadResult
-from .train import History, fit, predict
+from .trace import SampleTrace, neuron_walkthrough, to_engine, trace_sample
+from .train import History, StepResult, fit, predict, train_step
 
 __all__ = [
     "History",
@@ -38,17 +39,25 @@ __all__ = [
     "Module",
     "Neuron",
     "ReLU",
+    "SampleTrace",
     "Sequential",
     "Sigmoid",
     "Softplus",
+    "StepResult",
     "Tanh",
     "data",
     "fit",
     "functional",
     "init",
+    "losses",
     "load_state",
+    "neuron_walkthrough",
     "optim",
     "predict",
     "save_state",
     "summary",
+    "targets",
+    "to_engine",
+    "trace_sample",
+    "train_step",
 ]
