@@ -92,6 +92,9 @@ def train_step(
             L.backward()
             optimizer.step()
         scores = {name: float(fn(pred, y)) for name, fn in (metrics or {}).items()}
+        # free the graph while the collector is paused: alive after it, its nodes would all be
+        # scanned by the collection that the step's many allocations have made due
+        del pred, L
     return StepResult(value, lr, scores, updated)
 
 
