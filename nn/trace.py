@@ -113,8 +113,8 @@ def trace_sample(
 
 
 def _index(value: Any, size: int, what: str, where: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or not 0 <= value < size:
+    whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    if not whole or not 0 <= value < size:
         raise ValueError(f"{what} must be a whole number from 0 to {size - 1}{where}")
     return int(value)
 

@@ -45,17 +45,17 @@ def forward_one(trainer: Trainer, index: int, part: str) -> dict:
     x, target = sample_point(trainer, index, part)
     trace = nn.trace_sample(trainer.model, x, labels=graph_labels(trainer.config["feat"]),
                             loss=lambda scores: trainer.loss_fn([scores], [target]))
-    return {"trace": trace, "model": trace.model, "loss": trace.loss, "layers": trace.layers,
-            "x": x, "target": target, "scores": trace.scores}
+    return {"trace": trace, "layers": trace.layers, "scores": trace.scores, "x": x,
+            "target": target}
 
 
 def graph_svg(trainer: Trainer, index: Any, part: str = "train") -> dict:
     """The sample's computation graph as SVG (collapsed by neuron), with its numbers."""
     done = forward_one(trainer, index, part)
-    svg = viz.to_svg(done["loss"], model=done["model"], collapse="neuron")
+    trace = done["trace"]
+    svg = viz.to_svg(trace.loss, model=trace.model, collapse="neuron")
     return {"svg": svg, "sample": index, "part": part, "features": done["x"],
-            "target": done["target"], "scores": done["scores"],
-            "loss": done["loss"].data}
+            "target": done["target"], "scores": trace.scores, "loss": trace.loss.data}
 
 
 def neuron_root(trainer: Trainer, index: Any, layer: Any, neuron: Any,
