@@ -81,8 +81,9 @@ def trace_sample(
 ) -> SampleTrace:
     """Push one sample ``x`` through ``model`` on the scalar engine (see the module docstring).
 
-    A scalar model is used as it is (its parameters receive the sample's gradients); a tensor
-    model is first copied to the scalar engine (``to_engine``), leaving it untouched.
+    A scalar model is used as it is (with a loss, its parameters' grads are set to the sample's
+    gradients); a tensor model is first copied to the scalar engine (``to_engine``), leaving it
+    untouched.
 
     Args:
         labels: the inputs' labels in pictures (default ``x1, x2, ...``).
@@ -108,6 +109,7 @@ def trace_sample(
         out = layers[-1]
         trace.loss = loss(out[0] if len(out) == 1 else out)
         trace.loss.label = "loss"
+        scalar.zero_grad()  # the parameters' grads become this sample's, not a sum with older
         trace.loss.backward()
     return trace
 

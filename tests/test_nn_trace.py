@@ -66,6 +66,10 @@ def test_trace_sample_gives_the_engines_numbers_and_gradients(engine):
         np.testing.assert_allclose(b, reference.layers[i].bias.grad, rtol=0, atol=1e-12)
     if engine == "tensor":
         assert all(p.grad is None for p in model.parameters())  # the model itself is untouched
+    else:  # a second trace sets the grads again (they are the sample's, not a running sum)
+        before = [p.grad for p in model.parameters()]
+        nn.trace_sample(model, X[1], loss=lambda s: F.cross_entropy([s], [2]))
+        assert [p.grad for p in model.parameters()] == before
 
 
 def test_trace_sample_labels_and_errors():
