@@ -14,6 +14,8 @@ import ast
 import math
 from typing import Any
 
+from chainrule.autograd import Value
+
 MAX_LENGTH = 2000
 FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs",
              "leaky_relu")
@@ -107,8 +109,6 @@ def names(tree: ast.expr) -> list[str]:
 
 def build(tree: ast.expr, env: dict[str, Any]) -> Any:
     """Compute the checked tree with the engine: names come from ``env`` (Values)."""
-    from chainrule.autograd import Value
-
     def num(x: Any) -> Any:  # a number-only subexpression still computes with the engine
         return Value(float(x), requires_grad=False) if isinstance(x, (int, float)) else x
 

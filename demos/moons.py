@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from chainrule import autograd, nn
+from chainrule import nn, viz
 from chainrule.autograd import Value
 from chainrule.nn import functional as F
 
@@ -54,51 +54,40 @@ def micrograd_lr(steps: int):
 def one_sample(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> dict:
     """The sample the untrained model gets most wrong, through the model and backpropagated.
 
-    The inputs are labelled Values (``x1``, ``x2``) so the picture names them; ``layer_outputs``
-    keeps every layer's Values, which is how we find a neuron's output node afterwards.
+    ``nn.trace_sample`` labels the inputs ``x1``, ``x2`` (so the picture names them) and keeps
+    every layer's Values, which is how we find a neuron's output node afterwards.
     """
     scores = nn.predict(model, X)
     i = int(np.argmax(np.maximum(0.0, 1.0 - y * scores)))  # the largest hinge loss
-    inputs = [Value(float(v), label=f"x{k + 1}") for k, v in enumerate(X[i])]
-    layers = [inputs] + [per_sample[0] for per_sample in model.layer_outputs(inputs)]
-    # micrograd's per-point hinge loss max(0, 1 - y s), written out (F.hinge_loss would add
-    # the batch mean's "+ 0" and "* 1/n" nodes, which teach nothing for a single point)
-    margin = float(y[i]) * layers[-1][0]
-    margin.label = "y*s"
-    loss = (1 - margin).relu()
-    loss.label = "loss"
-    loss.backward()
-    return {"index": i, "loss": loss, "layers": layers}
+    label = float(y[i])
+
+    def hinge(score: Value) -> Value:
+        # micrograd's per-point hinge loss max(0, 1 - y s), written out (F.hinge_loss would add
+        # the batch mean's "+ 0" and "* 1/n" nodes, which teach nothing for a single point)
+        margin = label * score
+        margin.label = "y*s"
+        return (1 - margin).relu()
+
+    trace = nn.trace_sample(model, X[i], loss=hinge)
+    return {"index": i, "loss": trace.loss, "layers": trace.layers, "trace": trace}
 
 
 def neuron_root(model: nn.MLP, sample: dict) -> tuple[Value, int]:
     """One first-layer neuron, rebuilt from fresh Values so its graph stands alone.
 
     We pick the neuron whose output receives the largest gradient ``g = dL/d(out)`` among those
-    whose ReLU is on (an off ReLU passes no gradient: a dull picture). The root is
-    ``out * g`` with g a constant, so backpropagating it gives each weight exactly the gradient the
-    sample's loss gives it: ``dL/dw_i = g * relu'(z) * x_i``.
+    whose ReLU is on (an off ReLU passes no gradient: a dull picture). ``nn.neuron_walkthrough``
+    makes the root ``out * g`` with g a constant, so backpropagating it gives each weight exactly
+    the gradient the sample's loss gives it: ``dL/dw_i = g * relu'(z) * x_i``.
     """
     outs = sample["layers"][1]
     active = [j for j, o in enumerate(outs) if o.data > 0 and o.grad != 0] or [0]
     j = max(active, key=lambda j: abs(outs[j].grad))
-    cell = model.layers[0].neurons[j]
-    x = [Value(v.data, label=v.label) for v in sample["layers"][0]]
-    w = [Value(p.data, label=p.label) for p in cell.w]  # nn's dotted names: drawn as parameters
-    b = Value(cell.b.data, label=cell.b.label)
-    z = sum((wi * xi for wi, xi in zip(w, x, strict=True)), b)
-    z.label = "z"
-    out = z.relu()
-    out.label = "out"
-    root = out * Value(outs[j].grad, label="dL/dout", requires_grad=False)
-    root.label = "L (this neuron's share)"
-    return root, j
+    return nn.neuron_walkthrough(sample["trace"], 0, j), j
 
 
 def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     """Train micrograd's moons MLP on the scalar engine and write the pictures (see the module)."""
-    from chainrule import viz
-
     folder = output_dir("moons", out)
     report = Report()
     n, steps = (24, 3) if quick else (100, 100)
@@ -130,15 +119,14 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
 
     heading(f"3. training: {steps} steps of full-batch SGD on the scalar engine")
     opt = nn.optim.SGD(model.parameters(), lr=micrograd_lr(steps))
-    with autograd.collector_paused(), Stopwatch() as t:
+    with Stopwatch() as t:  # nn.fit pauses the cyclic collector in every step
         history = nn.fit(model, X, y, loss="hinge", optimizer=opt, epochs=steps, l2=1e-4)
     accuracy = F.accuracy(nn.predict(model, X), y)
     print(f"trained in {t.seconds:.1f} s; loss {history.loss[0]:.4f} -> {history.loss[-1]:.4f}")
     print(f"training accuracy: {accuracy:.0%}")
 
     heading("4. what it learned")
-    fast = nn.MLP(2, SIZES, engine="tensor")
-    fast.load_state_dict(model.state_dict())  # same weights: the grid goes through in one batch
+    fast = nn.to_engine(model, "tensor")  # same weights (via state_dict): the grid in one batch
     title = f"nn.MLP(2, {SIZES}) after {steps} SGD steps\ntraining accuracy {accuracy:.0%}"
     fig = viz.plot_decision_boundary(fast, X, y, title=title)
     for suffix in (".png", ".svg"):

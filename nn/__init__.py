@@ -19,7 +19,7 @@ state-dict layout, so ``MLP`` only stacks layers. ``nn`` never imports ``viz``: 
 parameter's module from its ``label`` (its dotted name from ``Module.named_members``).
 """
 
-from . import data, functional, init, optim
+from . import data, functional, init, losses, optim, targets
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
 from .dense import Dense
 from .display import summary
@@ -29,7 +29,8 @@ from .module import Module
 from .scalar import Layer, Neuron
 from .serialization import load_state, save_state
 from .state import LoadResult
-from .train import History, fit, predict
+from .trace import SampleTrace, neuron_walkthrough, to_engine, trace_sample
+from .train import History, StepResult, fit, predict, train_step
 
 __all__ = [
     "Dense",
@@ -43,17 +44,25 @@ __all__ = [
     "Module",
     "Neuron",
     "ReLU",
+    "SampleTrace",
     "Sequential",
     "Sigmoid",
     "Softplus",
+    "StepResult",
     "Tanh",
     "data",
     "fit",
     "functional",
     "init",
+    "losses",
     "load_state",
+    "neuron_walkthrough",
     "optim",
     "predict",
     "save_state",
     "summary",
+    "targets",
+    "to_engine",
+    "trace_sample",
+    "train_step",
 ]

@@ -13,7 +13,8 @@ gives one Value per sample, or a list of k Values per sample for k outputs). Tar
     l1_penalty                        sum of |p| over the parameters
 
 The gradient of the mean of n terms is 1/n times each term's, which is why the learning rate
-does not depend on the batch size.
+does not depend on the batch size. ``nn.losses`` lists the losses by name, with the targets each
+one wants (``nn.targets``); ``nn.fit`` and ``nn.train_step`` take those names.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 from chainrule.autograd import Node
 
 from ._arrays import flat_nodes, is_tensor, numbers
+from .targets import BINARY, CLASSES, SIGNED
 
 
 def _mean_of(term: Callable[[Any, Any], Any], pred: Any, target: Any, who: str) -> Any:
@@ -61,12 +63,7 @@ def hinge_loss(scores: Any, labels: Any) -> Any:
 
     A point costs nothing once it is on the right side with margin 1 (y s >= 1).
     """
-    y = numbers(labels)
-    if y.size and not np.all(np.abs(y) == 1):
-        raise ValueError(
-            f"hinge_loss needs labels -1 or +1, got {sorted(set(np.unique(y).tolist()))[:5]}; "
-            "convert 0/1 labels with y * 2 - 1 (or make the data with signed=True)"
-        )
+    y = SIGNED.check(labels, "hinge_loss")
     return _mean_of(lambda s, t: (1.0 - t * s).relu(), scores, y, "hinge_loss")
 
 
@@ -75,12 +72,7 @@ def binary_cross_entropy_with_logits(logits: Any, labels: Any) -> Any:
 
     Written with softplus(z) = ln(1 + e^z) it never takes log(0) or overflows, even at |z| = 1000.
     """
-    y = numbers(labels)
-    if y.size and not np.all((y >= 0) & (y <= 1)):
-        raise ValueError(
-            "binary_cross_entropy_with_logits needs labels in [0, 1] (0/1 classes); for -1/+1 "
-            "labels use (y + 1) / 2, or hinge_loss"
-        )
+    y = BINARY.check(labels, "binary_cross_entropy_with_logits")
     return _mean_of(
         lambda z, t: z.softplus() - t * z, logits, y, "binary_cross_entropy_with_logits"
     )
@@ -90,9 +82,7 @@ def _class_labels(labels: Any, n: int, k: int) -> np.ndarray:
     y = numbers(labels).ravel()
     if y.size != n:
         raise ValueError(f"cross_entropy: {n} rows of logits but {y.size} labels")
-    if not np.all(y == np.round(y)) or (y.size and (y.min() < 0 or y.max() >= k)):
-        raise ValueError(f"cross_entropy needs integer labels 0..{k - 1} for {k} classes")
-    return y.astype(np.int64)
+    return CLASSES.check(y, "cross_entropy", classes=k).astype(np.int64)
 
 
 def cross_entropy(logits: Any, labels: Any) -> Any:

@@ -1,36 +1,101 @@
-"""The training loop: ``fit`` runs forward, loss, backward and update, and returns a ``History``.
+"""The training loop: ``train_step`` is one step, ``fit`` runs many and returns a ``History``.
 
 One *step* is one batch: ``zero_grad -> pred = model(X_batch) -> L = loss(pred, y_batch)
-(+ l2 * sum p^2) -> L.backward() -> optimizer.step()``. With ``batch_size=None`` every step sees
-the whole dataset (full-batch gradient descent, as micrograd's demo); an *epoch* is one pass over
-the data. The same code trains a scalar and a tensor model: the model decides the engine.
+(+ l1 * sum |p| + l2 * sum p^2) -> L.backward() -> optimizer.step()``, with Python's cyclic
+collector paused (a step's graph has no cycles: reference counting frees it, see
+``autograd.collector_paused``). With ``batch_size=None`` every step of ``fit`` sees the whole
+dataset (full-batch gradient descent, as micrograd's demo); an *epoch* is one pass over the data.
+The same code trains a scalar and a tensor model: the model decides the engine. Losses are named
+as in ``nn.losses`` ('mse', 'hinge', 'bce', 'cross_entropy', ...).
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from chainrule import autograd
+from chainrule.autograd import Node
 
 from . import functional as F
+from . import losses
 from ._arrays import numbers
 from .data.batching import batches
 from .module import Module
 from .optim import SGD, Optimizer
 from .progress import progress
 
-LOSSES: dict[str, Callable[[Any, Any], Any]] = {
-    "mse": F.mse_loss,
-    "hinge": F.hinge_loss,
-    "bce": F.binary_cross_entropy_with_logits,
-    "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
-    "cross_entropy": F.cross_entropy,
-}
 METRICS: dict[str, Callable[[Any, Any], float]] = {"accuracy": F.accuracy}
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one ``train_step`` did.
+
+    ``loss``: the number that was backpropagated (the loss plus the penalties); ``lr``: the
+    learning rate of the update; ``metrics``: each metric of the batch's predictions (made
+    before the update); ``updated``: False only when ``skip_nonfinite`` skipped the update.
+    """
+
+    loss: float
+    lr: float
+    metrics: dict[str, float] = field(default_factory=dict)
+    updated: bool = True
+
+
+def train_step(
+    model: Callable[[Any], Any],
+    X: Any,
+    y: Any,
+    loss: str | Callable[[Any, Any], Any],
+    optimizer: Optimizer,
+    *,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    penalized: Iterable[Node] | None = None,
+    metrics: Mapping[str, Callable[[Any, Any], float]] | None = None,
+    skip_nonfinite: bool = False,
+) -> StepResult:
+    """One step of gradient descent on one batch, on either engine.
+
+    ``L = loss(model(X), y) + l1 * sum |p| + l2 * sum p^2`` over the ``penalized`` parameters
+    (default: the optimizer's), then ``zero_grad``-ed gradients ``dL/dp`` from ``L.backward()``
+    and the optimizer's update (``p <- p - lr * dL/dp`` for plain SGD). Python's cyclic collector
+    is paused for the step.
+
+    Args:
+        loss: a name from ``nn.losses`` or a function ``f(pred, y) -> loss node``.
+        metrics: name -> ``f(pred, y) -> float``, computed on the batch's predictions.
+        skip_nonfinite: when L is not finite (an overflow, a diverging run), make no update and
+            return ``updated=False`` instead of spreading NaN into every parameter.
+    """
+    loss_fn = losses.resolve(loss)
+    with autograd.collector_paused():
+        lr = optimizer.current_lr()
+        optimizer.zero_grad()
+        pred = model(X)
+        L = loss_fn(pred, y)
+        if l1 or l2:
+            params = optimizer.params if penalized is None else list(penalized)
+            if l1:
+                L = L + l1 * F.l1_penalty(params)
+            if l2:
+                L = L + l2 * F.l2_penalty(params)
+        value = float(L.data)
+        updated = not skip_nonfinite or math.isfinite(value)
+        if updated:
+            L.backward()
+            optimizer.step()
+        scores = {name: float(fn(pred, y)) for name, fn in (metrics or {}).items()}
+        # free the graph while the collector is paused: alive after it, its nodes would all be
+        # scanned by the collection that the step's many allocations have made due
+        del pred, L
+    return StepResult(value, lr, scores, updated)
 
 
 class History:
@@ -71,14 +136,6 @@ class History:
         return f"History({len(self)} steps, last={last})"
 
 
-def _loss_fn(loss: str | Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    if callable(loss):
-        return loss
-    if loss in LOSSES:
-        return LOSSES[loss]
-    raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass f(pred, y)")
-
-
 def _metric_fns(metrics: Iterable[Any]) -> dict[str, Callable[[Any, Any], float]]:
     out = {}
     for m in metrics:
@@ -110,10 +167,11 @@ def fit(
     rng: Any = None,
     stream: Any = None,
 ) -> History:
-    """Train ``model`` on ``(X, y)`` and return the ``History`` of every step.
+    """Train ``model`` on ``(X, y)`` with one ``train_step`` per batch; return the ``History``.
 
     Args:
-        loss: 'mse', 'hinge', 'bce', 'cross_entropy' or a function ``f(pred, y) -> loss node``.
+        loss: a name from ``nn.losses`` ('mse', 'hinge', 'bce', 'cross_entropy', ...) or a
+            function ``f(pred, y) -> loss node``.
         optimizer: an optimizer over ``model.parameters()``; default ``SGD(lr=0.1)``.
         epochs: passes over the data. batch_size: None for full batch, else shuffled
             mini-batches drawn from ``seed``/``rng``.
@@ -132,7 +190,7 @@ def fit(
         raise ValueError(f"fit(): X has {len(X)} samples but y has {len(y)}")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be an int >= 0, not {epochs!r}")
-    loss_fn, metric_fns = _loss_fn(loss), _metric_fns(metrics)
+    loss_fn, metric_fns = losses.resolve(loss), _metric_fns(metrics)
     params = model.parameters()
     opt = SGD(params, lr=0.1) if optimizer is None else optimizer
     gen = np.random.default_rng(seed) if rng is None else rng
@@ -146,9 +204,10 @@ def fit(
         for epoch in range(epochs):
             data = [(X, y)] if batch_size is None else batches(X, y, batch_size, rng=gen)
             for Xb, yb in data:
-                with autograd.collector_paused():  # the step's graph has no cycles to collect
-                    logs = _step(model, params, opt, loss_fn, metric_fns, Xb, yb, l2)
-                logs.update(step=step, epoch=epoch)
+                done = train_step(model, Xb, yb, loss_fn, opt, l2=l2, penalized=params,
+                                  metrics=metric_fns)
+                logs = {"lr": done.lr, "loss": done.loss, **done.metrics, "step": step,
+                        "epoch": epoch}
                 history.append(logs)
                 bar.update({k: logs[k] for k in ("loss", *metric_fns)})
                 step += 1
@@ -159,22 +218,6 @@ def fit(
         history.seconds = time.perf_counter() - start
         bar.close()
     return history
-
-
-def _step(model: Module, params: list, opt: Optimizer, loss_fn: Callable, metric_fns: dict,
-          Xb: np.ndarray, yb: np.ndarray, l2: float) -> dict:
-    lr = opt.current_lr()
-    opt.zero_grad()
-    pred = model(Xb)
-    L = loss_fn(pred, yb)
-    if l2:
-        L = L + l2 * F.l2_penalty(params)
-    L.backward()
-    opt.step()
-    logs = {"lr": lr, "loss": float(L.data)}
-    for name, fn in metric_fns.items():
-        logs[name] = float(fn(pred, yb))
-    return logs
 
 
 def predict(model: Module, X: Any) -> np.ndarray:

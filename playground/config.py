@@ -35,6 +35,7 @@ MAX_CLASSES = 5
 
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "regression", "csv")
 FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+# the losses that fit each task, by their short names in nn.losses (the first is the default)
 LOSSES_FOR = {"binary": ("bce", "hinge"), "multiclass": ("ce",), "regression": ("mse",)}
 # controls a teacher can hide: every setting, plus the buttons and panels that are not settings
 HIDEABLE = (
@@ -55,7 +56,7 @@ FIELDS: tuple[Field, ...] = (
     IntListField("layers", "Hidden layers", (8, 8), lo=1, hi=MAX_NEURONS,
                  max_len=MAX_HIDDEN_LAYERS),
     ChoiceField("act", "Activation", "tanh", choices=("relu", "tanh", "sigmoid", "linear")),
-    ChoiceField("loss", "Loss", "bce", choices=("bce", "hinge", "ce", "mse")),
+    ChoiceField("loss", "Loss", "bce", choices=tuple(n for ns in LOSSES_FOR.values() for n in ns)),
     ChoiceField("opt", "Optimizer", "adam", choices=("sgd", "momentum", "adam")),
     FloatField("lr", "Learning rate", 0.01, lo=0.0, hi=10.0, open_lo=True),
     IntField("batch", "Batch size", 10, lo=1, hi=MAX_POINTS),

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from chainrule import nn
+
 from .errors import BadRequest
 from .uploads import Upload
 
@@ -65,8 +67,6 @@ def blobs_std(noise: float) -> float:
 
 def generate(config: dict) -> tuple[np.ndarray, np.ndarray, str]:
     """The raw (X, y) of a built-in dataset, and the call that makes it."""
-    from chainrule import nn
-
     name = config["data"]
     args = {"n": config["n"], "noise": config["noise"], "seed": config["seed"],
             "classes": config["classes"], "std": blobs_std(config["noise"])}
@@ -100,8 +100,6 @@ def view_map(X: np.ndarray) -> tuple[np.ndarray, float]:
 
 def build(config: dict, upload: Upload | None) -> Dataset:
     """The dataset a config describes: generated or uploaded, then split and scaled."""
-    from chainrule import nn
-
     if config["data"] == "csv":
         if upload is None:
             raise BadRequest("the CSV is not on this server (it restarted?): upload it again")

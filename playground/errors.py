@@ -38,8 +38,3 @@ class TooLarge(PlaygroundError):
 
     status = 413
 
-
-class Unavailable(PlaygroundError):
-    """A feature whose dependency is missing from this installation (501)."""
-
-    status = 501

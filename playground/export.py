@@ -18,9 +18,6 @@ from . import config as C
 from .features import source as features_source
 from .trainer import Trainer
 
-LOSS_CALL = {"bce": "binary_cross_entropy_with_logits", "hinge": "hinge_loss",
-             "ce": "cross_entropy", "mse": "mse_loss"}
-
 
 def _array(a: np.ndarray) -> str:
     """An exact numpy literal: repr() of a Python float round-trips bit for bit."""
@@ -39,18 +36,18 @@ def snippet(trainer: Trainer) -> str:
     cfg, data = trainer.config, trainer.data
     state = trainer.model.state_dict()
     weights = ",\n".join(f"    {k!r}: {_array(v)}" for k, v in state.items())
-    if data.task == "binary":
-        y_line = ("y = 2 * y - 1  # the hinge loss wants labels -1/+1" if cfg["loss"] == "hinge"
-                  else "y = y.astype(float)  # BCE takes 0/1 labels as numbers")
-    elif data.task == "multiclass":
-        y_line = "# cross-entropy takes the class indices 0..k-1 as they are"
-    else:
+    loss = trainer.loss_fn  # an nn.losses entry: its name and the targets it wants
+    if data.task == "regression":
         y_line = f"y = (y - {data.y_mean!r}) / {data.y_std!r}  # standardised, as in the playground"
+    elif loss.targets.code:
+        y_line = f"y = {loss.targets.code}  # {loss.name} wants {loss.targets.wants}"
+    else:
+        y_line = f"# {loss.name} takes {loss.targets.wants} as they are"
     if cfg["data"] == "csv" and data.task != "regression":
         y_line = (f"y = np.searchsorted(np.array({data.class_names!r}, dtype=float), y)"
-                  "  # your labels -> classes 0..k-1\n" + (y_line if cfg["loss"] != "ce" else ""))
+                  "  # your labels -> classes 0..k-1\n" + (y_line if loss.targets.code else ""))
     metric = ("print('accuracy', nn.functional.accuracy(scores, y))" if data.task != "regression"
-              else f"print('loss', nn.functional.{LOSS_CALL[cfg['loss']]}(scores, y).data)")
+              else f"print('loss', nn.functional.{loss.name}(scores, y).data)")
     return f'''"""A network trained in the chainrule playground, rebuilt with chainrule.
 
 Set-up: ?{C.to_query({**cfg, "hide": ()})}

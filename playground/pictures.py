@@ -75,7 +75,7 @@ def activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
 
 def output_map(trainer: Trainer, scores: np.ndarray) -> dict:
     """The big picture: the model's answer at every lattice point."""
-    loss, task = trainer.config["loss"], trainer.data.task
+    targets, task = trainer.loss_fn.targets.kind, trainer.data.task
     if task == "multiclass":
         z = scores - scores.max(axis=1, keepdims=True)
         p = np.exp(z)
@@ -85,9 +85,9 @@ def output_map(trainer: Trainer, scores: np.ndarray) -> dict:
         cls = base64.b64encode(p.argmax(axis=1).astype(np.uint8).tobytes()).decode()
         return {"kind": "classes", "classes": cls, "confidence": pack_unit(conf)}
     z = scores[:, 0]
-    if loss == "bce":
+    if targets == "binary":  # logits: 2 sigmoid(z) - 1, the probability on a -1..1 scale
         v = 2.0 / (1.0 + np.exp(-np.clip(z, -60, 60))) - 1.0
-    elif loss == "hinge":
+    elif targets == "signed":  # hinge scores: the margin is at -1 and +1 already
         v = z
     else:
         top = float(np.max(np.abs(trainer.data.y_train))) or 1.0

@@ -1,7 +1,9 @@
 """Training in the playground: a tensor ``nn.MLP``, one batch per step, on chainrule's engine.
 
-One step is what ``nn.fit`` does for one batch: ``zero_grad``, forward the batch's features,
+One step is ``nn.train_step`` on one batch: ``zero_grad``, forward the batch's features,
 ``L = loss(scores, labels) + rate * penalty(weights)``, ``L.backward()``, ``optimizer.step()``.
+The loss comes from ``nn.losses`` by the name in the config ('bce', 'hinge', 'ce', 'mse'), and
+so do its targets (hinge -1/+1, BCE 0/1, cross-entropy class indices, MSE the standardised y).
 Batches walk through a shuffled copy of the training set; an epoch ends when every training point
 has been used once (the last batch of an epoch may be smaller). The shuffles, like the data and
 the initial weights, come from the config's seed, so a link replays the same run.
@@ -13,14 +15,12 @@ A step whose loss is not finite marks the run as diverged and training stops unt
 
 from __future__ import annotations
 
-import gc
 import math
 import time
-from typing import Any
 
 import numpy as np
 
-from chainrule import autograd
+from chainrule import autograd, nn
 
 from .data import Dataset
 from .features import transform
@@ -30,34 +30,16 @@ TIME_BUDGET_S = 2.0  # one request never trains longer than this, whatever it as
 HISTORY_LIMIT = 600
 
 
-def loss_function(name: str) -> Any:
-    from chainrule.nn import functional as F
-
-    return {"bce": F.binary_cross_entropy_with_logits, "hinge": F.hinge_loss,
-            "ce": F.cross_entropy, "mse": F.mse_loss}[name]
-
-
-def targets(y: np.ndarray, loss: str) -> np.ndarray:
-    """Labels as each loss wants them: hinge -1/+1, BCE 0/1, cross-entropy 0..k-1, MSE reals."""
-    if loss == "hinge":
-        return 2.0 * y - 1.0
-    return y.astype(np.float64) if loss in ("bce", "mse") else y
-
-
-def make_optimizer(params: list, kind: str, lr: float) -> Any:
-    from chainrule.nn import optim
-
+def make_optimizer(params: list, kind: str, lr: float) -> nn.optim.Optimizer:
     if kind == "adam":
-        return optim.Adam(params, lr=lr)
-    return optim.SGD(params, lr=lr, momentum=0.9 if kind == "momentum" else 0.0)
+        return nn.optim.Adam(params, lr=lr)
+    return nn.optim.SGD(params, lr=lr, momentum=0.9 if kind == "momentum" else 0.0)
 
 
 class Trainer:
     """The model, its optimizer, where the batches are, and the loss history of one set-up."""
 
     def __init__(self, config: dict, data: Dataset) -> None:
-        from chainrule import nn
-
         self.config, self.data = config, data
         self.Xtr = transform(data.X_train, config["feat"])
         self.Xte = transform(data.X_test, config["feat"])
@@ -65,9 +47,9 @@ class Trainer:
         self.sizes = [len(config["feat"]), *config["layers"], self.nout]
         self.model = nn.MLP(self.sizes[0], self.sizes[1:], activation=config["act"],
                             engine="tensor", seed=config["seed"])
-        self.ytr = targets(data.y_train, config["loss"])
-        self.yte = targets(data.y_test, config["loss"])
-        self.loss_fn = loss_function(config["loss"])
+        self.loss_fn = nn.losses.get(config["loss"])
+        self.ytr = self.loss_fn.encode(data.y_train)
+        self.yte = self.loss_fn.encode(data.y_test)
         self.weights = [p for name, p in self.model.named_parameters() if name.endswith("weight")]
         self.optimizer = make_optimizer(self.model.parameters(), config["opt"], config["lr"])
         self.rng = np.random.default_rng([config["seed"], 1])
@@ -100,57 +82,39 @@ class Trainer:
             self.order = self.rng.permutation(len(self.ytr))
         return idx
 
-    def _penalty(self) -> Any:
-        from chainrule.nn import functional as F
-
-        kind = self.config["reg"]
-        if kind == "none" or self.config["rate"] == 0:
-            return None
-        term = F.l1_penalty if kind == "l1" else F.l2_penalty
-        return self.config["rate"] * term(self.weights)
-
     def step(self, count: int = 1) -> int:
         """Train on ``count`` batches (fewer if the time budget runs out or the loss diverges);
         returns how many ran."""
         done, start = 0, time.perf_counter()
-        paused = gc.isenabled()
-        gc.disable()  # a step's graph has no cycles: reference counting frees it (see nn.fit)
-        try:
-            with np.errstate(all="ignore"):  # an overflow shows as a diverged loss instead
-                while done < count and not self.diverged:
-                    self._one_step(self._next_batch())
-                    done += 1
-                    if time.perf_counter() - start > TIME_BUDGET_S:
-                        break
-        finally:
-            if paused:
-                gc.enable()
+        with np.errstate(all="ignore"):  # an overflow shows as a diverged loss instead
+            while done < count and not self.diverged:
+                self._one_step(self._next_batch())
+                done += 1
+                if time.perf_counter() - start > TIME_BUDGET_S:
+                    break
         return done
 
     def _one_step(self, idx: np.ndarray) -> None:
-        self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(self.Xtr[idx]), self.ytr[idx])
-        penalty = self._penalty()
-        total = loss if penalty is None else loss + penalty
-        if not math.isfinite(float(total.data)):
+        reg, rate = self.config["reg"], self.config["rate"]
+        result = nn.train_step(self.model, self.Xtr[idx], self.ytr[idx], self.loss_fn,
+                               self.optimizer, l1=rate if reg == "l1" else 0.0,
+                               l2=rate if reg == "l2" else 0.0, penalized=self.weights,
+                               skip_nonfinite=True)
+        if not result.updated:
             self.diverged = True
             return
-        total.backward()
-        self.optimizer.step()
         self.steps += 1
         if not all(np.all(np.isfinite(p.data)) for p in self.weights):
             self.diverged = True
 
     def evaluate(self) -> dict:
         """Loss (and accuracy for classes) on the training and the test set, no graph kept."""
-        from chainrule.nn import functional as F
-
         out = {}
         with autograd.no_grad(), np.errstate(all="ignore"):
             for part, X, y in (("train", self.Xtr, self.ytr), ("test", self.Xte, self.yte)):
                 scores = self.model(X)
                 loss = float(self.loss_fn(scores, y).data)
-                acc = None if self.data.task == "regression" else F.accuracy(scores, y)
+                acc = None if self.data.task == "regression" else nn.functional.accuracy(scores, y)
                 out[part] = {"loss": loss if math.isfinite(loss) else None, "accuracy": acc}
         return out
 

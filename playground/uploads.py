@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainrule import nn
+
 from .config import MAX_CLASSES, MAX_POINTS
 from .errors import BadRequest, TooLarge
 
@@ -57,8 +59,6 @@ def clean_name(name: str) -> str:
 
 def parse_csv(body: bytes, name: str = "") -> Upload:
     """Check an uploaded file and read it, or raise BadRequest / TooLarge with the reason."""
-    from chainrule import nn
-
     name = clean_name(name)
     if len(body) > MAX_CSV_BYTES:
         raise TooLarge(f"{name} is {len(body):,} bytes; the limit is {MAX_CSV_BYTES:,} "

@@ -1,5 +1,6 @@
 """nn.fit and History on the scalar engine, the progress bar, and predict."""
 
+import gc
 import io
 import os
 
@@ -146,3 +147,82 @@ def test_micrograd_moons_demo_scalar_engine_full():
     opt = nn.optim.SGD(m.parameters(), lr=lambda k: 1.0 - 0.9 * k / 100)
     nn.fit(m, X, y, loss="hinge", optimizer=opt, epochs=100, l2=1e-4, verbose=False)
     assert F.accuracy(nn.predict(m, X), y) == 1.0
+
+
+# --- nn.train_step: the one training step (fit and the playground both call it) ---------------
+
+def _penalised_step_by_hand(model, X, y, lr, l1, l2, penalized):
+    """zero_grad, forward, hinge + l1 sum|p| + l2 sum p^2, backward, p <- p - lr dL/dp."""
+    for p in model.parameters():
+        p.grad = 0.0 if isinstance(p.data, float) else None
+    L = F.hinge_loss(model(X), y) + l1 * F.l1_penalty(penalized) + l2 * F.l2_penalty(penalized)
+    L.backward()
+    for p in model.parameters():
+        p.data = p.data - lr * p.grad
+    return float(L.data)
+
+
+def _weights(model):
+    return [p for n, p in model.named_parameters() if n.endswith("weight") or ".w." in n]
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_train_step_is_the_hand_written_step(engine):
+    X, y = _moons(16, seed=2)
+    a = nn.MLP(2, [5, 3, 1], activation="tanh", engine=engine, seed=4)
+    b = nn.MLP(2, [5, 3, 1], activation="tanh", engine=engine, seed=4)
+    weights_a, weights_b = _weights(a), _weights(b)  # the penalty skips the biases
+    assert len(weights_a) == (3 if engine == "tensor" else 5 * 2 + 3 * 5 + 1 * 3)
+    opt = nn.optim.SGD(a.parameters(), lr=0.3)
+    for _ in range(3):
+        done = nn.train_step(a, X, y, "hinge", opt, l1=1e-2, l2=1e-3, penalized=weights_a,
+                             metrics={"accuracy": F.accuracy})
+        by_hand = _penalised_step_by_hand(b, X, y, 0.3, 1e-2, 1e-3, weights_b)
+        assert abs(done.loss - by_hand) < 1e-12 and done.lr == 0.3 and done.updated
+        for (name, pa), pb in zip(a.named_parameters(), b.parameters(), strict=True):
+            np.testing.assert_allclose(pa.data, pb.data, rtol=0, atol=1e-12, err_msg=name)
+    assert opt.steps == 3 and 0.0 <= done.metrics["accuracy"] <= 1.0
+
+
+def test_train_step_penalises_the_optimizers_parameters_by_default():
+    X, y = _moons(10)
+    a, b = nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 1], seed=0)
+    nn.train_step(a, X, y, F.hinge_loss, nn.optim.SGD(a.parameters(), lr=0.1), l2=0.5)
+    _penalised_step_by_hand(b, X, y, 0.1, 0.0, 0.5, b.parameters())
+    np.testing.assert_allclose([p.data for p in a.parameters()],
+                               [p.data for p in b.parameters()], rtol=0, atol=1e-12)
+
+
+def test_train_step_skips_a_loss_that_is_not_finite():
+    X, y = _moons(10)
+    m = nn.MLP(2, [3, 1], engine="tensor", seed=0)
+    for p in m.parameters():
+        p.data[:] = 1e200  # the scores overflow to inf
+    before = m.state_dict()
+    opt = nn.optim.SGD(m.parameters(), lr=0.1)
+    with np.errstate(all="ignore"):
+        skipped = nn.train_step(m, X, y, "hinge", opt, skip_nonfinite=True)
+        assert not skipped.updated and not np.isfinite(skipped.loss) and opt.steps == 0
+        assert all(np.array_equal(v, m.state_dict()[k]) for k, v in before.items())
+        taken = nn.train_step(m, X, y, "hinge", opt)  # by default the step is taken anyway
+    assert taken.updated and opt.steps == 1
+
+
+def test_train_step_pauses_the_collector_and_fit_calls_it(monkeypatch):
+    seen = []
+
+    def loss(pred, y):
+        seen.append(gc.isenabled())
+        return F.mse_loss(pred, y)
+
+    X, y = _moons(8)
+    m = nn.MLP(2, [2, 1], seed=0)
+    nn.train_step(m, X, y.astype(float), loss, nn.optim.SGD(m.parameters(), lr=0.1))
+    assert seen == [False] and gc.isenabled()
+    calls = []
+    real = nn.train.train_step
+    monkeypatch.setattr(nn.train, "train_step", lambda *a, **k: calls.append(1) or real(*a, **k))
+    h = nn.fit(m, X, y, loss="hinge", epochs=2, batch_size=4, verbose=False)
+    assert len(calls) == len(h) == 4
+    with pytest.raises(ValueError, match="unknown loss 'l1'"):
+        nn.train_step(m, X, y, "l1", nn.optim.SGD(m.parameters(), lr=0.1))

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chainrule import nn
 from chainrule.playground import config as C
 from chainrule.playground.errors import BadRequest
 from chainrule.playground.fields import BoolField, FloatField, IntField, IntListField, TokenField
@@ -70,6 +71,14 @@ def test_layer_list():
     for bad in ("1,,2", "1,2,3,4,5,6,7", [0], "a", 5, ["x"]):
         with pytest.raises(BadRequest):
             f.parse(bad)
+
+
+def test_every_loss_of_the_page_is_an_nn_loss_whose_targets_fit_its_task():
+    kinds = {"binary": {"binary", "signed"}, "multiclass": {"classes"}, "regression": {"real"}}
+    assert C.BY_KEY["loss"].choices == ("bce", "hinge", "ce", "mse")
+    for task, names in C.LOSSES_FOR.items():
+        for name in names:
+            assert nn.losses.get(name).targets.kind in kinds[task], name
 
 
 def test_check_task():

@@ -204,6 +204,21 @@ def test_snippet_runs_and_matches(query):
     assert ("accuracy" in out.getvalue()) != (t.data.task == "regression")
 
 
+@pytest.mark.parametrize("query, line", [
+    ("data=moons&n=40&layers=2&loss=hinge", "y = 2 * y - 1  # hinge_loss wants labels -1 or +1"),
+    ("data=moons&n=40&layers=2&loss=bce", "y = y.astype(float)  # binary_cross_entropy_with_"),
+    ("data=spirals&n=40&layers=2", "# cross_entropy takes class indices 0..k-1 as they are"),
+    ("data=regression&n=40&layers=2", "print('loss', nn.functional.mse_loss(scores, y).data)"),
+])
+def test_the_loss_and_its_targets_come_from_nn_losses(query, line):
+    t = trainer(query)
+    loss = nn.losses.get(t.config["loss"])
+    assert t.loss_fn is loss
+    assert np.array_equal(t.ytr, loss.encode(t.data.y_train)) and t.ytr.dtype == loss.encode(
+        t.data.y_train).dtype
+    assert line in export.snippet(t)
+
+
 def test_csv_snippet_maps_labels():
     up = parse_csv(b"x1,x2,y\n" + b"".join(f"{i},{i % 3},{5 if i % 2 else 9}\n".encode()
                                             for i in range(30)), "d.csv")
