@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._rng import make_rng
-from .synthetic import _count
+from .synthetic import check_count
 
 N_IMAGES = 1797
 _FILE = "digits.npz"
@@ -62,7 +62,7 @@ def load_digits(
     if n is None:
         pick = np.arange(N_IMAGES)
     else:
-        n = _count(n)
+        n = check_count(n)
         if n > N_IMAGES:
             raise ValueError(f"n must be at most {N_IMAGES} (the number of images), not {n}")
         pick = make_rng(rng, seed if rng is None else None).choice(N_IMAGES, n, replace=False)

@@ -13,7 +13,8 @@ import numpy as np
 from .._rng import make_rng
 
 
-def _count(n: Any, what: str = "n", least: int = 1) -> int:
+def check_count(n: Any, what: str = "n", least: int = 1) -> int:
+    """``n`` as an int, if it is a whole number >= ``least``; else a ValueError naming ``what``."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < least:
         raise ValueError(f"{what} must be an int >= {least}, not {n!r}")
     return int(n)
@@ -46,7 +47,7 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: class 0 is the upper arc (cos t, sin t), class 1 the lower
     one (1 - cos t, 0.5 - sin t), t in [0, pi]; then Gaussian noise of std ``noise``."""
-    n, noise = _count(n), _scale(noise, "noise")
+    n, noise = check_count(n), _scale(noise, "noise")
     gen = make_rng(rng, seed if rng is None else None)
     n0, n1 = _split(n, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
@@ -68,7 +69,7 @@ def make_circles(
     rng: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A circle of radius 1 (class 0) around one of radius ``factor`` (class 1), plus noise."""
-    n, noise = _count(n), _scale(noise, "noise")
+    n, noise = check_count(n), _scale(noise, "noise")
     if not 0 < factor < 1:
         raise ValueError(f"factor (the inner radius) must be in (0, 1), not {factor!r}")
     gen = make_rng(rng, seed if rng is None else None)
@@ -95,7 +96,7 @@ def make_spirals(
     """``n_classes`` interleaved spiral arms (the CS231n spiral): arm j has radius r in [0, 1] and
     angle 4 j + 4 r (+ Gaussian noise of std ``noise`` on the angle); x = (r sin a, r cos a).
     Not linearly separable: a linear model scores about 1 / n_classes."""
-    n, k, noise = _count(n), _count(n_classes, "n_classes", 2), _scale(noise, "noise")
+    n, k, noise = check_count(n), check_count(n_classes, "n_classes", 2), _scale(noise, "noise")
     gen = make_rng(rng, seed if rng is None else None)
     sizes = _split(n, k)
     parts, labels = [], []
@@ -114,7 +115,7 @@ def make_xor(
 
     The label is set before Gaussian noise of std ``noise`` moves the points, so noise blurs the
     border. The classic problem no linear model solves (at best about 50%)."""
-    n, noise = _count(n), _scale(noise, "noise")
+    n, noise = check_count(n), _scale(noise, "noise")
     gen = make_rng(rng, seed if rng is None else None)
     X = gen.uniform(-1.0, 1.0, size=(n, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
@@ -134,10 +135,10 @@ def make_blobs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian clusters of std ``std``: ``centers`` of them placed uniformly in ``box`` (per
     axis), or at the given (k, 2) centres. Class j is the cluster around centre j."""
-    n, std = _count(n), _scale(std, "std")
+    n, std = check_count(n), _scale(std, "std")
     gen = make_rng(rng, seed if rng is None else None)
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        c = gen.uniform(box[0], box[1], size=(_count(centers, "centers"), 2))
+        c = gen.uniform(box[0], box[1], size=(check_count(centers, "centers"), 2))
     else:
         c = np.asarray(centers, dtype=np.float64)
         if c.ndim != 2 or c.shape[1] != 2 or len(c) < 1:
@@ -152,7 +153,7 @@ def make_regression(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A noisy plane: X uniform in [-1, 1]^2, y = X w + b + noise e, with w, b drawn from
     U(-1, 1) and e ~ N(0, 1). ``y`` is real (float64); fit it with ``mse_loss``."""
-    n, noise = _count(n), _scale(noise, "noise")
+    n, noise = check_count(n), _scale(noise, "noise")
     gen = make_rng(rng, seed if rng is None else None)
     w, b = gen.uniform(-1.0, 1.0, size=2), gen.uniform(-1.0, 1.0)
     X = gen.uniform(-1.0, 1.0, size=(n, 2))
