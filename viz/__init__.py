@@ -15,8 +15,8 @@ from .animate import Stepper, animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
+from .output import render, to_svg
 from .plots import plot_activation, plot_decision_boundary, plot_history
-from .rendering import render, to_svg
 
 __all__ = [
     "Drawing",

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import fmt
 from .draw import draw_graph
-from .rendering import to_svg
+from .output import to_svg
 from .steps import Pass, backward_steps
 
 
