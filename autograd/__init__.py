@@ -12,8 +12,9 @@ Imports nothing heavier than numpy.
 
 from . import ops
 from ._state import collector_paused, detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .backprop import grad, topological_order
+from .backprop import grad
 from .check import GradcheckError, gradcheck
+from .graph import topological_order
 from .node import Node, apply
 from .tensor import Tensor, concatenate, maximum, minimum, stack, tensor, where
 from .value import Value

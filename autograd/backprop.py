@@ -26,64 +26,7 @@ from typing import Any
 from . import _state
 from .anomaly import check_backward
 from .backends import GRAPH
-
-
-class _Nary:
-    """Marks a node whose ``_a`` slot holds the tuple of all its (more than two) parents."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NARY"
-
-
-NARY = _Nary()
-
-
-def as_tuple(a: Any, b: Any) -> tuple:
-    """A node's parents from its two parent slots (see ``Node``): (), (a,), (a, b) or a."""
-    if a is None:
-        return ()
-    if b is None:
-        return (a,)
-    if b is NARY:
-        return a
-    return (a, b)
-
-
-def _count_uses(root: Any) -> list:
-    """Pass 1: set ``node._uses`` for every node below root that needs a gradient; return them."""
-    nodes = [root]
-    push = nodes.append
-    for n in nodes:  # a list iterator also visits what is appended while it runs
-        a = n._a
-        if a is None:
-            continue
-        b = n._b
-        if b is NARY:
-            for p in a:
-                c = p._uses
-                if c > 0:
-                    p._uses = c + 1
-                elif c == 0:  # first visit (-1: a constant, no gradient wanted)
-                    p._uses = 1
-                    push(p)
-            continue
-        # the same for one or two parents, unrolled: this loop runs once per node of the graph
-        c = a._uses
-        if c > 0:
-            a._uses = c + 1
-        elif c == 0:  # first visit (-1: a constant, no gradient wanted)
-            a._uses = 1
-            push(a)
-        if b is not None:
-            c = b._uses
-            if c > 0:
-                b._uses = c + 1
-            elif c == 0:
-                b._uses = 1
-                push(b)
-    return nodes
+from .graph import NARY, count_uses
 
 
 def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) -> None:
@@ -172,7 +115,7 @@ def _run(root: Any, seed: Any, create_graph: bool, read: list | None = None) -> 
     accumulate = read is None
     clean = False
     try:
-        nodes = _count_uses(root)
+        nodes = count_uses(root)
         _reverse_pass(root, seed, create_graph, accumulate)
         if accumulate:
             clean = True  # a completed accumulating pass has already cleared every slot
@@ -192,28 +135,6 @@ def _seed(root: Any, grad: Any, create_graph: bool) -> Any:
     if create_graph and not hasattr(seed, "parents"):
         seed = type(root)._constant(seed)
     return seed
-
-
-def topological_order(root: Any) -> list:
-    """The nodes below ``root`` that need a gradient, in the order backpropagation visits them."""
-    order = []
-    nodes: list = []
-    try:
-        nodes = _count_uses(root)
-        stack = [root]
-        while stack:
-            n = stack.pop()
-            order.append(n)
-            for p in n.parents:
-                c = p._uses
-                if c > 0:
-                    p._uses = c - 1
-                    if c == 1:
-                        stack.append(p)
-    finally:
-        for n in nodes:
-            n._uses = 0
-    return order
 
 
 def backward(root: Any, grad: Any = None, *, create_graph: bool = False) -> None:
@@ -263,30 +184,3 @@ def grad(
         return [type(x)._zeros_like(x, create_graph) for x in seq]
     gs = _run(output, _seed(output, grad_output, create_graph), create_graph, read=seq)
     return [g if g is not None else type(x)._zeros_like(x, create_graph) for g, x in zip(gs, seq)]
-
-
-def local_gradients(node: Any, g: Any, need: Any = None) -> list:
-    """The gradient each parent of ``node`` receives from it, given ``g`` = d root / d node.
-
-    The chain rule as the reverse pass applies it: the op's ``vjp`` on the node's data, each
-    result summed back to its parent's shape where the parent was broadcast. For tools that
-    replay one step (``gradcheck``'s per-op check, viz's stepper); ``need`` defaults to every
-    parent that requires grad.
-    """
-    F = node._backend
-    parents = node.parents
-    xs = [p.data for p in parents]
-    if need is None:
-        need = [p.requires_grad for p in parents]
-    gs = list(node.op.vjp(F, g, node.data, xs, need))
-    if node._broadcasts:
-        gs = [gp if gp is None else F.unbroadcast(gp, x.shape) for gp, x in zip(gs, xs)]
-    return gs
-
-
-def local_partials(node: Any) -> list | None:
-    """d node / d parent for each parent of an elementwise node (None = exactly 1), else None."""
-    op = node.op
-    if not op.elementwise:
-        return None
-    return list(op.partials(node._backend, node.data, *[p.data for p in node.parents]))

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from ._state import no_grad
-from .backprop import grad, local_gradients, topological_order
+from .backprop import grad
+from .graph import local_gradients, topological_order
 
 
 class GradcheckError(AssertionError):

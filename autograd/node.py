@@ -24,8 +24,8 @@ from typing import Any
 
 from . import _state, methods, ops
 from .anomaly import check_forward
-from .backprop import NARY, as_tuple
 from .backprop import backward as _backward
+from .graph import NARY, as_tuple
 
 
 class Node:

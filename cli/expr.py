@@ -19,11 +19,7 @@ from chainrule.autograd import Value, ops
 
 MAX_LENGTH = 2000
 # function name -> its op class: every one-input elementwise op of the scalar engine
-_OPS = {
-    name: cls
-    for name, cls in ops.methods("scalar").items()
-    if cls.kind == "elementwise" and cls.arity == 1
-}
+_OPS = ops.functions("scalar")
 FUNCTIONS = tuple(_OPS)
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 

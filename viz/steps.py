@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.autograd import topological_order
-from chainrule.autograd.backprop import local_gradients, local_partials
+from chainrule.autograd.graph import local_gradients, local_partials
 
 from . import fmt, walk
 

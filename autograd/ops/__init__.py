@@ -8,11 +8,21 @@ and the registry; the shared elementwise ops of Value and Tensor live in ``arith
 
 from .activations import LeakyRelu, Relu, Sigmoid, Softplus, Tanh
 from .arithmetic import Abs, Add, Div, Mul, Neg, Pow, PowConst, Sub
-from .base import KINDS, Op, activations, installable, lookup, methods, registry, shared
+from .base import (
+    KINDS,
+    Op,
+    activations,
+    functions,
+    installable,
+    lookup,
+    methods,
+    registry,
+    shared,
+)
 from .elementary import Cos, Exp, Log, Sin, Sqrt
 
 __all__ = [
     "KINDS", "Abs", "Add", "Cos", "Div", "Exp", "LeakyRelu", "Log", "Mul", "Neg", "Op", "Pow",
     "PowConst", "Relu", "Sigmoid", "Sin", "Softplus", "Sqrt", "Sub", "Tanh", "activations",
-    "installable", "lookup", "methods", "registry", "shared",
+    "functions", "installable", "lookup", "methods", "registry", "shared",
 ]

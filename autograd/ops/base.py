@@ -157,6 +157,11 @@ def methods(engine: str) -> dict[str, type[Op]]:
     }
 
 
+def functions(engine: str) -> dict[str, type[Op]]:
+    """Method name -> op class of the one-input elementwise ops of ``engine``: ``x.exp()``, ..."""
+    return {m: cls for m, cls in methods(engine).items() if cls.elementwise and cls.arity == 1}
+
+
 def activations() -> tuple[str, ...]:
     """The names of the ops a layer may use as its activation (``relu``, ``tanh``, ...)."""
     return tuple(cls.name for cls in _REGISTRY.values() if cls.activation)

@@ -1,17 +1,8 @@
-"""``Tensor``: an n-dimensional node backed by a numpy array, on the same graph core as ``Value``.
-
-    >>> from chainrule.autograd import Tensor
-    >>> W = Tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
-    >>> x = Tensor([1.0, -1.0])
-    >>> loss = (W @ x).relu().sum()     # W @ x = [1, -2]; relu keeps the first row only
-    >>> loss.backward()
-    >>> W.grad
-    array([[ 1., -1.],
-           [ 0.,  0.]])
+"""The ``Tensor`` class: construction, dtypes, attributes and the engine hooks.
 
 The operators (``+ - * / **``, unary ``-``, ``abs``) and the elementwise methods (``exp``,
 ``tanh``, ...) are installed from the op registry for both node types; backpropagation is
-``backprop.py``'s. What is here: construction, dtypes and the engine hooks. The methods that only
+``backprop.py``'s. The methods that only
 arrays have come from one mixin per concept, each op class beside its method: ``elementwise.py``
 (clip, comparisons), ``reductions.py`` (sum, mean, max, min, logsumexp, softmax), ``linalg.py``
 (``@``), ``shape.py`` (reshape, transpose, broadcast_to) and ``indexing.py`` (``t[key]``); the

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..backends import NUMPY
-from ..backprop import NARY
+from ..graph import NARY
 from ..node import Node
 from ..ops import Op
 from .arguments import normalize_axes, raw
