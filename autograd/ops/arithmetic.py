@@ -108,6 +108,7 @@ class PowConst(Op):
 
     name = "**k"
     params = ("k",)
+    derivatives = ("k * {a}**(k - 1)",)  # written with k's value by ``derivative`` below
     methods = ("__pow__",)
     domain = (0.3, 3.0)
 
