@@ -34,6 +34,21 @@ class Log(Op):
         return (F.div(1.0, x),)
 
 
+class Log1p(Op):
+    """ln(1 + x), accurate for small x;  d/dx ln(1 + x) = 1 / (1 + x)"""
+
+    name = "log1p"
+    derivatives = ("1/(1 + {a})",)
+    methods = ("log1p",)
+    domain = (-0.5, 2.0)
+
+    def forward(self, F, x):
+        return F.log1p(x)
+
+    def partials(self, F, out, x):
+        return (F.div(1.0, 1.0 + x),)
+
+
 class Sqrt(Op):
     """sqrt(x);  d/dx sqrt(x) = 1 / (2 sqrt(x))"""
 
