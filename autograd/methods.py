@@ -22,12 +22,15 @@ _new = object.__new__
 
 
 def _forward(op: ops.Op, cls: type) -> Callable[..., Any]:
-    """The op's forward rule, its result passed through the node type's ``_as_data`` if any."""
+    """The op's forward rule, its result passed through the node type's ``_as_data`` if any
+    (Tensor: numpy scalars become 0-d arrays; Value has none, so its hot path is unchanged)."""
     forward = op.forward
     as_data = cls._as_data
     if as_data is None:
         return forward
-    return lambda F, *xs: as_data(forward(F, *xs))
+    if type(op).arity == 2:
+        return lambda F, a, b: as_data(forward(F, a, b))
+    return lambda F, x: as_data(forward(F, x))
 
 
 def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
