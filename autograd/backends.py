@@ -205,14 +205,8 @@ class GraphBackend:
 
     name = "graph"
 
-    @staticmethod
-    def div(a: Any, b: Any) -> Any:
-        return a / b
-
-    @staticmethod
-    def pow(a: Any, b: Any) -> Any:
-        return a**b
-
+    div = staticmethod(lambda a, b: a / b)
+    pow = staticmethod(lambda a, b: a**b)
     exp = staticmethod(lambda x: x.exp())
     log = staticmethod(lambda x: x.log())
     log1p = staticmethod(lambda x: x.log1p())

@@ -78,7 +78,7 @@ def gradcheck(
     whose *local* derivative disagrees most with its own finite-difference estimate, so that an op
     with a wrong derivative is pointed at directly::
 
-        >>> from autograd import Value, gradcheck
+        >>> from chainrule.autograd import Value, gradcheck
         >>> gradcheck(lambda x, y: (x * y).tanh() + x ** 3, [Value(0.3), Value(-1.2)])
         True
 

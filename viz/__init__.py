@@ -1,6 +1,6 @@
 """chainrule's pictures: computation graphs, the backward pass step by step, and training plots.
 
-    >>> import autograd, viz
+    >>> from chainrule import autograd, viz
     >>> x, w = autograd.Value(2.0, label='x'), autograd.Value(-0.5, label='w')
     >>> y = (x * w).tanh(); y.label = 'y'
     >>> y.backward()
