@@ -135,18 +135,18 @@ class Node:
         data = op.forward(self._backend, self.data)
         return self._record(op, data, self, None, self.requires_grad)
 
-    def __pow__(self, other: Any) -> Any:
+    def __pow__(self, other: Any) -> Node:
         """x ** k (a number: one op, d/dx = k x^(k-1)) or x ** y (a node: d/dy = x^y ln x too)."""
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             return self._apply1(ops.PowConst(float(other)))
         return self._pow(other)
 
-    def __pos__(self) -> Any:
+    def __pos__(self) -> Node:
         return self
 
     __hash__ = object.__hash__  # identity: nodes are dictionary keys
 
-    def leaky_relu(self, slope: float = 0.01) -> Any:
+    def leaky_relu(self, slope: float = 0.01) -> Node:
         """leaky_relu(x) = x if x > 0 else slope * x;  d/dx = 1 if x > 0 else slope"""
         return self._apply1(ops.LeakyRelu(float(slope)))
 
@@ -162,7 +162,7 @@ class Node:
         """
         _backward(self, grad, create_graph=create_graph)
 
-    def detach(self) -> Any:
+    def detach(self) -> Node:
         """A new leaf with the same data and no history: gradients stop here."""
         return type(self)._constant(self.data)
 
