@@ -62,14 +62,15 @@ class Op:
     engines: ClassVar[tuple[str, ...]] = ENGINES
     activation: ClassVar[bool] = False
     domain: ClassVar[tuple[float, float]] = (-2.0, 2.0)
-    #: ``kind == "elementwise"``, kept as its own attribute: the reverse pass reads it per node
+    #: an elementwise op whose chain rule is the default ``g * partial`` (``vjp`` not overridden):
+    #: the reverse pass reads it per node to take its unrolled path, which calls ``partials``
     elementwise: ClassVar[bool] = True
 
     def __init_subclass__(cls, register: bool | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.kind not in KINDS:
             raise ValueError(f"op {cls.__name__}: kind must be one of {KINDS}, not {cls.kind!r}")
-        cls.elementwise = cls.kind == "elementwise"
+        cls.elementwise = cls.kind == "elementwise" and cls.vjp is Op.vjp
         if register is None:
             register = cls.__module__.startswith(_PACKAGE) and "name" in cls.__dict__
         if register:
