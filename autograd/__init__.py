@@ -1,6 +1,6 @@
 """chainrule's autograd engine: scalar ``Value`` and array ``Tensor`` nodes on one graph core.
 
-    >>> import autograd
+    >>> from chainrule import autograd
     >>> x = autograd.Value(3.0)
     >>> y = x * x + 2 * x
     >>> y.backward()
@@ -12,11 +12,11 @@ Imports nothing heavier than numpy.
 
 from . import ops
 from ._state import collector_paused, detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .backprop import grad, topological_order
+from .backprop import grad
 from .check import GradcheckError, gradcheck
+from .graph import topological_order
 from .node import Node, apply
-from .tensor import Tensor
-from .tensor_functions import concatenate, maximum, minimum, stack, tensor, where
+from .tensor import Tensor, concatenate, maximum, minimum, stack, tensor, where
 from .value import Value
 
 __all__ = [

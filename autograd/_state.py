@@ -5,6 +5,7 @@ Both are plain module attributes read by every op, so checking them costs one at
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -84,8 +85,6 @@ def collector_paused() -> Iterator[None]:
     training step (build, backward, update, drop the graph) skips that work: ``nn.fit`` does so,
     and the backward pass always does. Measured on the scalar moons training: 1.8-2.9x faster.
     """
-    import gc
-
     was_enabled = gc.isenabled()
     gc.disable()
     try:

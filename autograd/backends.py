@@ -64,6 +64,12 @@ class MathBackend:
         return _NAN
 
     @staticmethod
+    def log1p(x: float) -> float:
+        if x > -1.0:
+            return math.log1p(x)
+        return -_INF if x == -1.0 else _NAN
+
+    @staticmethod
     def sqrt(x: float) -> float:
         return math.sqrt(x) if x >= 0.0 else _NAN
 
@@ -124,6 +130,11 @@ class NumpyBackend:
     def log(x: Any) -> Any:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(x)
+
+    @staticmethod
+    def log1p(x: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(x)
 
     @staticmethod
     def sqrt(x: Any) -> Any:
@@ -194,16 +205,11 @@ class GraphBackend:
 
     name = "graph"
 
-    @staticmethod
-    def div(a: Any, b: Any) -> Any:
-        return a / b
-
-    @staticmethod
-    def pow(a: Any, b: Any) -> Any:
-        return a**b
-
+    div = staticmethod(lambda a, b: a / b)
+    pow = staticmethod(lambda a, b: a**b)
     exp = staticmethod(lambda x: x.exp())
     log = staticmethod(lambda x: x.log())
+    log1p = staticmethod(lambda x: x.log1p())
     sqrt = staticmethod(lambda x: x.sqrt())
     tanh = staticmethod(lambda x: x.tanh())
     sin = staticmethod(lambda x: x.sin())

@@ -5,160 +5,27 @@ A node holds
 - ``data``: its value (a float for Value, a numpy array for Tensor),
 - ``grad``: d(root)/d(node) after ``backward`` (0.0 for a Value, None for a Tensor, before),
 - ``parents``: the nodes it was computed from (a tuple; empty for a leaf),
-- ``op``: the op that made it (see ``ops.py``; ``None`` for a leaf); ``node.op_name`` is its name,
+- ``op``: the op that made it (see ``ops/``; ``None`` for a leaf); ``node.op_name`` is its name,
 - ``label``: a display name ('' by default),
 - ``requires_grad``: whether gradients flow to it.
 
 The operators (``+ - * / **``, unary ``-``, ``abs``) and the named ops (``exp``, ``tanh``, ...)
-are written once here, for both node types, by two small factories (``_unary``, ``_binary``) that
-turn an op of ``ops.py`` into a method. Each node type supplies ``_lift`` (a plain number or array
-as a constant node, or a TypeError), ``_backend`` (the functions that compute on its data) and
-``_zero_grad``. Nodes hold no reference cycles (parents point one way, ops hold no nodes), so
-reference counting frees a graph as soon as the last reference to its root goes.
+are not written here: each node type gets them from the op registry when it is defined
+(``methods.install``), so they cannot drift apart between Value and Tensor. Each node type
+supplies ``_lift`` (a plain number or array as a constant node, or a TypeError), ``_backend``
+(the functions that compute on its data) and ``_zero_grad``. Nodes hold no reference cycles
+(parents point one way, ops hold no nodes), so reference counting frees a graph as soon as the
+last reference to its root goes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from . import _state
-from . import ops as O
-
-_new = object.__new__
-
-
-def _unary(op: O.Op, cls: type) -> Callable[[Node], Node]:
-    """The method of node type ``cls`` that applies a one-input op: forward rule, then record.
-
-    The type's backend and zero gradient are bound in: this runs once per node of every graph.
-    """
-    forward = op.forward
-    F = cls._backend
-    zero = cls._zero_grad
-
-    def method(self: Node) -> Node:
-        data = forward(F, self.data)
-        if _state.mode or self._uses < 0:
-            return self._record(op, data, self, None, self._uses >= 0)
-        n = _new(cls)  # the fast path of _record, inlined
-        n.data = data
-        n.grad = zero
-        n.op = op
-        n.label = ""
-        n._a = self
-        n._b = None
-        n._uses = 0
-        n._g = None
-        return n
-
-    method.__name__ = op.name
-    method.__doc__ = type(op).__doc__
-    return method
-
-
-def _binary(op: O.Op, cls: type) -> tuple[Callable[[Node, Any], Node], Callable[[Node, Any], Node]]:
-    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
-    forward = op.forward
-    F = cls._backend
-    zero = cls._zero_grad
-
-    def method(self: Node, other: Any) -> Node:
-        if type(other) is not cls:  # a number, an array, or another node type
-            other = self._lift(other)
-        try:  # free when nothing is raised (Python >= 3.11)
-            data = forward(F, self.data, other.data)
-        except ValueError as e:  # numpy: shapes that do not broadcast
-            raise _shape_error(op, self, other) from e
-        if _state.mode or (self._uses < 0 and other._uses < 0):
-            return self._record(op, data, self, other, self._uses >= 0 or other._uses >= 0)
-        n = _new(cls)
-        n.data = data
-        n.grad = zero
-        n.op = op
-        n.label = ""
-        n._a = self
-        n._b = other
-        n._uses = 0
-        n._g = None
-        return n
-
-    def reflected(self: Node, other: Any) -> Node:
-        other = self._lift(other)
-        try:
-            data = forward(F, other.data, self.data)
-        except ValueError as e:
-            raise _shape_error(op, other, self) from e
-        return self._record(op, data, other, self, self.requires_grad)
-
-    method.__doc__ = reflected.__doc__ = type(op).__doc__
-    return method, reflected
-
-
-def _shape_error(op: O.Op, a: Node, b: Node) -> ValueError:
-    """numpy's broadcasting error, naming the op and both operand shapes."""
-    sa, sb = getattr(a.data, "shape", ()), getattr(b.data, "shape", ())
-    return ValueError(
-        f"'{op.name}': cannot broadcast shapes {sa} and {sb} together (compared from the last "
-        "axis, each pair of lengths must be equal, or one of them 1)"
-    )
-
-
-# The operators and named ops of every node type, written once: name(s) -> op. ``_install`` turns
-# each into a method of each node type (Value, Tensor), with the type's backend bound in.
-BINARY_OPS = {
-    ("__add__", "__radd__"): O.ADD,
-    ("__sub__", "__rsub__"): O.SUB,
-    ("__mul__", "__rmul__"): O.MUL,
-    ("__truediv__", "__rtruediv__"): O.DIV,
-    ("_pow", "__rpow__"): O.POW,
-}
-UNARY_OPS = {
-    "__neg__": O.NEG,
-    "__abs__": O.ABS,
-    "exp": O.EXP,
-    "log": O.LOG,
-    "sqrt": O.SQRT,
-    "tanh": O.TANH,
-    "sigmoid": O.SIGMOID,
-    "relu": O.RELU,
-    "softplus": O.SOFTPLUS,
-    "sin": O.SIN,
-    "cos": O.COS,
-}
-
-
-def _install(cls: type) -> None:
-    for (name, rname), op in BINARY_OPS.items():
-        method, reflected = _binary(op, cls)
-        for n, m in ((name, method), (rname, reflected)):
-            if n not in cls.__dict__:
-                setattr(cls, n, m)
-    for name, op in UNARY_OPS.items():
-        if name not in cls.__dict__:
-            setattr(cls, name, _unary(op, cls))
-
-
-class _Nary:
-    """Marks a node whose ``_a`` slot holds the tuple of all its (more than two) parents."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NARY"
-
-
-NARY = _Nary()
-
-
-def _as_tuple(a: Any, b: Any) -> tuple:
-    if a is None:
-        return ()
-    if b is None:
-        return (a,)
-    if b is NARY:
-        return a
-    return (a, b)
+from . import _state, methods, ops
+from .anomaly import check_forward
+from .backprop import backward as _backward
+from .graph import NARY, as_tuple
 
 
 class Node:
@@ -178,6 +45,8 @@ class Node:
     _backend: Any = None
     _broadcasts = False
     _zero_grad: Any = None
+    #: None, or a function every op result passes through (Tensor: numpy scalars -> 0-d arrays)
+    _as_data: Any = None
 
     # --- construction -------------------------------------------------------------------------
 
@@ -198,22 +67,22 @@ class Node:
         n._g = None
         return n
 
-    def _record(self, op: O.Op, data: Any, a: Any, b: Any, needs: bool) -> Node:
+    def _record(self, op: ops.Op, data: Any, a: Any, b: Any, needs: bool) -> Node:
         """Wrap an op's result: a recorded node, or a plain leaf when nothing needs a gradient.
 
         ``a``, ``b`` are the op's parents (``b`` None for one input; for more than two inputs,
         ``a`` is their tuple and ``b`` is ``NARY``).
         """
         cls = type(self)
+        if cls._as_data is not None:  # the one place a Tensor's result becomes an ndarray
+            data = cls._as_data(data)
         n = cls.__new__(cls)
         n.data = data
         n.grad = cls._zero_grad
         n.label = ""
         n._g = None
         if _state.anomaly:
-            from .anomaly import check_forward
-
-            check_forward(op, data, _as_tuple(a, b))
+            check_forward(op, data, as_tuple(a, b))
         if _state.grad_enabled and needs:
             n._a = a
             n._b = b
@@ -230,7 +99,7 @@ class Node:
     @property
     def parents(self) -> tuple:
         """The nodes this one was computed from, in the op's argument order (() for a leaf)."""
-        return _as_tuple(self._a, self._b)
+        return as_tuple(self._a, self._b)
 
     @property
     def requires_grad(self) -> bool:
@@ -254,32 +123,32 @@ class Node:
         """True for a node that no op made (an input, a parameter or a constant)."""
         return self._a is None
 
-    # --- operators and named ops: installed from BINARY_OPS / UNARY_OPS above --------------
+    # --- operators and named ops: installed from the op registry (see methods.py) ------------
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls._backend is not None:
-            _install(cls)
+            methods.install(cls)
 
-    def _apply1(self, op: O.Op) -> Node:
+    def _apply1(self, op: ops.Op) -> Node:
         """Apply a one-input op that carries parameters (``x ** 3``, ``leaky_relu(0.1)``)."""
         data = op.forward(self._backend, self.data)
         return self._record(op, data, self, None, self.requires_grad)
 
-    def __pow__(self, other: Any) -> Any:
+    def __pow__(self, other: Any) -> Node:
         """x ** k (a number: one op, d/dx = k x^(k-1)) or x ** y (a node: d/dy = x^y ln x too)."""
         if isinstance(other, (int, float)) and not isinstance(other, bool):
-            return self._apply1(O.PowConst(float(other)))
+            return self._apply1(ops.PowConst(float(other)))
         return self._pow(other)
 
-    def __pos__(self) -> Any:
+    def __pos__(self) -> Node:
         return self
 
     __hash__ = object.__hash__  # identity: nodes are dictionary keys
 
-    def leaky_relu(self, slope: float = 0.01) -> Any:
+    def leaky_relu(self, slope: float = 0.01) -> Node:
         """leaky_relu(x) = x if x > 0 else slope * x;  d/dx = 1 if x > 0 else slope"""
-        return self._apply1(O.LeakyRelu(float(slope)))
+        return self._apply1(ops.LeakyRelu(float(slope)))
 
     # --- gradients ----------------------------------------------------------------------------
 
@@ -291,15 +160,14 @@ class Node:
         With ``create_graph=True`` the gradients are themselves nodes, so they can be
         differentiated again.
         """
-        _backprop.backward(self, grad, create_graph=create_graph)
+        _backward(self, grad, create_graph=create_graph)
 
-    def detach(self) -> Any:
+    def detach(self) -> Node:
         """A new leaf with the same data and no history: gradients stop here."""
         return type(self)._constant(self.data)
 
 
-
-def apply(op: O.Op, *args: Any) -> Node:
+def apply(op: ops.Op, *args: Any) -> Node:
     """Apply an op object to its inputs and record the result: how a new op is used.
 
     Numbers (and, for tensors, arrays) among ``args`` become constants. Example, a student's op::
@@ -326,5 +194,3 @@ def apply(op: O.Op, *args: Any) -> Node:
         return first._record(op, data, ps[0], ps[1], needs)
     return first._record(op, data, ps, NARY, needs)
 
-
-from . import backprop as _backprop  # noqa: E402  (backprop imports NARY from here)

@@ -1,6 +1,6 @@
 """``Value``: a scalar node. Every ``+``, ``*``, ``tanh`` ... on Values records one graph node.
 
->>> from autograd import Value
+>>> from chainrule.autograd import Value
 >>> x = Value(2.0, label='x')
 >>> w = Value(-0.5, label='w')
 >>> n = (x * w).tanh()
@@ -35,8 +35,9 @@ def _as_float(x: Any, what: str) -> float:
 class Value(Node):
     """A scalar in the computation graph: ``.data`` (float), ``.grad`` (float, 0.0 until backward).
 
-    Operators ``+ - * / **`` take a Value, int or float on either side; ``exp log sqrt tanh
-    sigmoid relu leaky_relu softplus sin cos`` and ``abs()`` are methods. ``loss.backward()``
+    Operators ``+ - * / **`` take a Value, int or float on either side; the engine's functions
+    (``exp log tanh relu ...``: ``ops.functions("scalar")`` lists them) are methods, installed
+    from the op registry, and ``leaky_relu(slope)`` too. ``loss.backward()``
     fills ``.grad`` of every Value ``loss`` was computed from (accumulating: zero the grads
     between steps).
     """

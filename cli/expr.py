@@ -1,8 +1,9 @@
 """A safe reader for the expressions the command line draws: ``tanh(x*w + b)``, ``x**2 - 3*x``.
 
 The text is parsed by Python's ``ast`` and every node is checked against a whitelist: numbers,
-names, ``+ - * / **``, unary ``-`` and ``+``, parentheses, and calls of the engine's functions
-(``exp log sqrt tanh sigmoid relu softplus sin cos abs``, and ``leaky_relu(x, slope)``). Anything
+names, ``+ - * / **``, unary ``-`` and ``+``, parentheses, and calls of the engine's one-input
+functions (``exp log sqrt tanh ...``, read from the op registry, so a new op is drawable at once;
+an op with parameters takes them as number arguments, ``leaky_relu(x, slope)``). Anything
 else (attributes, subscripts, lambdas, comprehensions, strings, keywords, ``__import__``...) is
 refused with an ``ExprError`` naming it. The tree is then built with ``Value`` operations by a
 small interpreter; nothing is ever passed to ``eval`` or ``exec``.
@@ -14,11 +15,12 @@ import ast
 import math
 from typing import Any
 
-from chainrule.autograd import Value
+from chainrule.autograd import Value, ops
 
 MAX_LENGTH = 2000
-FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs",
-             "leaky_relu")
+# function name -> its op class: every one-input elementwise op of the scalar engine
+_OPS = ops.functions("scalar")
+FUNCTIONS = tuple(_OPS)
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
@@ -82,12 +84,14 @@ def _check_call(node: ast.Call) -> None:
         raise ExprError(f"{name}() takes no keyword arguments")
     if any(isinstance(a, ast.Starred) for a in node.args):
         raise ExprError(f"{name}() takes no *arguments")
-    wanted = (1, 2) if name == "leaky_relu" else (1,)
+    params = _OPS[name].params  # optional number arguments after x
+    wanted = tuple(range(1, len(params) + 2))
     if len(node.args) not in wanted:
         raise ExprError(f"{name}() takes {' or '.join(map(str, wanted))} argument(s), "
                         f"not {len(node.args)}")
-    if name == "leaky_relu" and len(node.args) == 2 and not isinstance(node.args[1], ast.Constant):
-        raise ExprError("leaky_relu(x, slope): the slope must be a number")
+    for arg, param in zip(node.args[1:], params):
+        if not isinstance(arg, ast.Constant):
+            raise ExprError(f"{name}(x, {', '.join(params)}): the {param} must be a number")
 
 
 def _text(node: ast.AST) -> str:
@@ -137,14 +141,9 @@ def build(tree: ast.expr, env: dict[str, Any]) -> Any:
                 a = num(a)
             done[id(node)] = _apply(_BINOPS[type(node.op)], a, b)
         else:  # a checked call
-            fname = node.func.id
             x = num(done[id(node.args[0])])
-            if fname == "abs":
-                done[id(node)] = abs(x)
-            elif fname == "leaky_relu" and len(node.args) == 2:
-                done[id(node)] = x.leaky_relu(float(node.args[1].value))
-            else:
-                done[id(node)] = getattr(x, fname)()
+            extra = [float(a.value) for a in node.args[1:]]  # checked: number constants
+            done[id(node)] = getattr(x, node.func.id)(*extra)
     return num(done[id(tree)])
 
 

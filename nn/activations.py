@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chainrule.autograd import Node
+from chainrule.autograd import Node, ops
 
 from .module import Module
 
@@ -26,8 +26,9 @@ def _identity(x: Any) -> Any:
     return x
 
 
-# each activation is the node method of the same name ('linear' is none)
-NAMES = ("relu", "tanh", "sigmoid", "leaky_relu", "softplus", "linear", "identity")
+# each activation is the node method of the same name ('linear' is none): the engine's ops that
+# declare themselves activations (``Op.activation``), read from its op registry
+NAMES = (*ops.activations(), "linear", "identity")
 
 
 def function(name: str, node_type: type = Node) -> Callable[[Any], Any]:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chainrule import cli
+from chainrule.autograd import Value, ops
 from chainrule.cli import expr, graph
 
 ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Add, ast.Sub, ast.Mult,
@@ -150,3 +151,20 @@ def test_built_expressions_compute_what_python_computes(case):
     env = {"x": Value(0.7, label="x"), "w": Value(-1.3, label="w")}
     got = expr.build(expr.parse(text), env).data
     assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(expr.FUNCTIONS))
+def test_every_engine_function_is_drawable(name):
+    # the whitelist is the op registry's one-input functions: a new op is drawable at once
+    op = ops.functions("scalar")[name]
+    x0 = op.domain[0] + 0.41 * (op.domain[1] - op.domain[0])
+    y = expr.build(expr.parse(f"{name}(x)"), {"x": Value(x0)})
+    assert y.op_name == name and y.data == getattr(Value(x0), name)().data
+
+
+def test_whitelist_is_the_registry():
+    assert set(expr.FUNCTIONS) == {
+        n for n, c in ops.methods("scalar").items() if c.kind == "elementwise" and c.arity == 1
+    }
+    assert {"exp", "tanh", "abs", "leaky_relu", "log1p"} <= set(expr.FUNCTIONS)
+    assert expr.build(expr.parse("leaky_relu(x, 0.2)"), {"x": Value(-1.0)}).data == -0.2

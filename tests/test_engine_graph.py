@@ -1,5 +1,6 @@
 """The graph core: accumulation, reuse, deep chains, grad(), no_grad, detach, errors, reprs."""
 
+import math
 import sys
 
 import pytest
@@ -261,3 +262,24 @@ def test_every_node_says_which_engine_it_belongs_to():
     t = Tensor([1.0, 2.0]) @ Tensor([3.0, 4.0])  # a 0-d result
     assert (Value(1.0).engine, Value(2.0).exp().engine) == ("scalar", "scalar")
     assert (Tensor(1.0).engine, t.engine, t.sum().engine) == ("tensor", "tensor", "tensor")
+
+
+def test_an_op_that_overrides_vjp_is_backpropagated_through_it():
+    from chainrule.autograd import apply, gradcheck, ops
+
+    class Double(ops.Op):
+        """2x;  d/dx = 2 (given as a vector-Jacobian product)"""
+
+        name = "double"
+
+        def forward(self, F, x):
+            return 2.0 * x
+
+        def vjp(self, F, g, out, xs, need):
+            return (2.0 * g,)
+
+    assert not Double.elementwise  # the reverse pass must call its vjp, not partials
+    x = Value(0.3)
+    apply(Double(), x).tanh().backward()
+    assert x.grad == pytest.approx(2 * (1 - math.tanh(0.6) ** 2))
+    assert gradcheck(lambda v: apply(Double(), v) * v, [Value(0.7)])

@@ -231,3 +231,21 @@ def test_none_and_ambiguous_truth_values_get_clear_errors():
     with pytest.raises(ValueError, match=r"shape \(2,\) is ambiguous"):
         bool(Tensor([1.0, 2.0]))
     assert bool(Tensor([3.0])) and not bool(Tensor(0.0))
+
+
+def test_every_result_is_an_ndarray_also_0d():
+    # numpy gives scalars for 0-d results (a dot product, a full sum, x[0], 0-d * 0-d): a Tensor
+    # holds an ndarray all the same, recorded or not
+    a, b = Tensor([1.0, 2.0]), Tensor([3.0, 4.0], requires_grad=True)
+    s, r = Tensor(2.0), Tensor(3.0, requires_grad=True)
+    for grad_on in (True, False):
+        with autograd.enable_grad() if grad_on else autograd.no_grad():
+            results = {
+                "a @ b": a @ b, "a @ a": a @ a, "b.sum()": b.sum(), "b.mean()": b.mean(),
+                "b.max()": b.max(), "b.logsumexp()": b.logsumexp(), "b[0]": b[0], "a[1]": a[1],
+                "s * s": s * s, "s * r": s * r, "r.exp()": r.exp(), "-r": -r, "abs(r)": abs(r),
+                "r ** 2": r**2, "maximum": autograd.maximum(s, r), "r.clip": r.clip(0, 1),
+            }
+        for what, t in results.items():
+            assert type(t.data) is np.ndarray, (what, grad_on, type(t.data))
+            assert t.engine == "tensor"

@@ -200,3 +200,15 @@ def test_import_costs_stay_low():
             "from chainrule import viz; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_op_symbols_come_from_the_ops():
+    from chainrule.autograd import ops
+    from chainrule.viz import style
+
+    for cls in ops.registry():
+        if cls.name != "**k":  # x ** k is named by its exponent: "**2" -> x squared
+            assert style.op_symbol(cls.name) == (cls.symbol or cls.name)
+    assert style.op_symbol("*") == "\u00d7" and style.op_symbol("@") == "@"
+    assert style.op_symbol("**2") == "x\u00b2" and style.op_symbol("log1p") == "log1p"
+    assert style.op_role("+") == "op" and style.op_role("tanh") == "op_word"

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from chainrule import viz
-from chainrule.autograd import Value
+from chainrule import autograd, viz
+from chainrule.autograd import Value, ops
 from chainrule.viz.steps import backward_steps
 
 FUNCS = {
@@ -114,3 +114,28 @@ def test_root_without_gradient_is_refused():
     c = Value(2.0, requires_grad=False) * 3
     with pytest.raises(ValueError, match="does not require grad"):
         viz.explain_backward(c)
+
+
+ELEMENTWISE = [c for c in ops.registry() if c.elementwise and "scalar" in c.engines]
+
+
+@pytest.mark.parametrize("cls", ELEMENTWISE, ids=[c.name for c in ELEMENTWISE])
+def test_every_scalar_op_is_explained_with_its_own_formula(cls):
+    # the stepper's text comes from the op itself (Op.equation, Op.derivative): a new op
+    # needs no entry in viz
+    lo, hi = cls.domain
+    a, b = Value(lo + 0.41 * (hi - lo), label="a"), Value(lo + 0.77 * (hi - lo), label="b")
+    op = ops.shared(cls) if not cls.params else (ops.PowConst(3.0) if cls.name == "**k"
+                                                  else cls(0.2))
+    y = autograd.apply(op, a, b) if cls.arity == 2 else autograd.apply(op, a)
+    y.label = "y"
+    text = viz.explain_backward(y)
+    args = ["a", "b"][: cls.arity]
+    assert op.equation("y", args) in text
+    for k, arg in enumerate(args):
+        formula = op.derivative(k, "y", args, "y.grad")
+        assert f"{arg}.grad += " in text and (formula == "1" or formula in text), (formula, text)
+    (step,) = backward_steps(y).steps
+    grads = autograd.grad(y, [a, b][: cls.arity])
+    for c, g in zip(step.contributions, grads, strict=True):
+        assert c.value == pytest.approx(g)

@@ -53,13 +53,13 @@ def test_system_dot_svg_png_pdf(tmp_path):
 def test_auto_picks_system_dot_only_when_installed(monkeypatch):
     monkeypatch.delenv("CHAINRULE_RENDERER", raising=False)
     monkeypatch.setattr(rendering, "system_dot", lambda: None)
-    assert rendering._choose("auto") == "embedded"
+    assert rendering.choose("auto") == "embedded"
     monkeypatch.setattr(rendering, "system_dot", lambda: "/usr/bin/dot")
-    assert rendering._choose("auto") == "system"
+    assert rendering.choose("auto") == "system"
     monkeypatch.setenv("CHAINRULE_RENDERER", "embedded")
-    assert rendering._choose("auto") == "embedded"
+    assert rendering.choose("auto") == "embedded"
     with pytest.raises(ValueError, match="renderer"):
-        rendering._choose("cairo")
+        rendering.choose("cairo")
 
 
 def test_dot_suffix_writes_the_source(tmp_path):

@@ -62,6 +62,8 @@ class FakeOp:
 class FakeTensor:
     """The public surface of an issue-3 Tensor node: data ndarray, grad ndarray or None, ..."""
 
+    engine = "tensor"
+
     def __init__(self, data, label="", parents=(), op=None, requires_grad=True, grad=None):
         self.data = np.asarray(data)
         self.grad = grad

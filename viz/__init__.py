@@ -1,6 +1,6 @@
 """chainrule's pictures: computation graphs, the backward pass step by step, and training plots.
 
-    >>> import autograd, viz
+    >>> from chainrule import autograd, viz
     >>> x, w = autograd.Value(2.0, label='x'), autograd.Value(-0.5, label='w')
     >>> y = (x * w).tanh(); y.label = 'y'
     >>> y.backward()
@@ -15,8 +15,8 @@ from .animate import Stepper, animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
+from .output import render, to_svg
 from .plots import plot_activation, plot_decision_boundary, plot_history
-from .rendering import render, to_svg
 
 __all__ = [
     "Drawing",

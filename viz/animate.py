@@ -20,9 +20,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import fmt
 from .draw import draw_graph
-from .rendering import to_svg
+from .output import to_svg
 from .steps import Pass, backward_steps
 
 
@@ -94,8 +96,6 @@ def _check(path: str | Path) -> Path:
 def _shown(node: Any, g: Any) -> tuple[str, Any]:
     """(text on the card, full value for the page's data-grad attribute)."""
     if fmt.is_tensor(node):
-        import numpy as np
-
         a = np.asarray(g, dtype=float)
         # every value of a small tensor; a large one (a weight matrix) keeps the page small
         return fmt.array(a), (a.ravel().tolist() if a.size <= 64 else None)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clusters as C
-from . import fmt, style, walk
+from . import clusters, fmt, style, walk
 
 
 def pad(text: str, bold: bool = False) -> str:
@@ -55,8 +54,8 @@ def card(lay: Any, i: int, show_data, grad_row, grads) -> dict:
     return attrs
 
 
-def module_card(lay: Any, cl: C.Cluster, grads: bool, grad_row: bool) -> dict:
-    data, grad = C.output_text(cl, lay.nodes, grads)
+def module_card(lay: Any, cl: clusters.Cluster, grads: bool, grad_row: bool) -> dict:
+    data, grad = clusters.output_text(cl, lay.nodes, grads)
     n = cl.num_params(lay.nodes)
     fields = [cl.path or "(model)",
               f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}",

@@ -28,11 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from . import fmt
+from chainrule.autograd import ops
 
-ACTIVATIONS = frozenset(
-    {"tanh", "sigmoid", "relu", "leaky_relu", "softplus", "gelu", "elu", "silu", "identity"}
-)
+from . import fmt
+from .walk import grad_of
+
+# the ops that may close a module (``Op.activation``), read from the engine's op registry
+ACTIVATIONS = frozenset(ops.activations()) | {"identity"}
 PRODUCTS = frozenset({"*", "@", "matmul", "mm", "dot"})
 SUMS = frozenset({"+", "-", "sum"})
 
@@ -190,8 +192,6 @@ def _collect(nodes, parents, member, pure, closed, params, level) -> dict[str, C
 
 def output_text(cl: Cluster, nodes: list, grads: bool) -> tuple[str, str | None]:
     """The summary of a cluster's output(s): (data text, grad text or None)."""
-    from .walk import grad_of
-
     outs = [nodes[i] for i in cl.outputs]
     if not outs:
         return "-", None

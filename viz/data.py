@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.autograd import Tensor, no_grad
+
 
 def as_points(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as an (n, 2) float array and ``y`` as n labels, or a clear ValueError."""
@@ -48,7 +50,7 @@ def predict(model: Any, P: np.ndarray, how: str) -> np.ndarray:
             raise ValueError(f"the model returned {out.shape[0]} rows for {len(P)} points")
         return out
     rows = []
-    with _no_grad():
+    with no_grad():
         for p in P:
             out = model([float(p[0]), float(p[1])])
             outs = out if isinstance(out, (list, tuple)) else [out]
@@ -57,18 +59,10 @@ def predict(model: Any, P: np.ndarray, how: str) -> np.ndarray:
 
 
 def _batch(model: Any, P: np.ndarray) -> np.ndarray:
-    from chainrule import autograd
-
-    tensor = getattr(autograd, "Tensor", None)
-    with _no_grad():
-        out = model(tensor(P) if tensor is not None else P)
+    with no_grad():
+        out = model(Tensor(P))
     if isinstance(out, (list, tuple)):
         raise TypeError("a list of outputs: a per-sample model")
     arr = np.asarray(getattr(out, "data", out), dtype=np.float64)
     return arr.reshape(arr.shape[0], -1) if arr.ndim else arr.reshape(1, 1)
 
-
-def _no_grad() -> Any:
-    from chainrule import autograd
-
-    return autograd.no_grad()

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clusters as C
-from . import style, walk
+from . import clusters, style, walk
 from .drawing import Drawing
 from .layout import Layout
 from .paint import paint
@@ -78,8 +77,9 @@ def draw_graph(
     if color_by == "grad" and not grads:
         raise ValueError("color_by='grad' needs gradients: call backward() on the root first")
     if params:
-        declared = C.declared_activations(model, {C.module_path(n) for n in params.values()})
-        groups = C.assign(nodes, params, collapse or "neuron", declared)
+        paths = {clusters.module_path(n) for n in params.values()}
+        declared = clusters.declared_activations(model, paths)
+        groups = clusters.assign(nodes, params, collapse or "neuron", declared)
     else:
         groups = {}
     lay = Layout(nodes, root, params, groups, collapse, rankdir in ("LR", "RL"))

@@ -12,23 +12,21 @@ from typing import Any
 
 import graphviz
 
+from . import rendering
+
 
 class Drawing(graphviz.Digraph):
     """A computation graph picture (a ``graphviz.Digraph``)."""
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
-        from . import rendering as render
-
         fmt = format or self.format or "svg"
-        if render.system_dot() is None and fmt in render.EMBEDDED_FORMATS and not args:
+        if rendering.system_dot() is None and fmt in rendering.EMBEDDED_FORMATS and not args:
             extra = set(kwargs) - {"encoding", "quiet", "engine"}
             if not extra:
-                data = render.run_embedded(self.source, fmt, kwargs.get("engine") or self.engine)
+                data = rendering.run_embedded(self.source, fmt, kwargs.get("engine") or self.engine)
                 encoding = kwargs.get("encoding")
                 return data.decode(encoding) if encoding else data
         return super().pipe(fmt, *args, **kwargs)
 
     def _repr_image_svg_xml(self) -> str:
-        from . import rendering as render
-
-        return render.to_svg(self)
+        return rendering.svg(self.source)

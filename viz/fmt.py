@@ -41,11 +41,8 @@ def full(x: float) -> str:
 
 
 def is_tensor(node: Any) -> bool:
-    """True for an array node (a Tensor has a shape; a Value, whose data is a float, has none).
-
-    The data alone cannot tell: a 0-d Tensor may hold a numpy float64, which is a Python float.
-    """
-    return hasattr(node, "shape") or isinstance(getattr(node, "data", None), np.ndarray)
+    """True for a node of the tensor engine (``node.engine == "tensor"``): its data is an array."""
+    return node.engine == "tensor"
 
 
 def _compact(x: float) -> str:

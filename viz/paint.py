@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cards, style
-from . import clusters as C
+from . import cards, clusters, style
 from .layout import natural
 
 
@@ -51,7 +50,7 @@ def _fill(lay: Any, sub: Any, nodes: list[tuple[str, dict]]) -> None:
     for did, attrs in nodes:
         sub.node(did, **attrs)
     products = [did for did, _ in nodes if did.startswith("o")
-                and lay.nodes[int(did[1:])].op_name in C.PRODUCTS]
+                and lay.nodes[int(did[1:])].op_name in clusters.PRODUCTS]
     if len(products) > 1:
         with sub.subgraph() as column:
             column.attr(rank="same")
@@ -65,7 +64,7 @@ def _place(lay: Any, g: Any, frames) -> None:
         g.node(did, **attrs)
     layers: dict[str, list[str]] = {}
     for p in sorted(frames, key=natural):
-        layers.setdefault(C.layer_path(p), []).append(p)
+        layers.setdefault(clusters.layer_path(p), []).append(p)
     for k, (layer, paths) in enumerate(layers.items()):
         nested = any(p != layer for p in paths)
         if lay.collapse:

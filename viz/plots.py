@@ -13,11 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from . import data as D
+from chainrule.autograd import Value, ops
+
+from . import data
 
 # class colours: blue, orange, green, purple, red (colour-blind friendly, match the graph cards)
 CLASS_COLORS = ("#2563EB", "#EA580C", "#059669", "#7C3AED", "#DC2626", "#0891B2", "#CA8A04")
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "softplus", "exp", "sin", "cos", "abs")
+# every one-input function of the scalar engine, from its op registry (activations first)
+ACTIVATIONS = tuple(ops.functions("scalar"))
 
 
 def _figure(ax: Any = None, size: tuple[float, float] = (5.5, 4.6), ncols: int = 1) -> tuple:
@@ -55,8 +58,8 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, path: str | Path | None =
     are class scores: each region takes the colour of its argmax class. The title reports the
     accuracy on ``X``.
     """
-    X, y = D.as_points(X, y)
-    how = D.mode(model, X)
+    X, y = data.as_points(X, y)
+    how = data.mode(model, X)
     fig, (ax,) = _figure(ax)
     n = resolution or (250 if how == "batch" else 45)  # a scalar model runs once per point
     lo, hi = X.min(axis=0), X.max(axis=0)
@@ -65,7 +68,7 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, path: str | Path | None =
     gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
     xx, yy = np.meshgrid(gx, gy)
     grid = np.column_stack([xx.ravel(), yy.ravel()])
-    scores = D.predict(model, np.vstack([grid, X]), how)
+    scores = data.predict(model, np.vstack([grid, X]), how)
     g, s = scores[: len(grid)], scores[len(grid):]
     classes = np.unique(y)
     from matplotlib.colors import ListedColormap
@@ -166,8 +169,6 @@ def plot_activation(name: str, path: str | Path | None = None, *, lo: float = -4
     Each point is ``v = Value(x); y = v.<name>(); y.backward()``: the curve is ``y.data``
     and the dashed curve ``v.grad``, the same derivative backpropagation uses.
     """
-    from chainrule.autograd import Value
-
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}: choose from {', '.join(ACTIVATIONS)}")
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
@@ -176,7 +177,7 @@ def plot_activation(name: str, path: str | Path | None = None, *, lo: float = -4
     ys, ds = [], []
     for x in xs:
         v = Value(float(x))
-        out = abs(v) if name == "abs" else getattr(v, name)()
+        out = getattr(v, name)()
         out.backward()
         ys.append(out.data)
         ds.append(v.grad)

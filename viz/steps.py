@@ -7,9 +7,10 @@ d root / d root = 1, and for each node ``n`` applies the chain rule to each pare
     p.grad += n.grad * d n / d p
 
 recording the formula and the numbers of every contribution. ``explain_backward`` prints the
-steps; ``animate_backward`` plays them. The local derivatives come from the node's own op (its
-``partials`` or ``vjp``), the same rules the engine runs, so the replay ends with exactly the
-gradients ``backward()`` computes.
+steps; ``animate_backward`` plays them. Each contribution is the node's own op's ``vjp`` (the
+chain rule the engine runs, written once in ``Op.vjp``), so the replay ends with exactly the
+gradients ``backward()`` computes; the formulas are the op's own display text (``Op.equation``,
+``Op.derivative``), so a new op needs nothing here.
 """
 
 from __future__ import annotations
@@ -19,24 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from . import fmt, walk
+from chainrule.autograd import topological_order
+from chainrule.autograd.graph import local_gradients, local_partials
 
-# the local derivative d out / d (argument i) of each op, written with the operands' names
-PARTIALS = {
-    "+": ("1", "1"), "-": ("1", "-1"), "*": ("{b}", "{a}"), "/": ("1/{b}", "-{out}/{b}"),
-    "**": ("{b} * {a}**({b} - 1)", "{out} * log({a})"), "neg": ("-1",), "exp": ("{out}",),
-    "log": ("1/{a}",), "sqrt": ("0.5/{out}",), "tanh": ("(1 - {out}**2)",),
-    "sigmoid": ("{out} * (1 - {out})",), "softplus": ("sigmoid({a})",), "relu": ("[{a} > 0]",),
-    "leaky_relu": ("[{a} > 0] or slope",), "abs": ("sign({a})",), "sin": ("cos({a})",),
-    "cos": ("-sin({a})",),
-}
-# the whole contribution of ops defined by a vector-Jacobian product (tensors)
-VJPS = {
-    "@": ("{g} @ {b}.T", "{a}.T @ {g}"), "matmul": ("{g} @ {b}.T", "{a}.T @ {g}"),
-    "sum": ("broadcast({g})",), "mean": ("broadcast({g}) / n",), "reshape": ("reshape({g})",),
-    "transpose": ("transpose({g})",), "T": ("{g}.T",),
-}
-SYMBOLS = {"+", "-", "*", "/", "**", "@"}
+from . import fmt, walk
 
 
 @dataclass
@@ -72,8 +59,6 @@ class Pass:
 
 def backward_steps(root: Any) -> Pass:
     """Replay the backward pass from ``root`` step by step (see the module docstring)."""
-    from chainrule.autograd import topological_order  # viz depends on the engine, never the reverse
-
     nodes = walk.forward_order(root)
     if not root.requires_grad:
         raise ValueError("root does not require grad, so there is no backward pass to show: "
@@ -96,7 +81,7 @@ def backward_steps(root: Any) -> Pass:
             continue
         ps = [index[id(p)] for p in n.parents]
         args = [names[j] for j in ps]
-        step = Step(i, _equation(n.op_name, names[i], args), _rule(n))
+        step = Step(i, n.op.equation(names[i], args), _rule(n))
         for k, (j, (d, value)) in enumerate(zip(ps, _local(n, grads[i]), strict=True)):
             if value is None or not nodes[j].requires_grad:
                 continue
@@ -113,39 +98,15 @@ def backward_steps(root: Any) -> Pass:
 def _local(n: Any, g: Any) -> list[tuple[Any, Any]]:
     """(d n / d parent, the gradient the parent receives) for each parent of n.
 
-    Elementwise ops give their local derivative d and the contribution g * d (summed back to
-    the parent's shape where it was broadcast); other ops give only the contribution (their
-    vector-Jacobian product), with d None.
+    The gradient is the engine's own chain rule step (``local_gradients``: the op's ``vjp``,
+    summed back where a parent was broadcast). Elementwise ops also give their local derivative
+    d, for the numbers of the text; for the other ops d is None.
     """
-    from chainrule.autograd.backends import MATH, NUMPY
-
-    tensor = fmt.is_tensor(n)
-    F = NUMPY if tensor else MATH
-    op = n.op
-    parents = n.parents
-    xs = [p.data for p in parents]
-    if getattr(op, "elementwise", True):
-        ds = op.partials(F, n.data, *xs)
-        out = []
-        for d, x in zip(ds, xs, strict=True):
-            v = g if d is None else g * d
-            if tensor:
-                v = F.unbroadcast(np.asarray(v), np.shape(x))
-            out.append((1.0 if d is None else d, v))
-        return out
-    need = tuple(p.requires_grad for p in parents)
-    return [(None, v) for v in op.vjp(F, g, n.data, xs, need)]
-
-
-def _equation(op: str, out: str, args: list[str]) -> str:
-    """How the node was computed: ``n = x * w``, ``y = tanh(n)``."""
-    if op in SYMBOLS and len(args) == 2:
-        return f"{out} = {args[0]} {op} {args[1]}"
-    if op == "neg":
-        return f"{out} = -{args[0]}"
-    if op.startswith("**") and len(args) == 1:
-        return f"{out} = {args[0]}{op}"
-    return f"{out} = {op}({', '.join(args)})"
+    values = local_gradients(n, g)
+    ds = local_partials(n)
+    if ds is None:
+        return [(None, v) for v in values]
+    return [(1.0 if d is None else d, v) for d, v in zip(ds, values, strict=True)]
 
 
 def _rule(n: Any) -> str:
@@ -153,33 +114,14 @@ def _rule(n: Any) -> str:
     return doc[0] if doc else ""
 
 
-def _partial(op: str, k: int, out: str, args: list[str]) -> str:
-    a = args[0] if args else ""
-    b = args[1] if len(args) > 1 else ""
-    if op.startswith("**") and op != "**":
-        kk = float(op[2:])
-        return f"{fmt.short(kk)} * {a}**{fmt.short(kk - 1)}"
-    if op in PARTIALS and k < len(PARTIALS[op]):
-        return PARTIALS[op][k].format(a=a, b=b, out=out)
-    return f"d{out}/d{args[k]}"
-
-
 def _texts(n, k, out, args, g, d, value) -> tuple[str, str]:
     """(formula, numbers) of the contribution to argument k: ('n.grad * w', '0.5 * -0.5 = ...')."""
-    op = n.op_name
     gname = f"{out}.grad"
+    p = n.op.derivative(k, out, args, gname)  # d n / d arg k, or the whole vjp (d None)
     if fmt.is_tensor(n):
-        if d is None:  # a vector-Jacobian product
-            if op in VJPS and k < len(VJPS[op]):
-                a, b = args[0], (args[1] if len(args) > 1 else "")
-                formula = VJPS[op][k].format(g=gname, a=a, b=b)
-            else:
-                formula = f"vjp of {op} (argument {k + 1}) applied to {gname}"
-        else:
-            p = _partial(op, k, out, args)
-            formula = gname if p == "1" else f"{gname} * {p}"
-        return formula, fmt.array(value)
-    p = _partial(op, k, out, args)
+        if d is None:
+            return p, fmt.array(value)
+        return (gname if p == "1" else f"{gname} * {p}"), fmt.array(value)
     if p == "1":
         return gname, fmt.short(value)
     return f"{gname} * {p}", f"{fmt.short(g)} * {fmt.short(d)} = {fmt.short(value)}"

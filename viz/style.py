@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 
+from chainrule.autograd import ops
+
 FONT = "Helvetica,Arial,sans-serif"
 
 GRAPH = {
@@ -110,11 +112,7 @@ HIGHLIGHT_COLOR = "#E11D48"
 HIGHLIGHT_NODE = {"color": HIGHLIGHT_COLOR, "penwidth": "3"}
 HIGHLIGHT_EDGE = {"color": HIGHLIGHT_COLOR, "penwidth": "2.4"}
 
-# How an op is written on its node; anything not listed is written as its name.
-OP_SYMBOLS = {
-    "+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7", "**": "x\u02b8", "neg": "\u2212x",
-    "@": "@", "matmul": "@",
-}
+# How an op is written on its node: its own ``symbol`` (``Op.symbol``), else its name.
 
 _SUPERSCRIPT = str.maketrans(
     "0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b"
@@ -123,8 +121,9 @@ _SUPERSCRIPT = str.maketrans(
 
 def op_symbol(name: str) -> str:
     """The text on an op node: ``*`` -> ``x``, ``**2`` -> ``x^2`` (as a superscript), ``tanh``."""
-    if name in OP_SYMBOLS:
-        return OP_SYMBOLS[name]
+    op = ops.lookup(name)
+    if op is not None:
+        return op.symbol or name
     if name.startswith("**"):
         k = name[2:]
         if k.lstrip("-").isdigit():

@@ -1,22 +1,14 @@
-"""``Tensor``: an n-dimensional node backed by a numpy array, on the same graph core as ``Value``.
-
-    >>> from autograd import Tensor
-    >>> W = Tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
-    >>> x = Tensor([1.0, -1.0])
-    >>> loss = (W @ x).relu().sum()     # W @ x = [1, -2]; relu keeps the first row only
-    >>> loss.backward()
-    >>> W.grad
-    array([[ 1., -1.],
-           [ 0.,  0.]])
+"""The ``Tensor`` class: construction, dtypes, attributes and the engine hooks.
 
 The operators (``+ - * / **``, unary ``-``, ``abs``) and the elementwise methods (``exp``,
-``tanh``, ...) are the ones ``Node`` defines for both node types; backpropagation is
-``backprop.py``'s. What is here: construction and dtypes and the engine hooks. The ops that only
-arrays have are methods from ``tensor_methods.py`` whose derivatives live in ``tensor_ops.py``
-(matmul, reductions, softmax), ``tensor_elementwise.py`` (clip, maximum, minimum, where) and
-``tensor_shape.py`` (reshape, transpose, indexing, concatenate, stack). Broadcasting follows
-numpy; each gradient is summed back to its operand's shape by one helper
-(``NumpyBackend.unbroadcast``) where backprop hands it to the operand.
+``tanh``, ...) are installed from the op registry for both node types; backpropagation is
+``backprop.py``'s. The methods that only
+arrays have come from one mixin per concept, each op class beside its method: ``elementwise.py``
+(clip, comparisons), ``reductions.py`` (sum, mean, max, min, logsumexp, softmax), ``linalg.py``
+(``@``), ``shape.py`` (reshape, transpose, broadcast_to) and ``indexing.py`` (``t[key]``); the
+functions of several tensors are in ``functions.py``. Broadcasting follows numpy; each gradient is
+summed back to its operand's shape by one helper (``NumpyBackend.unbroadcast``) where backprop
+hands it to the operand. Every op's result is an ndarray, 0-d ones included (``_as_data``).
 """
 
 from __future__ import annotations
@@ -25,9 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from .backends import NUMPY
-from .node import Node
-from .tensor_methods import TensorMethods
+from ..backends import NUMPY
+from ..node import Node
+from .creation import CreationMethods
+from .elementwise import ElementwiseMethods
+from .indexing import IndexingMethods
+from .linalg import LinalgMethods
+from .reductions import ReductionMethods
+from .shape import ShapeMethods
 
 # Python numbers and numpy scalars of a kind no wider than the tensor's take the tensor's dtype, so
 # that `x32 * 0.5` stays float32 (PyTorch's rule); 0-d arrays count as scalars too.
@@ -58,7 +55,20 @@ def _as_array(data: Any, dtype: Any, what: str) -> np.ndarray:
     return _checked(arr, what)
 
 
-class Tensor(TensorMethods, Node):
+def _ndarray(x: Any) -> np.ndarray:
+    """An op's result as an ndarray: numpy gives scalars for 0-d results (``a @ b`` of vectors)."""
+    return x if type(x) is np.ndarray else np.asarray(x)
+
+
+class Tensor(
+    CreationMethods,
+    ElementwiseMethods,
+    ReductionMethods,
+    LinalgMethods,
+    ShapeMethods,
+    IndexingMethods,
+    Node,
+):
     """An array in the graph: ``.data`` (ndarray), ``.grad`` (ndarray, None until backward).
 
     ``Tensor(data, requires_grad=False, dtype=None, label='')`` copies ``data`` (a number, a nested
@@ -72,6 +82,7 @@ class Tensor(TensorMethods, Node):
     _backend = NUMPY
     _broadcasts = True
     _zero_grad = None
+    _as_data = staticmethod(_ndarray)
     # numpy hands binary operators to Tensor's reflected methods: np.ones(3) * t is a Tensor
     __array_ufunc__ = None
 
@@ -167,6 +178,10 @@ class Tensor(TensorMethods, Node):
         z = np.zeros_like(x.data)
         return Tensor._constant(z) if create_graph else z
 
+    def _apply(self, op: Any, data: Any) -> Tensor:
+        """Record a one-input op applied to this tensor (``data`` its computed result)."""
+        return self._record(op, data, self, None, self.requires_grad)
+
     # --- attributes ---------------------------------------------------------------------------
 
     @property
@@ -228,32 +243,3 @@ class Tensor(TensorMethods, Node):
         if self.label:
             parts.append(f"label={self.label!r}")
         return f"Tensor({', '.join(parts)})"
-
-    # --- creation -----------------------------------------------------------------------------
-
-    @classmethod
-    def zeros(cls, shape: Any, *, dtype: Any = np.float64, requires_grad: bool = False,
-              label: str = "") -> Tensor:
-        """A tensor of zeros."""
-        return cls(np.zeros(shape, dtype=dtype), requires_grad, label=label)
-
-    @classmethod
-    def ones(cls, shape: Any, *, dtype: Any = np.float64, requires_grad: bool = False,
-             label: str = "") -> Tensor:
-        """A tensor of ones."""
-        return cls(np.ones(shape, dtype=dtype), requires_grad, label=label)
-
-    @classmethod
-    def randn(cls, shape: Any, *, rng: Any = None, dtype: Any = np.float64,
-              requires_grad: bool = False, label: str = "") -> Tensor:
-        """Standard normal samples; ``rng`` is a numpy Generator or a seed (None: fresh entropy)."""
-        data = np.random.default_rng(rng).standard_normal(shape)
-        return cls(data, requires_grad, dtype=dtype, label=label)
-
-    @classmethod
-    def uniform(cls, shape: Any, low: float = 0.0, high: float = 1.0, *, rng: Any = None,
-                dtype: Any = np.float64, requires_grad: bool = False, label: str = "") -> Tensor:
-        """Samples uniform on [low, high); ``rng`` is a numpy Generator or a seed."""
-        data = np.random.default_rng(rng).uniform(low, high, shape)
-        return cls(data, requires_grad, dtype=dtype, label=label)
-

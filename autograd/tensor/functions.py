@@ -1,5 +1,7 @@
-"""Tensor functions that take several operands: ``maximum``, ``minimum``, ``where``,
-``concatenate``, ``stack``, and the constructor shorthand ``tensor``."""
+"""Tensor functions of several operands, each beside its op: ``maximum``, ``minimum``, ``where``
+(elementwise, with 0/1 masks as local derivatives), ``concatenate`` and ``stack`` (which put each
+slice of the gradient back into the input it came from), and the constructor shorthand ``tensor``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +10,115 @@ from typing import Any
 
 import numpy as np
 
-from . import tensor_elementwise as E
-from . import tensor_ops as O
-from . import tensor_shape as S
-from .backends import NUMPY
-from .node import NARY, Node
-from .tensor import Tensor
+from ..backends import NUMPY
+from ..graph import NARY
+from ..node import Node
+from ..ops import Op
+from .arguments import normalize_axes, raw
+from .core import Tensor
+
+# --- elementwise ---
+
+
+class Maximum(Op):
+    """maximum(a, b) elementwise;  da = 1 where a > b, 0 where a < b, 1/2 at ties (as PyTorch);
+    db = 1 - da"""
+
+    __slots__ = ()
+    name = "maximum"
+    arity = 2
+    derivatives = ("[{a} > {b}] (1/2 at ties)", "[{b} > {a}] (1/2 at ties)")
+    engines = ("tensor",)
+    sign = 0.5
+
+    def forward(self, F, a, b):
+        return np.maximum(a, b)
+
+    def partials(self, F, out, a, b):
+        s = F.sign(a - b) * self.sign  # +-1/2 away from ties, 0 at ties: a constant
+        return (0.5 + s, 0.5 - s)
+
+
+class Minimum(Maximum):
+    """minimum(a, b) elementwise;  da = 1 where a < b, 0 where a > b, 1/2 at ties; db = 1 - da"""
+
+    __slots__ = ()
+    name = "minimum"
+    derivatives = ("[{a} < {b}] (1/2 at ties)", "[{b} < {a}] (1/2 at ties)")
+    sign = -0.5
+
+    def forward(self, F, a, b):
+        return np.minimum(a, b)
+
+
+class Where(Op):
+    """where(c, a, b) = a where c else b (c a constant boolean mask);  da = c,  db = 1 - c"""
+
+    __slots__ = ("cond",)
+    name = "where"
+    arity = 2
+    params = ("cond",)
+    derivatives = ("cond", "1 - cond")
+    engines = ("tensor",)
+
+    def __init__(self, cond: np.ndarray) -> None:
+        self.cond = cond
+
+    def forward(self, F, a, b):
+        return np.where(self.cond, a, b)
+
+    def partials(self, F, out, a, b):
+        c = self.cond.astype(raw(out).dtype)
+        return (c, 1.0 - c)
+
+
+MAXIMUM, MINIMUM = Maximum(), Minimum()
+
+
+# --- joining ---
+
+
+class Concatenate(Op):
+    """y = concatenate(xs, axis);  dx_i = g[..., start_i:stop_i, ...] (x_i's slice along axis)"""
+
+    __slots__ = ("axis", "keys")
+    name = "concatenate"
+    kind = "shape"
+    arity = None
+    params = ("axis", "sizes")
+    derivatives = ("{g} sliced along the axis",)
+    engines = ("tensor",)
+
+    def __init__(self, axis: int, sizes: list[int]) -> None:
+        self.axis = axis
+        lead = (slice(None),) * axis
+        ends = np.cumsum([0, *sizes]).tolist()
+        self.keys = [(*lead, slice(s, e)) for s, e in zip(ends[:-1], ends[1:], strict=True)]
+
+    def forward(self, F, *xs):
+        return np.concatenate(xs, axis=self.axis)
+
+    def vjp(self, F, g, out, xs, need):
+        return tuple(g[k] if n else None for k, n in zip(self.keys, need, strict=True))
+
+
+class Stack(Concatenate):
+    """y = stack(xs, axis) (a new axis);  dx_i = g[..., i, ...] (index i along the new axis)"""
+
+    __slots__ = ()
+    name = "stack"
+    params = ("axis", "count")
+
+    def __init__(self, axis: int, count: int) -> None:
+        self.axis = axis
+        lead = (slice(None),) * axis
+        self.keys = [(*lead, i) for i in range(count)]
+
+    def forward(self, F, *xs):
+        return np.stack(xs, axis=self.axis)
+
+
+# --- the functions ---
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> Tensor:
@@ -50,12 +155,12 @@ def _binary(op: Any, a: Any, b: Any) -> Tensor:
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum (broadcasting); at ties each operand gets half the gradient."""
-    return _binary(E.MAXIMUM, a, b)
+    return _binary(MAXIMUM, a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum (broadcasting); at ties each operand gets half the gradient."""
-    return _binary(E.MINIMUM, a, b)
+    return _binary(MINIMUM, a, b)
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
@@ -70,7 +175,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
         raise ValueError(
             f"where: shapes cond {c.shape}, a {a.shape} and b {b.shape} do not broadcast together"
         ) from None
-    return _binary(E.Where(c), a, b)
+    return _binary(Where(c), a, b)
 
 
 def _sequence(seq: Any, what: str) -> list[Tensor]:
@@ -89,9 +194,9 @@ def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
     shapes = [x.shape for x in xs]
     if any(len(s) == 0 for s in shapes):
         raise ValueError("concatenate: 0-d tensors cannot be concatenated (use stack)")
-    ax = O.normalize_axes(axis, shapes[0], "concatenate")[0]
+    ax = normalize_axes(axis, shapes[0], "concatenate")[0]
     try:
-        op = S.Concatenate(ax, [s[ax] for s in shapes])
+        op = Concatenate(ax, [s[ax] for s in shapes])
         data = op.forward(NUMPY, *[x.data for x in xs])
     except ValueError:
         raise ValueError(
@@ -106,6 +211,6 @@ def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
     shapes = [x.shape for x in xs]
     if len(set(shapes)) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {shapes}")
-    ax = O.normalize_axes(axis, (1,) * (len(shapes[0]) + 1), "stack")[0]
-    op = S.Stack(ax, len(xs))
+    ax = normalize_axes(axis, (1,) * (len(shapes[0]) + 1), "stack")[0]
+    op = Stack(ax, len(xs))
     return _record_nary(op, op.forward(NUMPY, *[x.data for x in xs]), xs)

@@ -1,0 +1,117 @@
+"""Reading a graph: its parents, the order backpropagation visits it, one chain-rule step.
+
+``count_uses`` is the first pass of backpropagation (see ``backprop.py``): it finds every node
+below a root that needs a gradient and counts how often each is used. ``local_gradients`` is one
+step of the second pass, for tools that replay it (``gradcheck``'s per-op check, viz's stepper).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class _Nary:
+    """Marks a node whose ``_a`` slot holds the tuple of all its (more than two) parents."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NARY"
+
+
+NARY = _Nary()
+
+
+def as_tuple(a: Any, b: Any) -> tuple:
+    """A node's parents from its two parent slots (see ``Node``): (), (a,), (a, b) or a."""
+    if a is None:
+        return ()
+    if b is None:
+        return (a,)
+    if b is NARY:
+        return a
+    return (a, b)
+
+
+def count_uses(root: Any) -> list:
+    """Pass 1: set ``node._uses`` for every node below root that needs a gradient; return them."""
+    nodes = [root]
+    push = nodes.append
+    for n in nodes:  # a list iterator also visits what is appended while it runs
+        a = n._a
+        if a is None:
+            continue
+        b = n._b
+        if b is NARY:
+            for p in a:
+                c = p._uses
+                if c > 0:
+                    p._uses = c + 1
+                elif c == 0:  # first visit (-1: a constant, no gradient wanted)
+                    p._uses = 1
+                    push(p)
+            continue
+        # the same for one or two parents, unrolled: this loop runs once per node of the graph
+        c = a._uses
+        if c > 0:
+            a._uses = c + 1
+        elif c == 0:  # first visit (-1: a constant, no gradient wanted)
+            a._uses = 1
+            push(a)
+        if b is not None:
+            c = b._uses
+            if c > 0:
+                b._uses = c + 1
+            elif c == 0:
+                b._uses = 1
+                push(b)
+    return nodes
+
+
+def topological_order(root: Any) -> list:
+    """The nodes below ``root`` that need a gradient, in the order backpropagation visits them."""
+    order = []
+    nodes: list = []
+    try:
+        nodes = count_uses(root)
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            order.append(n)
+            for p in n.parents:
+                c = p._uses
+                if c > 0:
+                    p._uses = c - 1
+                    if c == 1:
+                        stack.append(p)
+    finally:
+        for n in nodes:
+            n._uses = 0
+    return order
+
+
+def local_gradients(node: Any, g: Any, need: Any = None) -> list:
+    """The gradient each parent of ``node`` receives from it, given ``g`` = d root / d node.
+
+    The chain rule as the reverse pass applies it: the op's ``vjp`` on the node's data, each
+    result summed back to its parent's shape where the parent was broadcast. For tools that
+    replay one step (``gradcheck``'s per-op check, viz's stepper); ``need`` defaults to every
+    parent that requires grad.
+    """
+    F = node._backend
+    parents = node.parents
+    xs = [p.data for p in parents]
+    if need is None:
+        need = [p.requires_grad for p in parents]
+    gs = list(node.op.vjp(F, g, node.data, xs, need))
+    if node._broadcasts:
+        gs = [gp if gp is None else F.unbroadcast(gp, x.shape) for gp, x in zip(gs, xs)]
+    return gs
+
+
+def local_partials(node: Any) -> list | None:
+    """d node / d parent for each parent of an elementwise node (None = exactly 1), else None."""
+    op = node.op
+    if not op.elementwise:
+        return None
+    return list(op.partials(node._backend, node.data, *[p.data for p in node.parents]))

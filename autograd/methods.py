@@ -1,0 +1,120 @@
+"""The method tables of the node types, derived from the op registry (``ops.registry()``).
+
+Every parameter-free elementwise op (``ops.installable``) becomes a method of each node type it
+serves, under the names in its ``methods``: a one-input op one method (``exp``), a two-input op
+the pair ``x op y`` and ``y op x`` (``__add__``, ``__radd__``). Ops with parameters
+(``x ** k``, ``leaky_relu(slope)``) and the Tensor-only ops keep a hand-written method next to
+their class. A method is installed only where the node type does not define one itself.
+
+The methods are made by two small factories, with the node type's backend and zero gradient bound
+in: they run once per node of every graph, so the usual recording (``Node._record``) is inlined
+for the common case (grad on, anomaly detection off, an input that needs a gradient).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import _state, ops
+
+_new = object.__new__
+
+
+def _forward(op: ops.Op, cls: type) -> Callable[..., Any]:
+    """The op's forward rule, its result passed through the node type's ``_as_data`` if any
+    (Tensor: numpy scalars become 0-d arrays; Value has none, so its hot path is unchanged)."""
+    forward = op.forward
+    as_data = cls._as_data
+    if as_data is None:
+        return forward
+    if type(op).arity == 2:
+        return lambda F, a, b: as_data(forward(F, a, b))
+    return lambda F, x: as_data(forward(F, x))
+
+
+def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
+    """The method of node type ``cls`` that applies a one-input op: forward rule, then record."""
+    forward = _forward(op, cls)
+    F = cls._backend
+    zero = cls._zero_grad
+
+    def method(self: Any) -> Any:
+        data = forward(F, self.data)
+        if _state.mode or self._uses < 0:
+            return self._record(op, data, self, None, self._uses >= 0)
+        n = _new(cls)  # the fast path of _record, inlined
+        n.data = data
+        n.grad = zero
+        n.op = op
+        n.label = ""
+        n._a = self
+        n._b = None
+        n._uses = 0
+        n._g = None
+        return n
+
+    method.__doc__ = type(op).__doc__
+    return method
+
+
+def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]:
+    """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
+    forward = _forward(op, cls)
+    F = cls._backend
+    zero = cls._zero_grad
+
+    def method(self: Any, other: Any) -> Any:
+        if type(other) is not cls:  # a number, an array, or another node type
+            other = self._lift(other)
+        try:  # free when nothing is raised (Python >= 3.11)
+            data = forward(F, self.data, other.data)
+        except ValueError as e:  # numpy: shapes that do not broadcast
+            raise shape_error(op, self, other) from e
+        if _state.mode or (self._uses < 0 and other._uses < 0):
+            return self._record(op, data, self, other, self._uses >= 0 or other._uses >= 0)
+        n = _new(cls)
+        n.data = data
+        n.grad = zero
+        n.op = op
+        n.label = ""
+        n._a = self
+        n._b = other
+        n._uses = 0
+        n._g = None
+        return n
+
+    def reflected(self: Any, other: Any) -> Any:
+        other = self._lift(other)
+        try:
+            data = forward(F, other.data, self.data)
+        except ValueError as e:
+            raise shape_error(op, other, self) from e
+        return self._record(op, data, other, self, self.requires_grad)
+
+    method.__doc__ = reflected.__doc__ = type(op).__doc__
+    return method, reflected
+
+
+def shape_error(op: ops.Op, a: Any, b: Any) -> ValueError:
+    """numpy's broadcasting error, naming the op and both operand shapes."""
+    sa, sb = getattr(a.data, "shape", ()), getattr(b.data, "shape", ())
+    return ValueError(
+        f"'{op.name}': cannot broadcast shapes {sa} and {sb} together (compared from the last "
+        "axis, each pair of lengths must be equal, or one of them 1)"
+    )
+
+
+def install(cls: type) -> None:
+    """Give node type ``cls`` a method for every installable op of its engine."""
+    for op_cls in ops.registry():
+        if not ops.installable(op_cls, cls.engine):
+            continue
+        op = ops.shared(op_cls)
+        if op_cls.arity == 2:
+            made: tuple = binary(op, cls)
+        else:
+            made = (unary(op, cls),) * len(op_cls.methods)
+        for name, method in zip(op_cls.methods, made, strict=True):
+            if name not in cls.__dict__:
+                setattr(cls, name, method)
