@@ -120,7 +120,7 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
 
 
 def _sum_over(params: Iterable[Node], term: Callable[[Node], Node]) -> Any:
-    parts = [term(p) if isinstance(p.data, float) else term(p).sum() for p in params]
+    parts = [term(p) if p.engine == "scalar" else term(p).sum() for p in params]
     if not parts:
         raise ValueError("the penalty got no parameters")
     return sum(parts[1:], parts[0])

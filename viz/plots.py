@@ -1,4 +1,4 @@
-"""Plots of what a model learned (matplotlib, an optional extra: ``pip install chainrule[plot]``).
+"""Plots of what a model learned, drawn with matplotlib (a core dependency, imported on first use).
 
 Each function returns a ``matplotlib.figure.Figure`` (Jupyter shows it inline) and saves it when
 given a path (the suffix picks the format: .png .svg .pdf). Figures are made without pyplot, so
@@ -28,8 +28,9 @@ def _figure(ax: Any = None, size: tuple[float, float] = (5.5, 4.6), ncols: int =
     try:
         from matplotlib.figure import Figure
     except ImportError as e:
-        raise ImportError("viz plots need matplotlib: pip install 'chainrule[plot]' "
-                          "(or pip install matplotlib)") from e
+        raise ImportError("viz plots need matplotlib, a dependency of chainrule that is missing "
+                          "from this environment: pip install matplotlib (or reinstall chainrule)"
+                          ) from e
     if ax is not None:
         return ax.figure, [ax]
     fig = Figure(figsize=size, dpi=110, layout="constrained")
