@@ -113,7 +113,7 @@ def test_activation_derivative_is_the_engines_and_matches_finite_differences(nam
         viz.plot_activation("swish")
 
 
-def test_missing_matplotlib_names_the_extra(monkeypatch):
+def test_missing_matplotlib_says_how_to_install_it(monkeypatch):
     import builtins
 
     real = builtins.__import__
@@ -124,5 +124,5 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_mpl)
-    with pytest.raises(ImportError, match=r"chainrule\[plot\]"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib"):
         viz.plot_activation("tanh")
