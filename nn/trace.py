@@ -93,7 +93,7 @@ def trace_sample(
     """
     if not isinstance(model, MLP):
         raise TypeError(f"trace_sample takes an nn.MLP, not {type(model).__name__}")
-    scalar = model if model.parameters()[0].engine == "scalar" else to_engine(model, "scalar")
+    scalar = model if model.engine == "scalar" else to_engine(model, "scalar")
     values = np.asarray(x, dtype=np.float64)
     if values.shape != (model.nin,):
         raise ValueError(f"trace_sample needs one sample of {model.nin} numbers, "

@@ -1,4 +1,4 @@
-"""Helpers shared by the nn tests: central finite differences over a model's parameters."""
+"""Helpers shared by the nn tests: finite differences over a model's parameters, graph leaves."""
 
 from __future__ import annotations
 
@@ -27,4 +27,18 @@ def numeric_grads(model, loss_of: Callable[[], float], eps: float = 1e-6) -> dic
             g[idx] = (up - down) / (2 * eps)
         out[key] = g
     model.load_state_dict(state)
+    return out
+
+
+def leaves_by_label(root) -> dict:
+    """label -> node for every leaf below ``root`` (inputs, parameters and constants alike)."""
+    seen, stack, out = set(), [root], {}
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not node.parents:
+            out[node.label] = node
+        stack.extend(node.parents)
     return out

@@ -5,6 +5,7 @@ import doctest
 
 import numpy as np
 import pytest
+from nn_util import leaves_by_label
 
 from chainrule import nn
 from chainrule.autograd import Tensor, Value
@@ -12,19 +13,6 @@ from chainrule.nn import functional as F
 from chainrule.nn import trace as trace_module
 
 X = np.array([[0.4, -1.2], [1.5, 0.3], [-0.7, 0.9]])
-
-
-def _leaves(root):
-    seen, stack, out = set(), [root], {}
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if not node.parents:
-            out[node.label] = node
-        stack.extend(node.parents)
-    return out
 
 
 @pytest.mark.parametrize("engine", ["scalar", "tensor"])
@@ -97,7 +85,7 @@ def test_the_walkthrough_carries_the_samples_gradients(activation, layer, neuron
     kept = [p.grad for p in cell.parameters()]
     root = nn.neuron_walkthrough(trace, layer, neuron)
     root.backward()
-    leaves = _leaves(root)
+    leaves = leaves_by_label(root)
     for p in cell.parameters():
         assert abs(leaves[p.label].grad - p.grad) < 1e-12, p.label
     assert [p.grad for p in cell.parameters()] == kept
@@ -116,7 +104,7 @@ def test_the_walkthrough_of_a_tensor_model_matches_finite_differences():
     trace = nn.trace_sample(model, X[2], loss=lambda s: F.cross_entropy([s], [1]))
     root = nn.neuron_walkthrough(trace, 0, 2)
     root.backward()
-    leaves = _leaves(root)
+    leaves = leaves_by_label(root)
     state, eps = model.state_dict(), 1e-6
 
     def loss_with(weight):
@@ -151,8 +139,8 @@ def test_the_walkthrough_is_a_standalone_graph():
     trace = nn.trace_sample(model, X[1], loss=lambda s: s * s)
     root = nn.neuron_walkthrough(trace, 0, 0)
     inputs = trace.layers[0]
-    assert all(leaf is not v for leaf in _leaves(root).values() for v in inputs)
-    assert all(isinstance(v, Value) for v in _leaves(root).values())
+    assert all(leaf is not v for leaf in leaves_by_label(root).values() for v in inputs)
+    assert all(isinstance(v, Value) for v in leaves_by_label(root).values())
 
 
 def test_the_module_example_runs():

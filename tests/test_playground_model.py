@@ -11,6 +11,8 @@ import pytest
 nn = pytest.importorskip("chainrule.nn", reason="the playground trains nn models")
 pytest.importorskip("chainrule.autograd", reason="the playground needs the engine").Tensor  # noqa: B018
 
+from nn_util import leaves_by_label  # noqa: E402
+
 from chainrule.playground import config as C  # noqa: E402
 from chainrule.playground import data as D  # noqa: E402
 from chainrule.playground import export, features, inspect_graph, pictures  # noqa: E402
@@ -143,16 +145,7 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
     t.step(15)
     root = inspect_graph.neuron_root(t, 4, layer, neuron)
     root.backward()
-    leaves = {}
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if not node.parents:
-            leaves[node.label] = node
-        stack.extend(node.parents)
+    leaves = leaves_by_label(root)
     name = f"layers.{layer}.neurons.{neuron}"
     assert set(leaves) >= {f"{name}.w.0", f"{name}.b", "dL/dout"}
     state = t.model.state_dict()
