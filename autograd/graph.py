@@ -34,7 +34,13 @@ def as_tuple(a: Any, b: Any) -> tuple:
 
 
 def count_uses(root: Any) -> list:
-    """Pass 1: set ``node._uses`` for every node below root that needs a gradient; return them."""
+    """Pass 1: set ``node._uses`` for every node below root that needs a gradient; return them.
+
+    A root that needs no gradient has nothing below it to count: it is not returned, so that the
+    callers' clean-up (``_uses = 0``) never turns its ``requires_grad`` on.
+    """
+    if root._uses < 0:
+        return []
     nodes = [root]
     push = nodes.append
     for n in nodes:  # a list iterator also visits what is appended while it runs

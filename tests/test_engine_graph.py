@@ -283,3 +283,12 @@ def test_an_op_that_overrides_vjp_is_backpropagated_through_it():
     apply(Double(), x).tanh().backward()
     assert x.grad == pytest.approx(2 * (1 - math.tanh(0.6) ** 2))
     assert gradcheck(lambda v: apply(Double(), v) * v, [Value(0.7)])
+
+
+def test_reading_the_order_of_a_constant_leaves_it_a_constant():
+    from chainrule.autograd import Tensor, topological_order
+
+    for c in (Value(2.0).detach(), Tensor([1.0, 2.0]), Value(3.0).detach() * 2):
+        assert not c.requires_grad
+        assert topological_order(c) == [c]
+        assert not c.requires_grad  # the order's clean-up used to set requires_grad to True
