@@ -74,7 +74,7 @@ class Node:
         ``a`` is their tuple and ``b`` is ``NARY``).
         """
         cls = type(self)
-        if cls._as_data is not None:  # the one place a Tensor's result becomes an ndarray
+        if cls._as_data is not None:  # a Tensor result becomes an ndarray (methods.py inlines this)
             data = cls._as_data(data)
         n = cls.__new__(cls)
         n.data = data
