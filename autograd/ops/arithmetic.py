@@ -103,8 +103,10 @@ class Pow(Op):
 
     def partials(self, F, out, a, b):
         at_zero = F.is_zero(a)
-        base_a = a + at_zero * F.is_zero(b)  # 1 where a = b = 0, else a
-        base_b = a + at_zero * (1.0 - F.step(-b))  # 1 where a = 0 and b >= 0, else a
+        # the base moved to 1 where a = b = 0 (for d/da) and where a = 0 <= b (for d/db);
+        # a - (0 - mask): subtracting +0.0 keeps a = -0.0 negative elsewhere (adding would not)
+        base_a = a - (0.0 - at_zero * F.is_zero(b))
+        base_b = a - (0.0 - at_zero * (1.0 - F.step(-b)))
         return (b * F.pow(base_a, b - 1.0), out * F.log(base_b))
 
 
