@@ -2,8 +2,11 @@
 
 Every one-input function of the registry, at every edge, on Value and on Tensor: the result, the
 first derivative and (Value) the second, equal to PyTorch's (nan where PyTorch gives nan), and the
-Tensor ops raise no numpy RuntimeWarning. Every binary operator on every pair of edges, first order.
-Power at a zero base, first and second order, against the limits the maths gives.
+Tensor ops raise no numpy RuntimeWarning. Every binary operator on every pair of edges, first order;
+``x ** k`` for eight k; the Tensor-only ops (reductions, softmax, maximum, minimum, clip, ``@``) on
+rows and pairs of edges. Power at a zero base, first and second order, against the maths' limits.
+Where a derivative at a point without one follows a convention that differs from PyTorch's (nan
+inputs mostly), the test names the case and the reason instead of comparing it.
 """
 
 from __future__ import annotations
@@ -241,3 +244,95 @@ def test_numpy_functions_refuse_a_tensor_clearly(func):
     with pytest.raises(TypeError, match=rf"np\.{func.__name__}\(\) does not take a Tensor.*t\."):
         func(t)
     assert np.asarray(t).sum() == 6.0  # the array itself is still one call away
+
+
+# --- x ** k and the Tensor-only ops at the edges ------------------------------------------------
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 0.5, -1, -2, 2.5])
+def test_power_by_a_number_matches_pytorch_at_the_edges(k):
+    bad = []
+    x = Tensor(np.array(EDGES), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x**k).backward(np.ones(len(EDGES)))
+    for i, v in enumerate(EDGES):
+        if k != int(k) and v in (-inf, 0.0) and math.copysign(1.0, v) < 0:
+            continue  # PyTorch takes sqrt for ** 0.5: nan at -inf and -inf' at -0; IEEE pow: inf
+        want = torch_unary(lambda t: t**k, v)
+        got = value_unary_pow(v, k)
+        for what, o, t in zip(("f", "f'", "f''"), got, want, strict=True):
+            if not same(o, t):
+                bad.append(f"Value ({v})**{k} {what}: {o} vs PyTorch {t}")
+        if not same(x.grad[i], want[1]):
+            bad.append(f"Tensor ({v})**{k} f': {x.grad[i]} vs PyTorch {want[1]}")
+    assert not bad, "\n".join(bad)
+
+
+def value_unary_pow(v, k):
+    x = Value(v)
+    y = x**k
+    (g,) = grad(y, [x], create_graph=True)
+    (h,) = grad(g, [x])
+    return y.data, g.data, h
+
+
+REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp"]
+# conventions at nan inputs (the result is nan either way): chainrule's max/min of a row holding
+# nan give it no gradient, PyTorch gives every element nan; maximum/minimum(nan, b) split the
+# gradient as at a tie (1/2 each), PyTorch gives each 1; clip(nan) passes it, PyTorch gives 0
+NAN_ROWS = {"max", "min"}
+NAN_PAIRS = {"maximum", "minimum", "clip"}
+
+
+@pytest.mark.parametrize("name", REDUCTIONS + ["softmax", "log_softmax"])
+def test_reductions_match_pytorch_on_rows_of_edges(name):
+    rng = np.random.default_rng(3)
+    rows = np.array([rng.choice(EDGES, size=4) for _ in range(60)])
+    seed = rng.normal(size=rows.shape) if "softmax" in name else rng.normal(size=len(rows))
+    x = Tensor(rows, requires_grad=True)
+    with np.errstate(all="ignore"):  # inf - inf inside a row warns in numpy itself
+        y = getattr(x, name)(axis=1) if name in REDUCTIONS else getattr(x, name)()
+        y.backward(seed)
+    tx = torch.tensor(rows, requires_grad=True)
+    fn = {"max": lambda t: t.amax(1), "min": lambda t: t.amin(1)}.get(name)
+    ty = fn(tx) if fn else getattr(torch, name)(tx, 1)
+    ty.backward(torch.tensor(seed))
+    bad = [f"row {rows[i // rows.shape[1] if y.ndim == 2 else i]}: {o} vs PyTorch {t}"
+           for i, (o, t) in enumerate(zip(y.data.ravel(), ty.detach().numpy().ravel(),
+                                          strict=True)) if not same(o, t)]
+    bad += [f"grad row {rows[i // 4]}: {o} vs PyTorch {t}"
+            for i, (o, t) in enumerate(zip(x.grad.ravel(), tx.grad.numpy().ravel(), strict=True))
+            if not same(o, t) and not (name in NAN_ROWS and np.isnan(rows[i // 4]).any())]
+    assert not bad, f"{len(bad)} differ:\n" + "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum", "@", "clip"])
+def test_tensor_binary_functions_match_pytorch_on_pairs_of_edges(name):
+    from chainrule.autograd.tensor import functions
+
+    pairs = np.array([(a, b) for a in EDGES for b in EDGES])
+    a = Tensor(pairs[:, 0], requires_grad=True)
+    b = Tensor(pairs[:, 1], requires_grad=True)
+    ta = torch.tensor(pairs[:, 0], requires_grad=True)
+    tb = torch.tensor(pairs[:, 1], requires_grad=True)
+    with np.errstate(all="ignore"):
+        if name == "@":  # one dot product per pair: a 1x1 matmul each
+            y = a.reshape(-1, 1, 1) @ b.reshape(-1, 1, 1)
+            ty = ta.reshape(-1, 1, 1) @ tb.reshape(-1, 1, 1)
+        elif name == "clip":
+            y, ty = a.clip(-1.0, 1000.0), ta.clamp(-1.0, 1000.0)
+        else:
+            y = getattr(functions, name)(a, b)
+            ty = getattr(torch, name)(ta, tb)
+        y.sum().backward()
+    ty.sum().backward()
+    bad = []
+    for i, (p, q) in enumerate(pairs):
+        got = (y.data.ravel()[i], a.grad[i], b.grad[i] if b.grad is not None else 0.0)
+        want = (ty.detach().numpy().ravel()[i], ta.grad[i].item(),
+                tb.grad[i].item() if tb.grad is not None else 0.0)
+        skip = name in NAN_PAIRS and math.isnan(p + q)
+        bad += [f"{name}({p}, {q}) {w}: {o} vs PyTorch {t}"
+                for w, o, t in zip(("out", "d/da", "d/db"), got, want, strict=True)
+                if not same(o, t) and not (skip and w != "out")]
+    assert not bad, f"{len(bad)} differ:\n" + "\n".join(bad[:30])
