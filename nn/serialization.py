@@ -33,6 +33,7 @@ from numpy.lib import format as npy
 
 # deflate expands at most ~1032:1; a member claiming more than this is damaged or crafted
 MAX_RATIO = 1100
+MAX_BYTES = 2**28  # what load_state reads by default, in all
 STALE_SECONDS = 3600.0  # a temporary file this old is a leftover even if its pid looks alive
 # what reading a damaged or crafted archive can raise (RuntimeError: encrypted or unsupported)
 _DAMAGED = (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error,
@@ -119,16 +120,24 @@ def read_members(path: Any) -> dict[str, Member]:
         return _members(zf, path)
 
 
-def load_state(path: Any, *, keys: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+def load_state(path: Any, *, keys: Iterable[str] | None = None,
+               max_bytes: int | None = MAX_BYTES) -> dict[str, np.ndarray]:
     """Read a state dict written by ``save_state`` / ``Module.save`` (no pickles allowed).
 
     Every header is checked first (see the module's docstring); ``keys`` reads only those
-    members (``Module.load`` reads only the model's own).
+    members (``Module.load`` reads only the model's own). Arrays of more than ``max_bytes`` in
+    all (256 MiB: 32 million float64 weights) are refused before any is read; pass a larger
+    number, or None, for bigger files.
     """
     path = os.fspath(path)
     with _archive(path) as zf:
         members = _members(zf, path)
         wanted = list(members) if keys is None else [k for k in keys if k in members]
+        total = sum(math.prod(members[k].shape) * members[k].dtype.itemsize for k in wanted)
+        if max_bytes is not None and total > max_bytes:
+            raise ValueError(f"load_state: {path} holds {total:,} bytes of arrays, more than "
+                             f"max_bytes={max_bytes:,}; pass a larger max_bytes (or None) to "
+                             "read it")
         try:
             out = {}
             for key in wanted:

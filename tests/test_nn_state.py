@@ -211,6 +211,10 @@ def test_a_huge_extra_member_is_refused_from_its_header(tmp_path, monkeypatch):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 2**22 and _values(m) == before  # nothing decompressed, nothing changed
+    with pytest.raises(ValueError, match=r"holds 33,554,\d+ bytes of arrays, more than "
+                                         r"max_bytes=16,777,216; pass a larger max_bytes"):
+        nn.load_state(path, max_bytes=2**24)
+    assert nn.load_state(path)["extra"].shape == (2**22,)  # within the default 256 MiB
     # non-strict: the model's arrays are read, the extra member never is
     read = []
     real = np.lib.format.read_array
