@@ -51,7 +51,7 @@ def _graph_parser() -> argparse.ArgumentParser:
         epilog='example: chainrule graph "tanh(x*w + b)" x=2 w=-0.5 b=0.1 -o graph.svg --backward',
     )
     p.add_argument("expr", help="the expression: numbers, names, + - * / **, and the functions "
-                                "exp log sqrt tanh sigmoid relu softplus sin cos abs leaky_relu")
+                                + " ".join(expr.FUNCTIONS))
     p.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="a value for each name")
     p.add_argument("-o", "--output", help="write the picture here (.svg .png .pdf .dot)")
     p.add_argument("--backward", action="store_true", help="backpropagate before drawing")
@@ -98,8 +98,8 @@ def main(argv: Sequence[str]) -> int:
         return fail(prog, str(e))
     if not any(out is v for v in env.values()):  # a bare name keeps its own label
         out.label = ns.name
-    print(f"{out.label} = {out.data!r}")
     try:
+        print(f"{out.label} = {out.data!r}")
         return _graph_outputs(ns, out, env, prog)
     except UnicodeEncodeError:
         return fail(prog, "the terminal cannot show these characters: set PYTHONIOENCODING=utf-8")
