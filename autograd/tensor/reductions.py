@@ -214,11 +214,19 @@ class ReductionMethods:
         return self._reduce(LogSumExp, axis, keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``, without overflow."""
-        op = Softmax(normalize_axes(axis, self.data.shape, "softmax")[0])
+        """exp(x) / sum(exp(x)) along ``axis``, without overflow (a 0-d tensor gives 1)."""
+        op = Softmax(_softmax_axis(axis, self.data.shape, "softmax"))
         return self._apply(op, op.forward(None, self.data))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - logsumexp(x) along ``axis``, without overflow."""
-        op = LogSoftmax(normalize_axes(axis, self.data.shape, "log_softmax")[0])
+        """x - logsumexp(x) along ``axis``, without overflow (a 0-d tensor gives 0)."""
+        op = LogSoftmax(_softmax_axis(axis, self.data.shape, "log_softmax"))
         return self._apply(op, op.forward(None, self.data))
+
+
+def _softmax_axis(axis: Any, shape: tuple, name: str) -> Any:
+    """The one axis softmax runs along; a 0-d tensor takes axis 0 or -1 (as PyTorch) as None."""
+    if shape == () and isinstance(axis, (int, np.integer)) and not isinstance(axis, bool) \
+            and axis in (0, -1):
+        return None  # numpy's max/sum with axis=None and keepdims work on 0-d arrays
+    return normalize_axes(axis, shape, name)[0]
