@@ -31,20 +31,24 @@ def test_forward_backward_matches_the_hand_formula(tmp_path):
 
 
 def test_dw_shapes_numbers_stay_readable_on_dark_cells():
-    from matplotlib.colors import to_rgb
-
+    """Each number's colour is the palette's ink for its cell (white on the deep ends)."""
     from chainrule.demos.forward_backward import _shapes_figure
+    from chainrule.viz import palette
 
     rng = np.random.default_rng(0)
     hand = {"delta": rng.normal(size=(2, 4)), "dW": rng.normal(size=(2, 3))}
     fig = _shapes_figure(hand, rng.normal(size=(3, 4)))
+    whites = 0
     for ax in fig.axes:
         a = ax.images[0].get_array()
         lim = float(np.abs(a).max())
         for text in ax.texts:
             x, y = text.get_position()
-            dark = abs(a[int(y), int(x)]) > 0.6 * lim  # the deep ends of RdBu_r
-            assert (to_rgb(text.get_color()) == (1.0, 1.0, 1.0)) == dark, text.get_text()
+            cell = palette.diverging(a[int(y), int(x)] / lim)
+            assert text.get_color() == palette.ink_on(cell), text.get_text()
+            assert palette.contrast(text.get_color(), cell) >= 3.0, text.get_text()
+            whites += text.get_color() == "#FFFFFF"
+    assert whites  # the deep cells do get white numbers
 
 
 def test_hand_formula_is_the_finite_difference_gradient():
