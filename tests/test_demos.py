@@ -12,11 +12,19 @@ import pytest
 
 from chainrule.demos import cli
 
+pytest.importorskip("matplotlib")
+from figure_checks import problems  # noqa: E402  (needs matplotlib)
+
 
 def _files_ok(report, names):
+    """The files are written, and every figure is fit for a projector (tests/figure_checks.py):
+    text of 12 pt at the size shown, no legend over data, log axes with ticks, palette colours."""
     assert [p.name for p in report.files] == names
     for p in report.files:
         assert p.is_file() and p.stat().st_size > 500, p
+    assert len(report.figures) == len([p for p in names if not p.endswith((".svg", ".html"))])
+    for fig in report.figures:
+        assert problems(fig) == [], fig.get_suptitle()
 
 
 def test_forward_backward_matches_the_hand_formula(tmp_path):

@@ -148,7 +148,8 @@ def test_history_never_mixes_series_and_names_a_constant_one():
     assert fig.axes[0].get_title() == "training loss (lr 0.05 throughout)"
 
 
-@pytest.mark.parametrize("lo, hi", [(0.2, 0.7), (0.03, 0.9), (1e-5, 3.0)])
+@pytest.mark.parametrize("lo, hi", [(0.2, 0.7), (0.03, 0.9), (1e-5, 3.0), (1e-13, 1.0),
+                                    (0.31, 0.34)])
 def test_a_log_loss_axis_has_at_least_three_labelled_ticks(lo, hi):
     fig = viz.plot_history({"loss": list(np.geomspace(hi, lo, 50)) + [hi * 30]})
     assert fig.axes[0].get_yscale() == "log"

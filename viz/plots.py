@@ -91,8 +91,8 @@ def readable(fig: Any, shown_px: int = SHOWN_PX, min_pt: float = MIN_PT) -> Any:
 def log_axis(ax: Any, axis: str = "y") -> None:
     """A log scale with at least three labelled ticks, written as plain numbers (0.02, 0.5, 1).
 
-    Over several decades the labels are 1, 2 and 5 times the powers of ten; within a decade or
-    so, every multiple (2, 3, ..., 9) is labelled, so a loss going from 0.7 to 0.2 still reads.
+    Over many decades the labels are powers of ten; over a few, 1, 2 and 5 times them; within a
+    decade or so, every multiple (2, 3, ..., 9), so a loss going from 0.7 to 0.2 still reads.
     """
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
@@ -100,13 +100,34 @@ def log_axis(ax: Any, axis: str = "y") -> None:
     ax.figure.draw_without_rendering()  # settle the data limits
     lo, hi = getattr(ax, f"get_{axis}lim")()
     decades = math.log10(max(hi, lo) / max(min(hi, lo), 1e-300))
-    subs = (1.0, 2.0, 5.0) if decades > 2.2 else (1.0, 2.0, 3.0, 5.0, 7.0) if decades > 0.9 \
-        else tuple(float(k) for k in range(1, 10))
+    if decades > 4:  # powers of ten only (several subs over many decades give no ticks at all)
+        subs: tuple[float, ...] = (1.0,)
+    elif decades > 2.2:
+        subs = (1.0, 2.0, 5.0)
+    elif decades > 0.9:
+        subs = (1.0, 2.0, 3.0, 5.0, 7.0)
+    else:
+        subs = tuple(float(k) for k in range(1, 10))
+    if decades <= 4:  # widen the limits to the ticks around the data: at least three in view
+        grid = sorted(m * 10.0 ** e for e in range(math.floor(math.log10(min(lo, hi))) - 1,
+                                                    math.ceil(math.log10(max(lo, hi))) + 2)
+                      for m in subs)
+        below = [g for g in grid if g <= min(lo, hi) * (1 + 1e-9)]
+        above = [g for g in grid if g >= max(lo, hi) * (1 - 1e-9)]
+        new_lo, new_hi = below[-1], above[0]
+        while sum(new_lo <= g <= new_hi for g in grid) < 3:
+            new_lo = grid[grid.index(new_lo) - 1]
+        getattr(ax, f"set_{axis}lim")(new_lo, new_hi)
     where = getattr(ax, f"{axis}axis")
     where.set_major_locator(LogLocator(base=10, subs=subs))
-    where.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    where.set_major_formatter(FuncFormatter(_plain))
     where.set_minor_locator(LogLocator(base=10, subs=tuple(float(k) for k in range(1, 10))))
     where.set_minor_formatter(NullFormatter())
+
+
+def _plain(v: float, _pos: Any = None) -> str:
+    """0.5, 20, 1e-8 (not 1e-08)."""
+    return f"{v:g}".replace("e-0", "e-").replace("e+0", "e")
 
 
 def legend_outside(ax: Any, **kwargs: Any) -> Any:
