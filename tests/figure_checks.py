@@ -16,8 +16,12 @@ from chainrule.viz.plots import min_font_size
 
 
 def small_texts(fig) -> list[str]:
-    """Visible texts smaller than the figure's minimum, as 'text (size pt)'."""
     fig.draw_without_rendering()
+    return _small_texts(fig)
+
+
+def _small_texts(fig) -> list[str]:
+    """Visible texts smaller than the figure's minimum, as 'text (size pt)'."""
     least = min_font_size(fig) - 1e-6
     return [f"{t.get_text()!r} ({t.get_fontsize():.1f} pt)" for t in fig.findobj(Text)
             if t.get_visible() and t.get_text().strip() and t.get_fontsize() < least
@@ -38,8 +42,12 @@ def _on_canvas(t) -> bool:
 
 
 def covered_points(fig) -> list[str]:
-    """Data points (of lines and scatters) that a legend inside the same axes covers."""
     fig.draw_without_rendering()
+    return _covered_points(fig)
+
+
+def _covered_points(fig) -> list[str]:
+    """Data points (of lines and scatters) that a legend inside the same axes covers."""
     found = []
     for ax in fig.axes:
         legend = ax.get_legend()
@@ -68,8 +76,12 @@ def _inside(ax, pts, box, label) -> list[str]:
 
 
 def sparse_log_axes(fig) -> list[str]:
-    """Log axes with fewer than three labelled major ticks in view."""
     fig.draw_without_rendering()
+    return _sparse_log_axes(fig)
+
+
+def _sparse_log_axes(fig) -> list[str]:
+    """Log axes with fewer than three labelled major ticks in view."""
     bad = []
     for ax in fig.axes:
         for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
@@ -101,5 +113,7 @@ def line_colors_off_palette(fig) -> list[str]:
 
 
 def problems(fig) -> list[str]:
-    return small_texts(fig) + covered_points(fig) + sparse_log_axes(fig) + \
+    """Everything above; the figure is drawn once (each check would otherwise draw it again)."""
+    fig.draw_without_rendering()
+    return _small_texts(fig) + _covered_points(fig) + _sparse_log_axes(fig) + \
         line_colors_off_palette(fig)

@@ -97,10 +97,12 @@ def log_axis(ax: Any, axis: str = "y") -> None:
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     getattr(ax, f"set_{axis}scale")("log")
-    ax.figure.draw_without_rendering()  # settle the data limits
+    ax.relim()
+    ax.autoscale_view()  # the data limits on the log scale (a full draw would cost ~0.5 s)
     lo, hi = getattr(ax, f"get_{axis}lim")()
     decades = math.log10(max(hi, lo) / max(min(hi, lo), 1e-300))
-    if decades > 4:  # powers of ten only (several subs over many decades give no ticks at all)
+    if decades > (4 if axis == "y" else 1.6):  # powers of ten only (x labels are wide; several
+        # subs over many decades give no ticks at all)
         subs: tuple[float, ...] = (1.0,)
     elif decades > 2.2:
         subs = (1.0, 2.0, 5.0)
@@ -126,8 +128,9 @@ def log_axis(ax: Any, axis: str = "y") -> None:
 
 
 def _plain(v: float, _pos: Any = None) -> str:
-    """0.5, 20, 1e-8 (not 1e-08)."""
-    return f"{v:g}".replace("e-0", "e-").replace("e+0", "e")
+    """0.5, 20, 1e-8 (not 1e-08), 5e6 (not 5000000)."""
+    text = f"{v:.0e}" if v and not 1e-4 <= abs(v) < 1e5 else f"{v:g}"
+    return text.replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 def legend_outside(ax: Any, **kwargs: Any) -> Any:
