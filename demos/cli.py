@@ -34,7 +34,7 @@ LESSONS: dict[str, str] = {
 
 def listing() -> str:
     lines = ["chainrule's lessons (run one with: chainrule demo NAME [--out DIR]):", ""]
-    lines += [f"  {i}. {name:<17} {line}" for i, (name, line) in enumerate(LESSONS.items(), 1)]
+    lines += [f"  {i:>2}. {name:<17} {line}" for i, (name, line) in enumerate(LESSONS.items(), 1)]
     lines += ["", "Each writes its pictures to ./chainrule-out/NAME/ (or --out DIR), then lists",
               "them. The main job (make demo, python -m chainrule.demos) is the moons lesson."]
     return "\n".join(lines)

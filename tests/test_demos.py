@@ -201,3 +201,16 @@ def test_chainrule_command_dispatches_to_demo(capsys):
 
     assert main(["demo"]) == 0
     assert "forward_backward" in capsys.readouterr().out
+
+
+def test_notebooks_lesson_copies_the_course_and_keeps_answers(tmp_path, capsys):
+    from chainrule.demos import notebooks as L
+
+    report = L.run(tmp_path)
+    names = [p.name for p in report.files]
+    assert len(names) == 6 and names[0] == "01_slope.ipynb" and names[-1] == "06_tensors.ipynb"
+    first = report.files[0]
+    first.write_text(first.read_text().replace("slope = ...", "slope = 1.0"))
+    L.run(tmp_path)  # a second run keeps the student's copy
+    assert "slope = 1.0" in first.read_text()
+    assert "kept your copy" in capsys.readouterr().out

@@ -66,7 +66,7 @@ def _texts(cell) -> str:
 
 def test_six_notebooks_each_built_from_the_course():
     build = _build()
-    assert NOTEBOOKS == [f"{name}.ipynb" for name in build.COURSE]
+    assert [f"{name}.ipynb" for name in build.COURSE] == NOTEBOOKS
     assert len(NOTEBOOKS) == 6
 
 
