@@ -16,7 +16,10 @@ initialisation doubles the weights' variance to make up for it: ``nn.init.kaimin
 Part 1 measures ``||dL/dW_l||`` for every layer l of freshly initialised MLPs (width 32, depths 2
 to 20, Glorot uniform weights, binary cross-entropy on 200 moons points). Part 2 trains depths 2,
 5, 10 and 20 with full-batch SGD (momentum 0.9) and plots their losses: the deep sigmoid
-networks stay at ln 2 = 0.693, the loss of answering 50% everywhere.
+networks stay at ln 2 = 0.693, the loss of answering 50% everywhere. tanh and ReLU, whose
+gradients do reach the first layers, learn at depths 5 and 10; at depth 20 even they train
+erratically (the loss jumps back up): the lesson says in words what each run did (``verdict``),
+and the figure's title names the runs still at ln 2, both computed from the run itself.
 """
 
 from __future__ import annotations

@@ -214,3 +214,29 @@ def test_notebooks_lesson_copies_the_course_and_keeps_answers(tmp_path, capsys):
     L.run(tmp_path)  # a second run keeps the student's copy
     assert "slope = 1.0" in first.read_text()
     assert "kept your copy" in capsys.readouterr().out
+
+
+def test_depth_says_what_each_run_did():
+    from chainrule.demos.depth import verdict
+
+    ln2 = math.log(2)
+    assert verdict([0.8, ln2 + 0.002]) == "stuck at ln 2"
+    assert verdict([0.7, 0.3, 0.01]) == "learned"
+    assert verdict([0.7, 0.3, 0.9, 0.4]).startswith("partly learned, erratic")
+    assert "jumped up by 0.60" in verdict([0.7, 0.3, 0.9, 0.4])
+
+
+def test_activations_derivatives_differ_without_colour(tmp_path):
+    """In the derivatives panel, every line has its own style and marker; relu is drawn over
+    leaky_relu (where both are 1) and narrower, so both show."""
+    from chainrule.demos import activations as L
+
+    fig = L.run(tmp_path, quick=True).figures[0]
+    lines = {line.get_label(): line for line in fig.axes[5].get_lines() if line.get_label()
+             in L.ACTIVATIONS}
+    assert set(lines) == set(L.ACTIVATIONS)
+    looks = {(str(line.get_linestyle()), line.get_linewidth(), line.get_marker())
+             for line in lines.values()}
+    assert len(looks) == len(lines)
+    relu, leaky = lines["relu"], lines["leaky_relu"]
+    assert relu.get_zorder() > leaky.get_zorder() and relu.get_linewidth() < leaky.get_linewidth()

@@ -104,9 +104,9 @@ def log_axis(ax: Any, axis: str = "y") -> None:
     if decades > (4 if axis == "y" else 1.6):  # powers of ten only (x labels are wide; several
         # subs over many decades give no ticks at all)
         subs: tuple[float, ...] = (1.0,)
-    elif decades > 2.2:
+    elif decades > 1.4:
         subs = (1.0, 2.0, 5.0)
-    elif decades > 0.9:
+    elif decades > 0.7:
         subs = (1.0, 2.0, 3.0, 5.0, 7.0)
     else:
         subs = tuple(float(k) for k in range(1, 10))

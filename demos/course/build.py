@@ -53,7 +53,7 @@ shrinks:"""),
     ("code", """import numpy as np
 
 xs = np.linspace(0, 2.6, 200)
-fig, ax = plt.subplots(figsize=(7, 4.5))
+fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
 ax.plot(xs, f(xs), color=palette.TEXT, linewidth=2.5, label="f(x) = x³ - 2x")
 for k, h in enumerate((1.0, 0.5, 0.1)):
     slope = (f(x0 + h) - f(x0)) / h
@@ -71,7 +71,7 @@ $f(x+h) - f(x)$ takes over and both get *worse*:"""),
     ("code", """hs = np.logspace(-12, -1, 45)
 fwd = [abs((f(x0 + h) - f(x0)) / h - exact) for h in hs]
 ctr = [abs((f(x0 + h) - f(x0 - h)) / (2 * h) - exact) for h in hs]
-fig, ax = plt.subplots(figsize=(7, 4.5))
+fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
 ax.loglog(hs, fwd, color=palette.class_color(1), linestyle="--", marker="s", label="forward")
 ax.loglog(hs, ctr, color=palette.class_color(0), marker="o", label="central")
 ax.set_xlabel("h"); ax.set_ylabel("|estimate - f'(x)|"); ax.grid(alpha=0.3)
@@ -205,7 +205,7 @@ for step in range(40):
     losses.append(loss_of(Wk, bk))
     Wk -= 0.5 * delta @ x.T / m
     bk -= 0.5 * delta.sum(axis=1, keepdims=True) / m
-fig, ax = plt.subplots(figsize=(6.5, 4))
+fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
 ax.plot(losses, color=palette.class_color(0), marker="o", markersize=4)
 ax.set_xlabel("gradient step (learning rate 0.5)"); ax.set_ylabel("loss L"); ax.grid(alpha=0.3)
 plt.show()"""),
@@ -261,7 +261,7 @@ layers:"""),
     ("code", """from chainrule import viz
 
 Xm, ym = nn.data.make_moons(150, noise=0.1, seed=0)
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
 for ax, act in zip(axes, ("linear", "tanh")):
     model = nn.MLP(2, [16, 16, 1], activation=act, engine="tensor", seed=0)
     nn.fit(model, Xm, ym, loss="bce", optimizer=nn.optim.Adam(model.parameters(), lr=0.03),
@@ -374,7 +374,7 @@ def step_time(model):
 
 (ts, ns), (tt, nt) = step_time(scalar), step_time(tensor)
 print(f"scalar: {ns:,} nodes, {ts * 1e3:.0f} ms; tensor: {nt} nodes, {tt * 1e3:.2f} ms")
-fig, ax = plt.subplots(figsize=(6, 3.8))
+fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
 bars = ax.bar(["scalar (Value)", "tensor (Tensor)"], [ts * 1e3, tt * 1e3],
               color=[palette.class_color(0), palette.class_color(1)], hatch=["", "//"])
 ax.bar_label(bars, labels=[f"{ts * 1e3:.0f} ms", f"{tt * 1e3:.2f} ms"])
