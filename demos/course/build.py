@@ -251,10 +251,11 @@ Build the single layer's weight `W` (3, 2) and bias `b` (3,) that give the same 
     ("ex", """W = ...   # your answer
 b = ...""", """W = W2 @ W1
 b = W2 @ b1 + b2"""),
-    ("code", """one = nn.Linear(2, 3)
-if W is not ... and b is not ...:
-    one.load_state_dict({"weight": np.asarray(W), "bias": np.asarray(b)})
-check(nn.predict(one, X) if W is not ... else ..., nn.predict(two_layers, X),
+    ("code", """answered = W is not ... and b is not ...
+if answered:
+    one = nn.Linear(2, 3)
+    one.load_state_dict({"weight": np.asarray(W, float), "bias": np.asarray(b, float)})
+check(nn.predict(one, X) if answered else ..., nn.predict(two_layers, X),
       name="one layer = two layers", hint="W = W2 @ W1 and b = W2 @ b1 + b2")"""),
     ("md", """The same 2-16-16-1 network trained on the two moons, without and with `tanh` between the
 layers:"""),
