@@ -66,7 +66,8 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
     title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or "(model)")
     each = " each" if count > 1 else ""
     fields = [title, f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}{each}",
-              clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j)) + each]
+              clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j),
+                            clusters.resolve(lay.model, path) if lay.model else None) + each]
     if count > 1:
         merged = clusters.Cluster(path, outputs=[i for c in siblings for i in c.outputs])
         data, grad = clusters.output_text(merged, lay.nodes, grads)

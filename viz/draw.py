@@ -98,10 +98,9 @@ def draw_graph(
     if edge_by == "grad" and not grads:
         raise ValueError("edge_by='grad' needs gradients: call backward() on the root first")
     paths = {clusters.module_path(n) for n in params.values()}
-    top = levels.deepest(paths)
     if _grads is not None and collapse == "auto" and depth == "auto":
         collapse = None
-    asked = levels.resolve(collapse, depth, top)
+    asked = levels.resolve(collapse, depth, paths)
     if asked is not None and not asked.every_node and not params:
         raise ValueError(
             f"collapse={collapse!r} / depth={depth!r} groups by module: pass the model too "
@@ -118,11 +117,12 @@ def draw_graph(
                      regions=regions, fold=fold is not False and not level.every_node,
                      counter_names=_grads is not None)
         lay.override = _grads
+        lay.model = model
         scene = Scene()
         paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
         return lay, scene
 
-    tried = [asked] if asked is not None else levels.candidates(top if params else -1)
+    tried = [asked] if asked is not None else levels.candidates(paths)
     for level in tried:
         lay, scene = picture(level)
         count = lay.count()
