@@ -50,8 +50,8 @@ def draw_graph(
     Colours and shapes (the table is ``viz.style``, colours from ``viz.palette``): blue card =
     input, orange bold card = parameter, dashed grey box = constant, white = intermediate value,
     purple with a thick border = the root (output or loss); grey circles and pills are ops.
-    Dashed frames are modules, green cards closed modules (doubled: several folded into one),
-    doubled grey cards composite functions such as a loss.
+    Dashed frames are modules, green cards closed modules ("× 16": 16 identical ones folded),
+    grey cards with a thick border composite functions such as a loss.
 
     Args:
         model: an ``nn.Module`` (anything with ``named_parameters()``); its parameters and the ops
