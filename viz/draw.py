@@ -183,7 +183,8 @@ def _note(level: levels.Level, asked: Any, total: int, count: int, lay: Layout) 
 
 def summary(lay: Layout, level: levels.Level) -> str:
     """A text summary of the picture (the SVG's <desc>): what is drawn, at which level."""
-    roots = lay.names[-1] if lay.nodes else ""
+    last = len(lay.nodes) - 1
+    roots = lay.card_name(lay.drawn(last)) if lay.in_card(last) else lay.names[last]
     mods = sorted({lay.fold.get(p, (p, 1))[0] for p in lay.groups}, key=lambda p: p)
     parts = [f"Computation graph of {roots}: {len(lay.nodes)} nodes, drawn by {level.name} "
              f"({lay.count()} shapes)."]

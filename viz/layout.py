@@ -81,6 +81,10 @@ class Layout:
             out.setdefault(r.key, ("scope", r))
         return out
 
+    def folded(self, path: str) -> list[str]:
+        """The module paths drawn as the card of ``path`` (itself, or its folded siblings)."""
+        return [p for p, (r, _) in self.fold.items() if r == path] or [path]
+
     def count(self) -> int:
         ids = {self.drawn(i) for i in range(len(self.nodes))}
         ids.update(self.op_id(i) for i, ps in enumerate(self.parents) if ps)
