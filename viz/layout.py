@@ -29,7 +29,6 @@ class Layout:
     def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
                  fold=False, counter_names=False) -> None:
         self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
-        self.collapse = closed  # the name the painter used before levels existed
         self.horizontal = horizontal
         self.index = {id(n): i for i, n in enumerate(nodes)}
         self.parents = [[self.index[id(p)] for p in n.parents] for n in nodes]
