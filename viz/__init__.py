@@ -12,7 +12,7 @@ The engine never imports viz: viz only reads the nodes' public fields.
 """
 
 from .animate import Stepper, animate_backward
-from .draw import draw_graph
+from .draw import LevelWarning, draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
 from .output import render, to_svg
@@ -20,6 +20,7 @@ from .plots import plot_activation, plot_decision_boundary, plot_history
 
 __all__ = [
     "Drawing",
+    "LevelWarning",
     "Stepper",
     "animate_backward",
     "draw_graph",
