@@ -11,6 +11,7 @@
 The engine never imports viz: viz only reads the nodes' public fields.
 """
 
+from . import viewer  # noqa: E402 - the interactive viewer: viz.viewer.page(...), viz.viewer.Viewer
 from .animate import Stepper, animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
@@ -29,4 +30,5 @@ __all__ = [
     "plot_history",
     "render",
     "to_svg",
+    "viewer",
 ]
