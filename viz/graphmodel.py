@@ -196,5 +196,5 @@ def _card(cl, nodes, has, title, scoped=False) -> dict:
     if grad is not None:
         rows.append("grad " + grad)
     tip = [f"{cl.path or title}: {len(cl.members)} nodes, {n} parameters", "output " + data]
-    return {"rows": rows, "tip": tip, "size": len(cl.members)}
+    return {"rows": rows, "tip": tip, "size": len(cl.members), "outputs": list(cl.outputs)}
 

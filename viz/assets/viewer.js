@@ -822,6 +822,10 @@
                  y0 * s + this.ty >= m && y1 * s + this.ty <= vp.h - m;
     if (!inside || center) {
       var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+      if (need < s) {  // they do not all fit readable: the first card (the one at work) wins
+        var f = self.boxes[self.visibleKey(keys[0])];
+        if (f) { cx = f.x + f.w / 2; cy = f.y + f.h / 2; }
+      }
       this.tx = vp.w / 2 - cx * s;
       this.ty = vp.h / 2 - cy * s;
       if (side === "end" && this.horizontal) this.tx = vp.w - m - x1 * s;
