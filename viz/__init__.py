@@ -16,6 +16,7 @@ from .animate import Stepper, animate_backward
 from .draw import draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
+from .learnstep import LearningStep, learning_step
 from .output import render, to_svg
 from .plots import plot_activation, plot_decision_boundary, plot_history
 
@@ -25,6 +26,8 @@ __all__ = [
     "animate_backward",
     "draw_graph",
     "explain_backward",
+    "learning_step",
+    "LearningStep",
     "plot_activation",
     "plot_decision_boundary",
     "plot_history",

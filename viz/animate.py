@@ -23,6 +23,7 @@ and inline in Jupyter (in its own frame).
 
 from __future__ import annotations
 
+import heapq
 import html
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ import numpy as np
 
 from . import explain, fmt, viewer
 from .graphmodel import graph_model
+from .layout import natural
 from .steps import Pass, backward_steps
 
 
@@ -93,7 +95,8 @@ def animate_backward(root: Any, path: str | Path | None = None, *, model: Any = 
                          f"{max_nodes}: step through one sample or a smaller model, or raise "
                          "max_nodes")
     p = backward_steps(root, [n["name"] for n in m["nodes"]])
-    data = {"frames": forward_frames(p) + order_frames(p) + backward_frames(p, m),
+    data = {"frames": forward_frames(p, creation_order(p, m)) + order_frames(p)
+            + backward_frames(p, m),
             "start": [[f"n{i}", "grad", "?", "unknown"] for i in p.order]
             + [[f"g{k}", "grad", "?", "unknown"] for k, g in enumerate(m["groups"])],
             "interval": int(interval * 1000), "quiz": bool(quiz)}
@@ -118,6 +121,15 @@ def _text(node: Any, v: Any) -> str:
     return fmt.array(v) if fmt.is_tensor(node) else fmt.num(v)
 
 
+def _full(node: Any, v: Any) -> Any:
+    """The exact gradient, for readers of the page's data (tests, the playground): a float, or
+    the values of a tensor of at most 64 elements (None for a larger one, to keep pages small)."""
+    if fmt.is_tensor(node):
+        a = np.asarray(v, dtype=float)
+        return a.ravel().tolist() if a.size <= 64 else None
+    return float(v)
+
+
 def _frame(phase: str, title: str, rule: str, **kw: Any) -> dict:
     f = {"phase": phase, "title": title, "rule": rule, "lines": [], "cur": [], "tgt": [],
          "set": [], "state": [], "badge": []}
@@ -125,17 +137,50 @@ def _frame(phase: str, title: str, rule: str, **kw: Any) -> dict:
     return f
 
 
-def forward_frames(p: Pass) -> list[dict]:
-    """One frame per computed node, in forward (creation) order; leaves appear with their user."""
+def creation_order(p: Pass, m: dict) -> list[int]:
+    """The computed nodes in an order they could be computed, one module after the other.
+
+    A node is ready once its inputs are computed (Kahn's algorithm); among the ready nodes the
+    one in the earliest module (``layers.0.neurons.0`` before ``layers.0.neurons.1``, modules
+    before the loss) goes first. For an nn model this is the order its forward pass ran.
+    """
+    nodes = p.nodes
+    index = {id(n): i for i, n in enumerate(nodes)}
+    paths = [g["path"] for g in m["groups"]]
+    rank = {g: k for k, g in enumerate(sorted(range(len(paths)),
+                                               key=lambda g: natural(paths[g])))}
+    key = [(rank.get(nd["group"], len(paths)), i) for i, nd in enumerate(m["nodes"])]
+    waiting = [sum(1 for q in n.parents if q.parents) for n in nodes]
+    users: dict[int, list[int]] = {}
+    for i, n in enumerate(nodes):
+        for q in n.parents:
+            users.setdefault(index[id(q)], []).append(i)
+    ready = [key[i] for i, n in enumerate(nodes) if n.parents and not waiting[i]]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        order.append(i)
+        for u in users.get(i, []):
+            waiting[u] -= 1
+            if not waiting[u]:
+                heapq.heappush(ready, key[u])
+    return order
+
+
+def forward_frames(p: Pass, order: list[int] | None = None) -> list[dict]:
+    """One frame per computed node, in ``order`` (default: forward order); leaves appear with
+    their first user."""
     nodes, names = p.nodes, p.names
     index = {id(n): i for i, n in enumerate(nodes)}
+    if order is None:
+        order = [i for i, n in enumerate(nodes) if n.parents]
     frames = [_frame("forward", "Forward pass: the inputs and parameters",
                      "The leaves are known before anything is computed. Each next step computes "
                      "one value from values already known: this is the forward pass.",
                      state=[[f"n{i}", "future"] for i, n in enumerate(nodes) if n.parents])]
-    for i, n in enumerate(nodes):
-        if not n.parents:
-            continue
+    for i in order:
+        n = nodes[i]
         ps = [index[id(q)] for q in n.parents]
         eq = n.op.equation(names[i], [names[j] for j in ps])
         frames.append(_frame(
@@ -181,12 +226,16 @@ def backward_frames(p: Pass, m: dict) -> list[dict]:
     nodes, names = p.nodes, p.names
     root = p.order[0]
     rname = names[root]
-    outputs = {i: g for g, grp in enumerate(m["groups"]) for i in grp.get("outputs", [])}
+    outputs: dict[int, list[int]] = {}  # node -> the module cards it is an output of
+    for g, grp in enumerate(m["groups"]):
+        for i in grp.get("outputs", []):
+            outputs.setdefault(i, []).append(g)
+    complete: set[int] = set()
     frames = [_frame("backward", f"Seed: {rname}.grad = 1",
                      f"d{rname}/d{rname} = 1: the backward pass starts at the output.",
                      lines=[{"text": f"{rname}.grad = {_text(nodes[root], p.seed)}"}],
                      cur=[f"n{root}"], set=[[f"n{root}", "grad", _text(nodes[root], p.seed),
-                                             "done"]],
+                                             "done", _full(nodes[root], p.seed)]],
                      state=[[f"n{root}", "done"]])]
     for step in p.steps:
         i = step.node
@@ -207,11 +256,14 @@ def backward_frames(p: Pass, m: dict) -> list[dict]:
                 line["answer"] = float(c.value)
             f["lines"].append(line)
             f["tgt"].append(f"n{j}")
-            f["set"].append([f"n{j}", "grad", total, "done" if done else "partial"])
+            f["set"].append([f"n{j}", "grad", total, "done" if done else "partial",
+                             _full(nodes[j], c.total)])
             f["state"].append([f"n{j}", "done" if done else "partial"])
-            if done and j in outputs:
-                f["set"].append([f"g{outputs[j]}", "grad", _group_grad(m, outputs[j], p),
-                                 "done"])
+            if done:
+                complete.add(j)
+                for g in outputs.get(j, []):  # a card's gradient once all its outputs have one
+                    if complete.issuperset(m["groups"][g]["outputs"]):
+                        f["set"].append([f"g{g}", "grad", _group_grad(m, g, p), "done"])
         if not f["lines"]:
             f["lines"].append({"text": "no input needs a gradient (all constants)"})
         frames.append(f)

@@ -758,7 +758,7 @@
         badge = el("g", {"class": "crv-badge"}, g);
         el("rect", {}, badge); el("text", {"text-anchor": "middle"}, badge);
       }
-      var box = this.boxes[key], w = Math.max(24, textWidth(mk.badge, 12, true) + 12);
+      var box = this.boxes[key], w = Math.max(26, textWidth(mk.badge, 13, true) + 12);
       var r = badge.firstChild, t = badge.lastChild;
       r.setAttribute("x", box.w - w + 6); r.setAttribute("y", -12); r.setAttribute("width", w);
       r.setAttribute("height", 22); r.setAttribute("rx", 11);
