@@ -69,7 +69,7 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = None,
     for i, g in owner.items():
         out_nodes[i]["group"] = g
     edges = [[index[id(p)], i] for i, n in enumerate(nodes) for p in n.parents]
-    used = {n.get("op") for n in out_nodes if n.get("op")}
+    used = {n.op_name: n for n in nodes if n.parents and getattr(n, "op", None) is not None}
     return {
         "version": 1,
         "title": shown[-1],
@@ -78,14 +78,16 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = None,
         "nodes": out_nodes,
         "edges": edges,
         "groups": groups,
-        "ops": {name: _op_info(name) for name in sorted(used)},
+        "ops": {name: _op_info(name, used[name]) for name in sorted(used)},
         "depth": depth,
     }
 
 
-def _op_info(name: str) -> dict:
-    op = ops.lookup(name)
-    doc = ((type(op).__doc__ or "") if op is not None else "").strip().splitlines()
+def _op_info(name: str, node: Any) -> dict:
+    """The op's symbol and rule (its docstring's first line), from the registry, else from the
+    node's own op (an op with parameters, such as ``**2``, is registered by its family name)."""
+    op = ops.lookup(name) or type(node.op)
+    doc = (op.__doc__ or "").strip().splitlines()
     return {"sym": op_symbol(name), "rule": doc[0] if doc else name}
 
 
