@@ -56,7 +56,9 @@ def test_model_groups_and_names():
             assert m["ops"][n["op"]]["rule"] == op.__doc__.strip().splitlines()[0]
             assert len(n["d"]) == sum(1 for _, b in m["edges"] if b == i)
     with pytest.raises(ValueError, match="model="):
-        graphmodel.graph_model(loss, collapse="layer")
+        graphmodel.graph_model(expression(), collapse="layer")  # no module to group by
+    # without model=, nn's dotted parameter labels still group the graph (as draw_graph does)
+    assert len(graphmodel.graph_model(loss, collapse="layer")["groups"]) == len(m["groups"])
     with pytest.raises(ValueError, match="depth"):
         graphmodel.graph_model(loss, model=model, depth=-1)
 
