@@ -90,9 +90,8 @@
     if (depth === "auto") depth = this._autoDepth();
     this.depth = depth;
     this.collapsed = {};
-    this.groups.forEach(function (g, k) {
-      if (depth === null || depth === undefined) return;
-      if (g.kind === "scope" ? true : g.level === depth) self.collapsed[k] = true;
+    this.groups.forEach(function (g, k) {  // a composite function (a loss) is one card at every level
+      if (g.kind === "scope" || (depth !== null && depth !== undefined && g.level === depth)) self.collapsed[k] = true;
     });
     if (this.levelSelect) this.levelSelect.value = depth === null ? "all" : String(depth);
     this.render();
@@ -110,7 +109,7 @@
     for (var c = 0; c < candidates.length; c++) {
       var d = candidates[c], col = {};
       self.groups.forEach(function (g, k) {
-        if (d !== null && (g.kind === "scope" || g.level === d)) col[k] = true;
+        if (g.kind === "scope" || (d !== null && g.level === d)) col[k] = true;
       });
       if (self._count(col) <= 60) return d;
     }
@@ -243,9 +242,17 @@
     rank.forEach(function (x) { nr = Math.max(nr, x + 1); });
     var items = cards.map(function (c, k) { return {card: c, rank: rank[k], up: [], down: [], w: c.w, h: c.h}; });
     var segs = [];
+    // dummy points cost layout time: past a budget, the longest edges are drawn as plain curves
+    var spans = vis.edges.map(function (e) { return rank[idx[e.b]] - rank[idx[e.a]] - 1; })
+      .filter(function (s) { return s > 0; }).sort(function (x, y) { return x - y; });
+    var budget = Math.max(4000, 3 * n), used = 0, longest = Infinity;
+    for (var q0 = 0; q0 < spans.length; q0++) {
+      used += spans[q0];
+      if (used > budget) { longest = spans[q0] - 1; break; }
+    }
     vis.edges.forEach(function (e) {
       var a = idx[e.a], b = idx[e.b], ra = rank[a], rb = rank[b], path = [a];
-      if (rb <= ra) { e.path = [a, b]; e.back = true; return; }
+      if (rb <= ra || rb - ra - 1 > longest) { e.path = [a, b]; e.back = rb <= ra; return; }
       var prev = a;
       for (var q = ra + 1; q < rb; q++) {
         var d = items.length;
@@ -381,13 +388,14 @@
 
   P._place = function (layers, items) {
     var H = this.horizontal, along = H ? "w" : "h", across = H ? "h" : "w";
-    var at = 0, gap = RANK_GAP;
+    var at = 0;
     layers.forEach(function (L) {
-      var size = 0;
-      L.forEach(function (v) { size = Math.max(size, items[v][along]); });
+      var size = 0, crossing = 0;
+      L.forEach(function (v) { size = Math.max(size, items[v][along]); crossing += items[v].down.length; });
       L.forEach(function (v) { items[v].r = at + size / 2; });
       L.size = size; L.at = at;
-      at += size + gap;
+      // more room where many edges cross to the next rank, so that they fan out readably
+      at += size + RANK_GAP + Math.min(180, 6 * Math.sqrt(crossing));
     });
     function sep(a, b) {
       var same = a.groups.join(",") === b.groups.join(",");
@@ -574,6 +582,8 @@
     });
     Object.keys(frameBoxes).sort(function (a, b) { return self.groupChain[a].length - self.groupChain[b].length; })
       .forEach(function (g) { self._frame(frames, +g, frameBoxes[g], nest[g] || 0); });
+    // many edges between few cards (dense layers) are drawn lighter, so they do not form a mat
+    edgeG.setAttribute("class", "crv-edges" + (lay.edges.length > 3 * lay.cards.length ? " crv-dense" : ""));
     lay.edges.forEach(function (e) { self._edge(edgeG, e, lay); });
     var all = this._bounds();
     this.bounds = all;
