@@ -241,7 +241,8 @@ def test_quiz_and_collapsed_model_in_chromium(browser, tmp_path):
     path = viz.animate_backward(loss, tmp_path / "mlp.html", model=model, collapse="layer").path
     page, errors2, _ = open_page(browser, path)
     steps = counter(page)[1]
-    page.click(".crv-card.crv-module[data-key=g1]")  # open layers.0 in place
+    page.evaluate("window.stepper.viewer.focus(['g1'], true)")  # pan to layers.0
+    page.click(".crv-card.crv-module[data-key=g1]")  # and open it in place
     assert page.locator(".crv-frame[data-key=g1]").count() == 1
     assert counter(page)[1] > steps  # its neurons are steps of their own now
     assert smallest_text(page) >= 12

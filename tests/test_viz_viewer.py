@@ -141,6 +141,7 @@ def test_viewer_expand_collapse_search_hover(page_of):
     model, loss = mlp_loss()
     page = page_of(loss, "layers.html", width=1920, model=model, collapse="layer")
     cards = page.locator(".crv-card").count()
+    page.evaluate("window.viewer.focus(['g1'], true)")
     page.click(".crv-card.crv-module[data-key=g1]")  # layers.0 opens into its neurons
     assert page.locator(".crv-card").count() == cards + 3
     assert page.locator(".crv-frame[data-key=g1]").count() == 1
