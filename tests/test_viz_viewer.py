@@ -92,8 +92,12 @@ def page_of(tmp_path_factory):
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         pages = []
 
-        def open_(root, name, width=1280, **kwargs):
-            path = viz.render(root, folder / name, **kwargs)
+        def open_(root, name, width=1280, html=None, **kwargs):
+            if html is None:
+                path = viz.render(root, folder / name, **kwargs)
+            else:
+                path = folder / name
+                path.write_text(html, encoding="utf-8")
             page = browser.new_page(viewport={"width": width, "height": 760})
             page.set_default_timeout(5000)
             page.errors, page.requests = [], []
@@ -165,3 +169,13 @@ def test_viewer_small_screen(page_of):
     assert smallest_text(page) >= 12
     page.hover(".crv-card.crv-output")
     assert "tanh" in page.text_content(".crv-tip")
+
+
+def test_notebook_output_runs_in_its_frame(page_of):
+    """What Jupyter shows for a Drawing: an iframe whose page draws the graph by itself."""
+    cell = viz.draw_graph(expression())._repr_html_()
+    page = page_of(None, "notebook.html", html=f"<!DOCTYPE html><html><body>{cell}</body></html>")
+    frame = page.frame_locator("iframe")
+    assert frame.locator(".crv-card").count() == 4
+    frame.locator(".crv-card.crv-output").hover()
+    assert "tanh" in frame.locator(".crv-tip").text_content()

@@ -39,10 +39,11 @@
     return e;
   }
 
-  var measureCtx = null;
+  var measureCtx = null, measureFont = "";
   function textWidth(text, size, bold) {
     if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
-    measureCtx.font = (bold ? "bold " : "") + size + "px " + FONT;
+    var font = (bold ? "bold " : "") + size + "px " + FONT;
+    if (font !== measureFont) { measureCtx.font = font; measureFont = font; }
     return measureCtx.measureText(text).width;
   }
 
@@ -273,11 +274,16 @@
       var c = key.charAt(0) === "n" ? self.chain[+key.slice(1)] : self.groupChain[+key.slice(1)].slice(1);
       for (var k = c.length - 1; k >= 0; k--) if (!self.collapsed[c[k]]) it.groups.push(c[k]);
     });
-    items.forEach(function (it) {  // a dummy sits with the modules of both of its ends
+    items.forEach(function (it) {  // a dummy sits with the modules of its upper end
       if (!it.dummy) return;
       var a = items[it.up[0]];
       while (a.dummy) a = items[a.up[0]];
       it.groups = a.groups;
+    });
+    items.forEach(function (it) {  // the keys of its modules, outermost first ("3", "3,7", ...)
+      it.gkeys = [];
+      for (var d = 0; d < it.groups.length; d++) it.gkeys.push(d ? it.gkeys[d - 1] + "," + it.groups[d] : String(it.groups[0]));
+      it.gkey = it.gkeys.length ? it.gkeys[it.gkeys.length - 1] : "";
     });
     this._order(layers, items);
     this._place(layers, items);
@@ -364,16 +370,15 @@
     var means = {};
     L.forEach(function (v) {
       var it = items[v];
-      for (var d = 0; d < it.groups.length; d++) {
-        var key = d + ":" + it.groups.slice(0, d + 1).join(",");
-        var m = means[key] || (means[key] = {s: 0, n: 0});
+      for (var d = 0; d < it.gkeys.length; d++) {
+        var m = means[it.gkeys[d]] || (means[it.gkeys[d]] = {s: 0, n: 0});
         m.s += it.bary; m.n++;
       }
     });
     L.forEach(function (v) {
       var it = items[v], key = [];
-      for (var d = 0; d < it.groups.length; d++) {
-        var m = means[d + ":" + it.groups.slice(0, d + 1).join(",")];
+      for (var d = 0; d < it.gkeys.length; d++) {
+        var m = means[it.gkeys[d]];
         key.push(m.s / m.n, it.groups[d]);
       }
       key.push(it.bary, -1, v);
@@ -398,7 +403,7 @@
       at += size + RANK_GAP + Math.min(180, 6 * Math.sqrt(crossing));
     });
     function sep(a, b) {
-      var same = a.groups.join(",") === b.groups.join(",");
+      var same = a.gkey === b.gkey;
       var g = a.dummy || b.dummy ? 8 : (same ? GAP : GROUP_GAP);
       return (a[across] + b[across]) / 2 + g;
     }
@@ -552,7 +557,7 @@
     var vis = this._visible();
     var lay = this._layout(vis);
     this.layout = lay;
-    while (this.view.firstChild) this.view.removeChild(this.view.firstChild);
+    this.view.textContent = "";
     var frames = el("g", {"class": "crv-frames"}, this.view);
     var edgeG = el("g", {"class": "crv-edges"}, this.view);
     var nodeG = el("g", {"class": "crv-cards"}, this.view);
@@ -646,17 +651,7 @@
         t.textContent = r;
       }
     });
-    el("title", {}, g).textContent = "";  // the tooltip is ours (hover), not the browser's
-    g.addEventListener("mouseenter", function (ev) { self._showTip(key, ev); });
-    g.addEventListener("mousemove", function (ev) { self._moveTip(ev); });
-    g.addEventListener("mouseleave", function () { self.tip.hidden = true; });
-    g.addEventListener("click", function (ev) {
-      if (self._dragged) return;
-      ev.stopPropagation();
-      if (isGroup) { self.expand(+key.slice(1)); self._keep(key); }
-      self._emit("select", key);
-    });
-    return g;
+    return g;  // hover and click: one listener for all cards (_interact)
   };
 
   P._keep = function (key) {
@@ -849,7 +844,26 @@
   };
 
   P._interact = function () {
-    var self = this, stage = this.stage, drag = null;
+    var self = this, stage = this.stage, drag = null, over = null;
+    function cardOf(ev) {
+      var g = ev.target && ev.target.closest ? ev.target.closest(".crv-card") : null;
+      return g ? g.getAttribute("data-key") : null;
+    }
+    stage.addEventListener("mouseover", function (ev) {
+      var key = cardOf(ev);
+      if (key === over) return;
+      over = key;
+      if (key) self._showTip(key, ev); else self.tip.hidden = true;
+    });
+    stage.addEventListener("mousemove", function (ev) { if (over) self._moveTip(ev); });
+    stage.addEventListener("mouseleave", function () { over = null; self.tip.hidden = true; });
+    stage.addEventListener("click", function (ev) {
+      var key = cardOf(ev);
+      if (!key || self._dragged) return;
+      ev.stopPropagation();
+      if (key.charAt(0) === "g") { self.expand(+key.slice(1)); self._keep(key); }
+      self._emit("select", key);
+    });
     stage.addEventListener("wheel", function (ev) {
       ev.preventDefault();
       var r = stage.getBoundingClientRect();
