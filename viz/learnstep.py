@@ -82,7 +82,8 @@ def learning_step(model: Any, loss_fn: Callable[[], Any], lr: float = 0.1, *,
         short = names.short_path(name, leaf=True)
         for k, (b, gk, a) in enumerate(zip(np.ravel(o), np.ravel(g), np.ravel(p.data),
                                            strict=True)):
-            label = short if np.size(o) == 1 else f"{short}[{k}]"
+            at = np.unravel_index(k, np.shape(o))
+            label = short if np.size(o) == 1 else f"{short}[{', '.join(map(str, at))}]"
             rows.append((label, float(b), float(gk), float(-lr * gk), float(a)))
     if not apply:
         for p, o in zip(ps, old, strict=True):
