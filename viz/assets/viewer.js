@@ -571,22 +571,29 @@
       self.boxes[card.key] = box;
       self.elements[card.key] = self._card(nodeG, card, box);
     });
-    // frames of the expanded modules: the box around their members
-    var frameBoxes = {};
+    // frames of the expanded modules: around their members, column by column (rank by rank),
+    // so that a card of another module in the same rank stays outside
+    var frameCols = {};
     lay.cards.forEach(function (card, k) {
-      items[k].groups.forEach(function (g) {
-        var b = self.boxes[card.key], f = frameBoxes[g];
-        if (!f) frameBoxes[g] = {x0: b.x, y0: b.y, x1: b.x + b.w, y1: b.y + b.h};
-        else { f.x0 = Math.min(f.x0, b.x); f.y0 = Math.min(f.y0, b.y); f.x1 = Math.max(f.x1, b.x + b.w); f.y1 = Math.max(f.y1, b.y + b.h); }
+      var it = items[k], along = H ? it.w : it.h, across = H ? it.h : it.w;
+      it.groups.forEach(function (g) {
+        var cols = frameCols[g] || (frameCols[g] = {}), c = cols[it.rank];
+        var r0 = it.r - along / 2, r1 = it.r + along / 2, c0 = it.c - across / 2, c1 = it.c + across / 2;
+        if (!c) cols[it.rank] = {r0: r0, r1: r1, c0: c0, c1: c1};
+        else { c.r0 = Math.min(c.r0, r0); c.r1 = Math.max(c.r1, r1); c.c0 = Math.min(c.c0, c0); c.c1 = Math.max(c.c1, c1); }
       });
     });
     // a frame around others is padded more, so that nested titles do not collide
     var nest = {};
-    Object.keys(frameBoxes).forEach(function (g) {
+    Object.keys(frameCols).forEach(function (g) {
       self.groupChain[g].slice(1).forEach(function (a, k) { nest[a] = Math.max(nest[a] || 0, k + 1); });
     });
-    Object.keys(frameBoxes).sort(function (a, b) { return self.groupChain[a].length - self.groupChain[b].length; })
-      .forEach(function (g) { self._frame(frames, +g, frameBoxes[g], nest[g] || 0); });
+    Object.keys(frameCols).sort(function (a, b) { return self.groupChain[a].length - self.groupChain[b].length; })
+      .forEach(function (g) {
+        var cols = Object.keys(frameCols[g]).map(Number).sort(function (a, b) { return a - b; })
+          .map(function (q) { return frameCols[g][q]; });
+        self._frame(frames, +g, cols, nest[g] || 0);
+      });
     // many edges between few cards (dense layers) are drawn lighter, so they do not form a mat
     edgeG.setAttribute("class", "crv-edges" + (lay.edges.length > 3 * lay.cards.length ? " crv-dense" : ""));
     lay.edges.forEach(function (e) { self._edge(edgeG, e, lay); });
@@ -664,11 +671,29 @@
     if (best) this.focus([best], true);
   };
 
-  P._frame = function (parent, g, f, nested) {
+  // the outline of a module's columns: a stepped frame (left to right), or a box (top to bottom)
+  P._frame = function (parent, g, cols, nested) {
     var self = this, gr = this.groups[g], pad = 10 + 8 * nested, top = pad + 22 + 24 * nested;
-    var x = f.x0 - pad, y = f.y0 - top, w = f.x1 - f.x0 + 2 * pad, h = f.y1 - f.y0 + pad + top;
+    var n = cols.length, starts = [], ends = [], d;
+    for (var i = 0; i < n; i++) {
+      starts.push(i ? (cols[i - 1].r1 + cols[i].r0) / 2 : cols[0].r0 - pad);
+      ends.push(i < n - 1 ? (cols[i].r1 + cols[i + 1].r0) / 2 : cols[n - 1].r1 + pad);
+    }
+    var x, y;
+    if (this.horizontal) {
+      var pts = [];
+      for (i = 0; i < n; i++) pts.push([starts[i], cols[i].c0 - top], [ends[i], cols[i].c0 - top]);
+      for (i = n - 1; i >= 0; i--) pts.push([ends[i], cols[i].c1 + pad], [starts[i], cols[i].c1 + pad]);
+      d = "M" + pts.map(function (p) { return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" L") + " Z";
+      x = starts[0]; y = cols[0].c0 - top;
+    } else {
+      var c0 = Infinity, c1 = -Infinity;
+      cols.forEach(function (c) { c0 = Math.min(c0, c.c0); c1 = Math.max(c1, c.c1); });
+      x = c0 - pad; y = starts[0] - top + pad;
+      d = "M" + x + "," + y + " H" + (c1 + pad) + " V" + ends[n - 1] + " H" + x + " Z";
+    }
     var fr = el("g", {"class": "crv-frame crv-frame-" + gr.kind, "data-key": "g" + g}, parent);
-    el("rect", {x: x, y: y, width: w, height: h, rx: 10}, fr);
+    el("path", {d: d}, fr);
     var t = el("text", {x: x + 10, y: y + 17, "class": "crv-frametitle"}, fr);
     t.textContent = "\u25be " + (gr.rows[0] || gr.path);
     t.setAttribute("role", "button");
