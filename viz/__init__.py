@@ -13,7 +13,7 @@ The engine never imports viz: viz only reads the nodes' public fields.
 
 from . import viewer  # noqa: E402 - the interactive viewer: viz.viewer.page(...), viz.viewer.Viewer
 from .animate import Stepper, animate_backward
-from .draw import draw_graph
+from .draw import LevelWarning, draw_graph
 from .drawing import Drawing
 from .explain import explain_backward
 from .learnstep import LearningStep, learning_step
@@ -22,6 +22,7 @@ from .plots import plot_activation, plot_decision_boundary, plot_history
 
 __all__ = [
     "Drawing",
+    "LevelWarning",
     "Stepper",
     "animate_backward",
     "draw_graph",

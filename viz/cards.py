@@ -66,7 +66,8 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
     title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or "(model)")
     each = " each" if count > 1 else ""
     fields = [title, f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}{each}",
-              clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j)) + each]
+              clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j),
+                            clusters.resolve(lay.model, path) if lay.model else None) + each]
     if count > 1:
         merged = clusters.Cluster(path, outputs=[i for c in siblings for i in c.outputs])
         data, grad = clusters.output_text(merged, lay.nodes, grads)
@@ -83,8 +84,6 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
         tip_text += f", grad {grad}"
     attrs = dict(style.ROLES["module"], label=record(lay, fields), tooltip=tip_text,
                  **{"class": "cr-module"})
-    if count > 1:
-        attrs["peripheries"] = "2"  # a stack of cards: the second cue besides the title
     return attrs
 
 
@@ -101,7 +100,7 @@ def scope_card(lay: Any, r: Any, grads: bool, grad_row: bool) -> dict:
         fields.append("grad " + ("-" if g is None else fmt.array(g) if tensor else fmt.num(g)))
     role = "output" if out is lay.root else "scope"
     attrs = dict(style.ROLES[role], label=record(lay, fields), **{"class": f"cr-{role} cr-scope"})
-    attrs.update(peripheries="2", tooltip=f"{r.name}: one call, {len(r.members)} nodes "
+    attrs.update(tooltip=f"{r.name}: one call, {len(r.members)} nodes "
                  "(expand=True draws them)")
     return attrs
 

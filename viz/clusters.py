@@ -76,7 +76,8 @@ class Cluster:
         return "/".join(dict.fromkeys(self.activations)) or "linear"
 
 
-def _resolve(model: Any, path: str) -> Any:
+def resolve(model: Any, path: str) -> Any:
+    """The module at a dotted path of ``model`` (None if there is none)."""
     obj = model
     for part in path.split(".") if path else ():
         try:
@@ -97,7 +98,7 @@ def declared_activations(model: Any, paths: Any) -> dict[str, str]:
     layers = getattr(model, "layers", None)
     model_act = getattr(model, "activation", None)
     for path in paths:
-        act = getattr(_resolve(model, path), "activation", None)
+        act = getattr(resolve(model, path), "activation", None)
         if not isinstance(act, str) and isinstance(model_act, str) and layers is not None:
             parts = path.split(".")
             if len(parts) >= 2 and parts[0] == "layers" and parts[1].isdigit():
@@ -213,8 +214,10 @@ def output_text(cl: Cluster, nodes: list, grads: bool) -> tuple[str, str | None]
     return fmt.array(data), (fmt.array(g) if grads else "-")
 
 
-def in_out(cl: Cluster, nodes: list, parents: list[list[int]], same=lambda j: j) -> str:
-    """``2 -> 16`` (numbers in and out, scalars) or ``(4, 2) -> (4, 16)`` (tensor shapes)."""
+def in_out(cl: Cluster, nodes: list, parents: list[list[int]], same=lambda j: j,
+           module: Any = None) -> str:
+    """``(4, 2) -> (4, 16)`` (tensor shapes), else ``2 -> 16``: the module's own
+    ``in_features``/``out_features`` when it has them (per sample), else the numbers drawn."""
     inside = set(cl.members)
     firsts: dict = {}  # one per input: a number merged for every neuron counts once
     for i in cl.members:
@@ -224,7 +227,10 @@ def in_out(cl: Cluster, nodes: list, parents: list[list[int]], same=lambda j: j)
     ins = list(firsts.values())
     outs = [nodes[i] for i in cl.outputs]
     if any(fmt.is_tensor(nodes[j]) for j in ins) or any(fmt.is_tensor(n) for n in outs):
-        left = ", ".join(fmt.shape_dtype(nodes[j]).split(" ")[0] for j in ins) or "()"
-        right = ", ".join(fmt.shape_dtype(n).split(" ")[0] for n in outs) or "()"
+        left = ", ".join(fmt.shape(nodes[j]) for j in ins) or "()"
+        right = ", ".join(fmt.shape(n) for n in outs) or "()"
         return f"{left} \u2192 {right}"
+    sizes = getattr(module, "in_features", None), getattr(module, "out_features", None)
+    if all(isinstance(k, int) for k in sizes):
+        return f"{sizes[0]} \u2192 {sizes[1]}"
     return f"{len(ins)} \u2192 {len(outs)}"

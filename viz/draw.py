@@ -50,8 +50,8 @@ def draw_graph(
     Colours and shapes (the table is ``viz.style``, colours from ``viz.palette``): blue card =
     input, orange bold card = parameter, dashed grey box = constant, white = intermediate value,
     purple with a thick border = the root (output or loss); grey circles and pills are ops.
-    Dashed frames are modules, green cards closed modules (doubled: several folded into one),
-    doubled grey cards composite functions such as a loss.
+    Dashed frames are modules, green cards closed modules ("× 16": 16 identical ones folded),
+    grey cards with a thick border composite functions such as a loss.
 
     Args:
         model: an ``nn.Module`` (anything with ``named_parameters()``); its parameters and the ops
@@ -98,10 +98,9 @@ def draw_graph(
     if edge_by == "grad" and not grads:
         raise ValueError("edge_by='grad' needs gradients: call backward() on the root first")
     paths = {clusters.module_path(n) for n in params.values()}
-    top = levels.deepest(paths)
     if _grads is not None and collapse == "auto" and depth == "auto":
         collapse = None
-    asked = levels.resolve(collapse, depth, top)
+    asked = levels.resolve(collapse, depth, paths)
     if asked is not None and not asked.every_node and not params:
         raise ValueError(
             f"collapse={collapse!r} / depth={depth!r} groups by module: pass the model too "
@@ -118,11 +117,12 @@ def draw_graph(
                      regions=regions, fold=fold is not False and not level.every_node,
                      counter_names=_grads is not None)
         lay.override = _grads
+        lay.model = model
         scene = Scene()
         paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
         return lay, scene
 
-    tried = [asked] if asked is not None else levels.candidates(top if params else -1)
+    tried = [asked] if asked is not None else levels.candidates(paths)
     for level in tried:
         lay, scene = picture(level)
         count = lay.count()

@@ -72,6 +72,7 @@ def draw(lay: Any, g: Any, path: set[int], edge_by: str | None) -> None:
         raise ValueError(f"edge_by must be None, 'weight' or 'grad', not {edge_by!r}")
     shared = set(lay.boxes()) | set(lay.merged.values())  # ids of cards: arrows drawn once
     dense = style.DENSE_EDGE if lay.closed and len(lay.box) > 8 else {}
+    folded = {lay.box[p] for p in lay.fold}
     order: list[tuple[str, str]] = []
     count: dict[tuple[str, str], int] = {}
     carried: dict[tuple[str, str], list[float]] = {}
@@ -118,7 +119,7 @@ def draw(lay: Any, g: Any, path: set[int], edge_by: str | None) -> None:
         a, b = key
         attrs = dict(style.HIGHLIGHT_EDGE if key in hot else
                      dense if (a in shared and b in shared) else {})
-        if count[key] > 1 and a in lay.boxes() and b in lay.boxes():
+        if count[key] > 1 and (a in folded or b in folded):
             attrs.update(label=str(count[key]), tooltip=f"{count[key]} connections",
                          fontsize=style.EDGE_LABEL_SIZE, fontcolor=palette.MUTED)
         if key in values and key not in hot:

@@ -49,6 +49,7 @@ class Layout:
         self.names = walk.names(nodes) if counter_names else self._names()
         self.frame = self._frames()
         self.override: dict[int, Any] | None = None
+        self.model: Any = None  # the nn.Module drawn, when given (its modules' sizes)
 
     # --- ids ---------------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ class Layout:
             kids = children.get(i, [])
             if self.roles[i] in ("const", "input") and not n.parents and not fmt.is_tensor(n) \
                     and kids and all(k in self.owner for k in kids):
-                key = self.inputs.get(i) or getattr(n, "label", "") or float(n.data)
+                key = (self.inputs.get(i) or getattr(n, "label", ""), float(n.data))
                 merged[i] = by_key.setdefault(key, f"v{i}")
         return merged
 

@@ -61,47 +61,47 @@ class Level:
         return self.depth is None
 
 
-def describe(depth: int | None, deepest_depth: int) -> str:
-    """A level's name for pictures and warnings: ``every node``, ``model``, ``layers``, ..."""
+def describe(depth: int | None, paths=()) -> str:
+    """A level's name for pictures and warnings: ``every node``, ``the whole model``, or the
+    attribute the modules at that depth sit in (``layers``, ``neurons``), else ``modules``."""
     if depth is None:
         return "every node"
     if depth == 0:
         return "the whole model"
-    if depth == 1:
-        return "layers" if deepest_depth > 1 else "modules"
-    if depth >= deepest_depth:
-        return "neurons" if deepest_depth == 2 else "modules"
-    return f"modules {depth} deep"
+    names = {steps(p)[min(depth, len(steps(p))) - 1].split(".")[0] for p in paths if p}
+    return names.pop() if len(names) == 1 else f"modules {depth} deep"
 
 
-def resolve(collapse: object, depth: object, deepest_depth: int) -> Level | None:
+def resolve(collapse: object, depth: object, paths) -> Level | None:
     """The level asked for by ``collapse=`` / ``depth=``, or None for 'choose it' (``auto``)."""
+    deepest_depth = deepest(paths)
     if depth != "auto":
         if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int)
                                   or depth < 0):
             raise ValueError(f"depth must be None (every node) or an int >= 0, not {depth!r}")
         if depth is not None:
             depth = min(depth, deepest_depth)
-        return Level(depth, describe(depth, deepest_depth))
+        return Level(depth, describe(depth, paths))
     if collapse == "auto":
         return None
     if collapse is None or collapse == "none":
         return Level(None, "every node")
     if collapse == "neuron":
-        return Level(deepest_depth, describe(deepest_depth, deepest_depth))
+        return Level(deepest_depth, describe(deepest_depth, paths))
     if collapse in NAMES:
         d = min(NAMES[str(collapse)], deepest_depth)
-        return Level(d, describe(d, deepest_depth))
+        return Level(d, describe(d, paths))
     raise ValueError(
         f"collapse must be 'auto', None (every node), 'neuron', 'layer' or 'model', not "
         f"{collapse!r}"
     )
 
 
-def candidates(deepest_depth: int) -> list[Level]:
+def candidates(paths) -> list[Level]:
     """Every level, finest first: every node, then module cards from the deepest up."""
     out = [Level(None, "every node")]
-    out += [Level(d, describe(d, deepest_depth)) for d in range(deepest_depth, -1, -1)]
+    if paths:
+        out += [Level(d, describe(d, paths)) for d in range(deepest(paths), -1, -1)]
     return out
 
 

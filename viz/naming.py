@@ -38,17 +38,24 @@ def inputs(nodes: list, parents: list[list[int]], params: dict[int, str]) -> dic
             continue
         found = set()
         for k in kids[i]:
-            others = [nodes[j] for j in parents[k] if j != i]
-            for o in others:
-                name = params.get(id(o))
-                if name is None and o.parents:  # W.T: the weight it transposes
-                    name = next((params.get(id(p)) for p in o.parents if id(p) in params), None)
-                if name is not None:
-                    m = _WEIGHT.search(name)
-                    found.add(("x" + str(int(m.group(1)) + 1)) if m else "x")
-        if len(found) == 1:
+            names = [_weight_name(nodes[j], params) for j in parents[k] if j != i]
+            names = [n for n in names if n is not None]
+            if not names:  # also used elsewhere (the engine shares equal constants): no name
+                found.add(None)
+            for name in names:
+                m = _WEIGHT.search(name)
+                found.add(("x" + str(int(m.group(1)) + 1)) if m else "x")
+        if len(found) == 1 and None not in found:
             out[i] = found.pop()
     return out
+
+
+def _weight_name(o: Any, params: dict[int, str]) -> str | None:
+    """The parameter name of ``o``, or of the weight it transposes (``W.T``)."""
+    name = params.get(id(o))
+    if name is None and o.parents:
+        name = next((params.get(id(p)) for p in o.parents if id(p) in params), None)
+    return name
 
 
 def expression(op_name: str, operands: list[str]) -> str:
@@ -61,7 +68,8 @@ def expression(op_name: str, operands: list[str]) -> str:
         return f"{ops[0]}{sym[1:]}" if sym.startswith("x") else f"{ops[0]}^{op_name[2:]}"
     if op_name == "neg" and len(ops) == 1:
         return f"\u2212{ops[0]}"
-    return f"{sym}({', '.join(ops)})"
+    bare = [o[1:-1] if o.startswith("(") and o.endswith(")") else o for o in ops]
+    return f"{sym}({', '.join(bare)})"
 
 
 def readable(name: str) -> bool:
@@ -71,5 +79,5 @@ def readable(name: str) -> bool:
 def short_value(n: Any) -> str:
     """A constant as an operand: its number (a small tensor's values), else its shape."""
     if fmt.is_tensor(n):
-        return fmt.array(n.data) if np.size(n.data) <= 2 else fmt.shape_dtype(n).split()[0]
+        return fmt.array(n.data) if np.size(n.data) <= 2 else fmt.shape(n)
     return fmt.short(n.data)

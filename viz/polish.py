@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 _CARD = re.compile(
-    r'(<g id="[^"]*" class="node cr&#45;(?:input|param|value|output|module)( cr&#45;auto)?">)'
+    r'(<g id="[^"]*" class="node cr&#45;(?:input|param|value|output|module|scope)'
+    r'( cr&#45;auto)?(?: cr&#45;scope)?">)'
     r"(.*?)(</g>\n(?:<!--|</g>))",
     re.S,
 )

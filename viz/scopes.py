@@ -37,13 +37,19 @@ def regions(nodes: list, expand: Any = False) -> dict[int, Region]:
         return {}
     opened = set() if expand in (False, None) else {str(n) for n in expand}
     index = {id(n): i for i, n in enumerate(nodes)}
+    users: dict[int, set[int]] = {}
+    for i, n in enumerate(nodes):
+        for p in n.parents:
+            users.setdefault(index[id(p)], set()).add(i)
     owner: dict[int, Region] = {}
     found: list[Region] = []
     for i in range(len(nodes) - 1, -1, -1):  # outputs of outer calls come later: see them first
         s = scope.scope_of(nodes[i])
         if s is None or i in owner or s.name in opened:
             continue
-        members = sorted(index[id(n)] for n in scope.region(nodes[i]) if id(n) in index)
+        inside = {index[id(n)] for n in scope.region(nodes[i]) if id(n) in index}
+        # the engine shares equal constants: one also used outside the call stays outside
+        members = sorted(m for m in inside if nodes[m].parents or users.get(m, set()) <= inside)
         if len(members) < 2 or any(m in owner for m in members):
             continue  # one op is drawn as itself; a region overlapping a closed one stays open
         r = Region("", s.name, i, members, len(s.inputs))

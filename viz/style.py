@@ -1,22 +1,25 @@
 """The one style table of chainrule's pictures: every colour, shape and font lives here.
 
-Legend (what a reader sees)::
+Legend (what a reader sees; colours from ``viz.palette``, Okabe-Ito)::
 
     role       look                                     meaning
     ---------  ---------------------------------------  ----------------------------------------
-    input      blue rounded card                        a leaf that gradients flow to (x)
-    param      orange rounded card                      a model parameter (w, b)
+    input      blue card, thicker border                a leaf you created, or x1, x2 of a model
+    param      orange card, bold border                 a model parameter (w, b)
     const      small dashed grey box, the number only   a plain number mixed in (2 in 2*x)
-    value      white rounded card                       an intermediate result
-    output     violet card, thick border                the root: the output or the loss
+    value      white card                               an intermediate result
+    output     purple card, thickest border             the root: the output or the loss
     op         grey circle (+ x / ...) or pill (tanh)   the operation making the card after it
     cluster    dashed frame titled by module path       one neuron or layer of a model
-    module     teal card                                a collapsed neuron or layer (summary)
-    highlight  crimson outline and edges                chosen nodes and their paths to the root
+    module     green card, "x 16" when folded           a closed neuron or layer (summary)
+    scope      grey card, thick border, function name   a composite call (cross-entropy)
+    dead       faded card, dotted border                a ReLU whose output is 0 (edge_by=)
+    highlight  vermillion outline and edges             chosen nodes and their paths to the root
 
 A card reads ``label | data | grad``; grad shows ``-`` until a backward pass has run. With
 ``color_by='grad'`` the card's fill shades from white (no gradient) to red (the largest
-|grad| in the picture) while its border keeps the role colour.
+|grad| in the picture) while its border keeps the role colour. ``edge_by=`` colours arrows with
+``palette.diverging`` (see ``viz.edges``).
 
 To restyle, change the dictionaries here (they are plain Graphviz attributes), or restyle the
 ``graphviz.Digraph`` that ``draw_graph`` returns.
@@ -61,8 +64,8 @@ def _card(role: str, **extra: str) -> dict[str, str]:
 # HTML-like labels need a Graphviz built with expat, which the embedded renderer is not.
 # Colours come from ``palette`` (Okabe-Ito, borders >= 3:1, text >= 4.5:1). Colour is never the
 # only cue: roles differ by border too (inputs and modules thicker, parameters bold, constants
-# dashed, the root thickest, folded modules and composite calls doubled), and cards name
-# themselves.
+# dashed, the root and composite calls thickest), and cards name themselves (a folded module
+# "layers.0.neurons × 16", a composite call by its function).
 ROLES: dict[str, dict[str, str]] = {
     "input": _card("input", penwidth="1.8"),
     "param": _card("param", style="filled,bold"),
@@ -101,8 +104,8 @@ ROLES: dict[str, dict[str, str]] = {
         "margin": "0.07,0.02",
     },
     "module": _card("module", penwidth="1.8"),
-    # a composite function's call (scope.named): a doubled grey card
-    "scope": _card("value", penwidth="1.4", color=palette.MUTED),
+    # a composite function's call (scope.named): a grey card with a thick border
+    "scope": _card("value", penwidth="2.4", color=palette.MUTED),
 }
 
 CLUSTER = {
