@@ -54,7 +54,7 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
         params = labelled_params(nodes)
     paths = {clusters.module_path(p) for p in params.values()}
     top = levels.deepest(paths)
-    asked = levels.resolve(collapse, depth, top)
+    asked = levels.resolve(collapse, depth, paths)
     if asked is not None and not asked.every_node and not params:
         raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
                          "model too (model=...)")
