@@ -174,3 +174,17 @@ def test_own_layout_places_layers_left_to_right():
     assert pos["a"][0] < pos["b"][0] < pos["c"][0]
     assert pos["a"][1] == pos["b"][1] == pos["c"][1]
     assert width > height
+
+
+def test_lines_and_dimmed_text_keep_3_to_1_contrast():
+    from chainrule.viz import polish, style
+
+    assert palette.contrast(style.LINE) >= 3 and palette.contrast(style.EDGE["color"]) >= 3
+    a = float(polish.DIM)
+    for role, ink in palette.ROLE_INK.items():
+        fill = palette.ROLE_FILL[role]
+        seen = tuple(a * i + (1 - a) * f for i, f in zip(palette._rgb(ink), palette._rgb(fill),
+                                                        strict=True))
+        assert palette.contrast(palette._hex(seen), fill) >= 3, role
+    for role in ("input", "param", "output", "module", "scope", "value"):
+        assert palette.contrast(style.ROLES[role]["color"]) >= 3, role

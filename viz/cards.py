@@ -61,7 +61,7 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
     parameter count, ``in -> out`` sizes (shapes for tensors), and its output and grad."""
     cl = lay.groups[path]
     count = lay.fold.get(path, (path, 1))[1]
-    siblings = [lay.groups[p] for p, (r, _) in lay.fold.items() if r == path] or [cl]
+    siblings = [lay.groups[p] for p in lay.folded(path)]
     n = cl.num_params(lay.nodes)
     title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or "(model)")
     each = " each" if count > 1 else ""

@@ -110,7 +110,7 @@ def draw_graph(
     regions = scopes.regions(nodes, expand)
     horizontal = rankdir in ("LR", "RL")
 
-    def picture(level: levels.Level) -> tuple[Layout, Scene]:
+    def layout(level: levels.Level) -> Layout:
         groups = clusters.assign(nodes, params, "neuron", declared,
                                  key=level.key()) if params else {}
         lay = Layout(nodes, root, params, groups, not level.every_node, horizontal,
@@ -118,15 +118,18 @@ def draw_graph(
                      counter_names=_grads is not None)
         lay.override = _grads
         lay.model = model
-        scene = Scene()
-        paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
-        return lay, scene
+        return lay
 
     tried = [asked] if asked is not None else levels.candidates(paths)
-    for level in tried:
-        lay, scene = picture(level)
+    for k, level in enumerate(tried):
+        lay = layout(level)
         count = lay.count()
-        if asked is not None or levels.fits(count, place.estimate(scene, horizontal)):
+        last = asked is not None or k == len(tried) - 1
+        if not last and count > levels.MAX_DRAWN:
+            continue  # too many shapes: no need to paint and measure
+        scene = Scene()
+        paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
+        if last or levels.fits(count, place.estimate(scene, horizontal)):
             break
     if max_nodes is not None and count > max_nodes:
         raise ValueError(
@@ -182,7 +185,8 @@ def _note(level: levels.Level, asked: Any, total: int, count: int, lay: Layout) 
 
 def summary(lay: Layout, level: levels.Level) -> str:
     """A text summary of the picture (the SVG's <desc>): what is drawn, at which level."""
-    roots = lay.names[-1] if lay.nodes else ""
+    last = len(lay.nodes) - 1
+    roots = lay.card_name(lay.drawn(last)) if lay.in_card(last) else lay.names[last]
     mods = sorted({lay.fold.get(p, (p, 1))[0] for p in lay.groups}, key=lambda p: p)
     parts = [f"Computation graph of {roots}: {len(lay.nodes)} nodes, drawn by {level.name} "
              f"({lay.count()} shapes)."]

@@ -162,5 +162,6 @@ def legend(g: Any, kind: str, top: float) -> None:
             fill = palette.diverging(v / top if top > 0 else 0.0)
             key.node(name, label=fmt.short(v), fillcolor=fill, fontcolor=palette.ink_on(fill),
                      **style.LEGEND_NODE)
-        key.edge("key_neg", "key_zero", style="invis")
+        key.attr(rank="same")  # one compact column (left to right) or row (top to bottom)
+        key.edge("key_neg", "key_zero", style="invis")  # in that order
         key.edge("key_zero", "key_pos", style="invis")

@@ -29,7 +29,6 @@ class Layout:
     def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
                  fold=False, counter_names=False) -> None:
         self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
-        self.collapse = closed  # the name the painter used before levels existed
         self.horizontal = horizontal
         self.index = {id(n): i for i, n in enumerate(nodes)}
         self.parents = [[self.index[id(p)] for p in n.parents] for n in nodes]
@@ -80,6 +79,10 @@ class Layout:
         for r in self.regions.values():
             out.setdefault(r.key, ("scope", r))
         return out
+
+    def folded(self, path: str) -> list[str]:
+        """The module paths drawn as the card of ``path`` (itself, or its folded siblings)."""
+        return [p for p, (r, _) in self.fold.items() if r == path] or [path]
 
     def count(self) -> int:
         ids = {self.drawn(i) for i in range(len(self.nodes))}

@@ -23,7 +23,7 @@ def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight,
             kind, what = boxes.get(did, ("node", None))
             if kind == "module":
                 attrs = cards.module_card(lay, what, grads, grad_row)
-                on = [k for k in lay.groups[owner].members if k in path]
+                on = [k for p in lay.folded(what) for k in lay.groups[p].members if k in path]
             elif kind == "scope":
                 attrs = cards.scope_card(lay, what, grads, grad_row)
                 on = [k for k in what.members if k in path]

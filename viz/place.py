@@ -32,8 +32,8 @@ _SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def size(attrs: dict, horizontal: bool = True) -> tuple[float, float]:
-    """(width, height) in points of a node with these Graphviz attributes. A record's fields are
-    rows when the graph runs left to right, columns when it runs top to bottom."""
+    """(width, height) in points of a node with these Graphviz attributes (a card's fields are
+    rows in both directions: ``cards.record`` flips them for top-to-bottom graphs)."""
     font = float(attrs.get("fontsize", style.NODE["fontsize"]))
     label = str(attrs.get("label", ""))
     if attrs.get("fixedsize") == "true":
@@ -42,9 +42,7 @@ def size(attrs: dict, horizontal: bool = True) -> tuple[float, float]:
     if attrs.get("shape") == "Mrecord":
         fields = [f.strip("{} ") for f in _SPLIT.split(label)]
         lens = [len(f.replace("\\", "")) * CHAR * font + 18 for f in fields] or [18.0]
-        if horizontal:
-            return max(lens), len(fields) * (font * 1.5) + 4
-        return sum(lens), font * 1.5 + 6
+        return max(lens), len(fields) * (font * 1.5) + 4  # rows either way (cards.record)
     return max(len(label) * CHAR * font + 14, 22.0), font * 1.6 + 6
 
 

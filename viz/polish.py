@@ -17,6 +17,9 @@ _CARD = re.compile(
     r"(.*?)(</g>\n(?:<!--|</g>))",
     re.S,
 )
+# the opacity of dimmed text (row captions, made-up names): the lightest it can go and keep 3:1
+# against every role's fill (tests/test_viz_levels.py checks it)
+DIM = "0.75"
 _TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
 # a row caption, after the no-break spaces that pad a long row (as a character or an entity)
 _KEY = re.compile(r"^((?:&#160;|\u00a0)*)(data|grad|out)( .*)$", re.S)
@@ -49,7 +52,7 @@ def summary_of(source: str) -> str:
 def _card(m: re.Match) -> str:
     head, auto, body, tail = m.groups()
     first = True
-    name_style = 'font-style="italic" fill-opacity="0.6"' if auto else 'font-weight="bold"'
+    name_style = f'font-style="italic" fill-opacity="{DIM}"' if auto else 'font-weight="bold"'
 
     def text(t: re.Match) -> str:
         nonlocal first
@@ -60,7 +63,7 @@ def _card(m: re.Match) -> str:
         m = _KEY.match(content)
         if m:
             lead, key, rest = m.groups()
-            return (f'<text {attrs}>{lead}<tspan class="cr-key" fill-opacity="0.55">{key}'
+            return (f'<text {attrs}>{lead}<tspan class="cr-key" fill-opacity="{DIM}">{key}'
                     f"</tspan>{rest}</text>")
         return t.group(0)
 
