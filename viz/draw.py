@@ -149,6 +149,8 @@ def draw_graph(
         g.graph_attr["ordering"] = "out"  # cards in module order (see edges.draw)
         g.graph_attr["ranksep"] = style.DENSE_RANKSEP if len(lay.box) > 8 else "0.5"
     place.emit(scene, g, horizontal, theme)
+    g.remember(root, model=model, depth=level.depth, rankdir=rankdir, show_data=show_data,
+               show_grad=show_grad)  # for the interactive viewer (Drawing._repr_html_)
     return g
 
 
