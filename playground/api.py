@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,13 +30,18 @@ from urllib.parse import unquote
 
 from . import config as C
 from . import export, inspect_graph
-from .errors import BadRequest, MethodNotAllowed, NotFound
+from .errors import BadRequest, MethodNotAllowed, NotFound, TooLarge
 from .features import FEATURES
 from .session import Session, SessionStore
 from .trainer import MAX_STEPS_PER_CALL
 from .uploads import MAX_CSV_BYTES, UploadStore, parse_csv
 
 MAX_JSON = 64 * 1024
+# STOP-GAP (issue 11, item 1): the engine's grad mode is one process-wide flag, so one thread's
+# ``no_grad`` (a snapshot) switches gradients off for a thread that is training. Until the
+# engine makes it thread-local, the handlers that run the engine take turns. Requests still
+# arrive, parse and answer in parallel; only the engine's work is serialised.
+ENGINE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -59,8 +65,18 @@ def json_response(payload: Any, status: int = 200) -> Response:
     return Response(status, json.dumps(payload, separators=(",", ":")).encode())
 
 
+MAX_INT_DIGITS = 30
+
+
 def _no_constants(name: str) -> Any:
     raise BadRequest(f"the request holds {name}, which is not a number the playground accepts")
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise BadRequest(f"the request holds a {len(text):,}-digit whole number; the playground "
+                         f"takes at most {MAX_INT_DIGITS} digits")
+    return int(text)
 
 
 def read_json(req: Request) -> dict:
@@ -70,10 +86,15 @@ def read_json(req: Request) -> dict:
     kind = req.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
         raise BadRequest(f"send JSON with Content-Type: application/json, not {kind or 'none'!r}")
+    if len(req.body) > MAX_JSON:
+        raise TooLarge(f"the JSON body is {len(req.body):,} bytes; the limit is {MAX_JSON:,}")
     try:
-        payload = json.loads(req.body.decode("utf-8"), parse_constant=_no_constants)
+        payload = json.loads(req.body.decode("utf-8"), parse_constant=_no_constants,
+                             parse_int=_small_int)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BadRequest(f"the request body is not valid JSON: {e}") from None
+    except RecursionError:
+        raise BadRequest("the request's JSON is nested too deeply") from None
     if not isinstance(payload, dict):
         raise BadRequest(f"the request body must be a JSON object, not {type(payload).__name__}")
     return payload
@@ -122,9 +143,10 @@ class Api:
                 allowed.append(method)
                 continue
             if not m.groups():
-                return fn(req)
+                with ENGINE_LOCK:
+                    return fn(req)
             session = self.sessions.get(m.group(1))
-            with session.lock:
+            with session.lock, ENGINE_LOCK:
                 return fn(req, session)
         if allowed:
             raise MethodNotAllowed(f"{req.path} takes {' or '.join(allowed)}, not {req.method}")
