@@ -4,7 +4,11 @@
     POST /api/session        {"query": s}   a new session from a URL query   -> setup, snapshot
     GET  /api/session/<id>                                                   -> setup, snapshot
     POST /api/session/<id>/config {k: v}    change settings                  -> setup, snapshot
-    POST /api/session/<id>/step {"steps": n} train n batches (1..500)        -> ran, snapshot
+    POST /api/session/<id>/step {"steps": n, "budget_ms": t}  train n batches (1..500), for at
+                                            most t ms if given                -> ran, snapshot
+    POST /api/session/<id>/weight {"layer", "neuron", "input", "value"}  edit a weight or bias
+    GET  /api/session/<id>/map?layer=l&neuron=j   one neuron's map at the output's resolution
+    GET  /api/session/<id>/inbox?since=n    the teacher's latest pushed set-up (--classroom)
     POST /api/session/<id>/reset            back to the initial weights      -> snapshot
     POST /api/session/<id>/close            end the session (a closing tab)
     GET  /api/session/<id>/graph?sample=i&part=train        one sample's graph (SVG in JSON)
@@ -12,7 +16,11 @@
     GET  /api/session/<id>/export.py        the Python snippet (a download)
     GET  /api/session/<id>/export.npz       the state file (a download)
     POST /api/upload                        a CSV file as the body              -> its id
+                                            (X-Coordinates: view for drawn points)
 
+With ``--classroom``, ``classroom.py`` adds the teacher's endpoints. ``/api/meta`` also carries
+the palette (``viz.palette.as_dict()``: the page takes every colour from it) and the address
+students reach the server at.
 ``Request`` is what the server read; every handler returns a ``Response`` or raises a
 ``PlaygroundError`` (4xx). JSON bodies must be objects, at most ``MAX_JSON`` bytes, with finite
 numbers only.
@@ -28,11 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from chainrule.viz import palette
+
 from . import config as C
 from . import export, inspect_graph
+from .classroom import Classroom
+from .data import VIEW
 from .errors import BadRequest, MethodNotAllowed, NotFound, TooLarge
 from .features import FEATURES
-from .session import Session, SessionStore
+from .pictures import GRID, neuron_map
+from .session import Session, SessionStore, whole
 from .trainer import MAX_STEPS_PER_CALL
 from .uploads import MAX_CSV_BYTES, UploadStore, parse_csv
 
@@ -114,9 +127,11 @@ def int_param(req: Request, key: str, default: int | None = None) -> int:
 class Api:
     """The endpoints over one ``SessionStore`` and one ``UploadStore``."""
 
-    def __init__(self) -> None:
+    def __init__(self, classroom: Classroom | None = None) -> None:
         self.uploads = UploadStore()
         self.sessions = SessionStore(self.uploads)
+        self.classroom = classroom
+        self.share_base: str | None = None  # set by a server reachable from other machines
         self.routes: list[tuple[str, re.Pattern, Callable[..., Response]]] = [
             ("GET", re.compile(r"/api/meta"), self.meta),
             ("POST", re.compile(r"/api/session"), self.create),
@@ -130,6 +145,11 @@ class Api:
             ("GET", re.compile(r"/api/session/(\w+)/stepper"), self.stepper),
             ("GET", re.compile(r"/api/session/(\w+)/export\.py"), self.export_py),
             ("GET", re.compile(r"/api/session/(\w+)/export\.npz"), self.export_npz),
+            ("POST", re.compile(r"/api/session/(\w+)/weight"), self.weight),
+            ("GET", re.compile(r"/api/session/(\w+)/map"), self.neuron_map),
+            ("GET", re.compile(r"/api/session/(\w+)/inbox"), self.inbox),
+            ("GET", re.compile(r"/api/teacher/sessions"), self.teacher_sessions),
+            ("POST", re.compile(r"/api/teacher/push"), self.teacher_push),
         ]
 
     def handle(self, req: Request) -> Response:
@@ -142,6 +162,8 @@ class Api:
             if method != req.method:
                 allowed.append(method)
                 continue
+            if fn in (self.teacher_sessions, self.inbox):  # no engine work: no waiting for it
+                return fn(req) if not m.groups() else fn(req, self.sessions.get(m.group(1)))
             if not m.groups():
                 with ENGINE_LOCK:
                     return fn(req)
@@ -160,6 +182,11 @@ class Api:
         payload["limits"]["steps"] = MAX_STEPS_PER_CALL
         payload["features"] = [{"name": k, "label": v[0]} for k, v in FEATURES.items()]
         payload["available"] = inspect_graph.available()
+        payload["palette"] = palette.as_dict()
+        payload["share_base"] = self.share_base
+        payload["classroom"] = self.classroom is not None
+        payload["view"] = VIEW
+        payload["grid"] = GRID
         return json_response(payload)
 
     def create(self, req: Request) -> Response:
@@ -181,11 +208,45 @@ class Api:
 
     def step(self, req: Request, session: Session) -> Response:
         body = read_json(req)
-        unknown = set(body) - {"steps"}
+        unknown = set(body) - {"steps", "budget_ms"}
         if unknown:
             raise BadRequest(f"unknown field(s) {sorted(unknown)}; send {{\"steps\": n}}")
-        ran = session.step(body.get("steps", 1))
+        ran = session.step(body.get("steps", 1), body.get("budget_ms"))
         return json_response({"ran": ran, "snapshot": session.snapshot()})
+
+    def weight(self, req: Request, session: Session) -> Response:
+        session.set_parameter(read_json(req))
+        return json_response({"snapshot": session.snapshot()})
+
+    def neuron_map(self, req: Request, session: Session) -> Response:
+        sizes = session.trainer.sizes
+        layer = whole(int_param(req, "layer"), "layer", len(sizes) - 2)
+        neuron = whole(int_param(req, "neuron"), "neuron", sizes[layer + 1] - 1)
+        return json_response(neuron_map(session.trainer, layer, neuron))
+
+    def inbox(self, req: Request, session: Session) -> Response:
+        push = self.classroom.inbox(int_param(req, "since", 0)) if self.classroom else None
+        return json_response({"push": push})
+
+    # --- the teacher's page (--classroom) ---------------------------------------------------
+
+    def _teacher(self, req: Request) -> Classroom:
+        if self.classroom is None:
+            raise NotFound("this playground was not started with --classroom")
+        self.classroom.check(req.headers.get("x-teacher-token"))
+        return self.classroom
+
+    def teacher_sessions(self, req: Request) -> Response:
+        room = self._teacher(req)
+        return json_response({"sessions": [s.summary() for s in self.sessions.all()],
+                              "push": room.push})
+
+    def teacher_push(self, req: Request) -> Response:
+        room = self._teacher(req)
+        body = read_json(req)
+        if set(body) != {"query"}:
+            raise BadRequest('send {"query": "data=...&layers=..."}: the set-up to offer')
+        return json_response({"push": room.offer(body["query"])}, 201)
 
     def reset(self, req: Request, session: Session) -> Response:
         session.reset()
@@ -223,7 +284,10 @@ class Api:
         if kind != "text/csv":
             raise BadRequest(f"send the file with Content-Type: text/csv, not {kind or 'none'!r}")
         name = unquote(req.headers.get("x-filename", ""))
-        item = self.uploads.add(parse_csv(req.body, name))
+        coords = req.headers.get("x-coordinates", "").strip().lower()
+        if coords not in ("", "view"):
+            raise BadRequest(f"X-Coordinates may only be 'view' (drawn points), not {coords!r}")
+        item = self.uploads.add(parse_csv(req.body, name, VIEW if coords == "view" else None))
         return json_response(item.summary(), 201)
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .api import Api, Request, Response, json_response
+from .classroom import Classroom
 from .deadline import DeadlineReader
 from .errors import BadRequest, PlaygroundError, TooLarge
 from .hosts import HostPolicy, is_loopback, reachable_address
@@ -120,6 +121,13 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/api/"):
             headers = {k.lower(): v for k, v in self.headers.items()}
             return self.server.api.handle(Request(method, url.path, query, body, headers))
+        if url.path == "/teacher":  # only with --classroom, and only with the token
+            room = self.server.api.classroom
+            if room is None:
+                return json_response({"error": "start the playground with --classroom for "
+                                               "the teacher's page"}, 404)
+            room.check(query.get("token"))
+            url = url._replace(path="/static/teacher.html")
         path = self.server.files.get(url.path)
         if path is None:
             return json_response({"error": f"no such page: {url.path}"}, 404)
@@ -180,9 +188,9 @@ class PlaygroundServer(ThreadingHTTPServer):
     request_queue_size = BACKLOG
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
-                 allow_hosts: tuple[str, ...] = (), request_seconds: float = REQUEST_SECONDS
-                 ) -> None:
-        self.api = Api()
+                 allow_hosts: tuple[str, ...] = (), request_seconds: float = REQUEST_SECONDS,
+                 classroom: bool = False) -> None:
+        self.api = Api(Classroom() if classroom else None)
         self.files = static_files()
         self.verbose = verbose
         self.loopback = is_loopback(host)
@@ -191,6 +199,8 @@ class PlaygroundServer(ThreadingHTTPServer):
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
+        if not self.loopback:
+            self.api.share_base = self.share_url
 
     @property
     def url(self) -> str:
@@ -209,6 +219,18 @@ class PlaygroundServer(ThreadingHTTPServer):
         shown = f"[{reach}]" if ":" in reach else reach
         return f"http://{shown}:{port}/"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up mid-request is no error of ours; anything else is printed."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+    @property
+    def teacher_url(self) -> str | None:
+        """The teacher's page with its token (``--classroom``), else None."""
+        room = self.api.classroom
+        return None if room is None else f"{self.url}teacher?token={room.token}"
+
     def start(self) -> threading.Thread:
         """Serve in a background thread (for tests and notebooks); stop with ``shutdown()``."""
         thread = threading.Thread(target=self.serve_forever, name="playground", daemon=True)
@@ -221,7 +243,8 @@ class PlaygroundServer(ThreadingHTTPServer):
 
 
 def make_server(host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
-                allow_hosts: tuple[str, ...] = ()) -> PlaygroundServer:
+                allow_hosts: tuple[str, ...] = (), classroom: bool = False) -> PlaygroundServer:
     """A playground server bound to ``host:port`` (port 0: any free port), not yet serving;
-    ``allow_hosts``: DNS names it answers to besides IP literals and localhost."""
-    return PlaygroundServer(host, port, verbose, allow_hosts)
+    ``allow_hosts``: DNS names it answers to besides IP literals and localhost; ``classroom``:
+    add the teacher's page (``server.teacher_url``, with its token)."""
+    return PlaygroundServer(host, port, verbose, allow_hosts, classroom=classroom)

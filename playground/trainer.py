@@ -82,15 +82,15 @@ class Trainer:
             self.order = self.rng.permutation(len(self.ytr))
         return idx
 
-    def step(self, count: int = 1) -> int:
-        """Train on ``count`` batches (fewer if the time budget runs out or the loss diverges);
-        returns how many ran."""
+    def step(self, count: int = 1, budget: float = TIME_BUDGET_S) -> int:
+        """Train on ``count`` batches (fewer if ``budget`` seconds run out or the loss diverges,
+        but at least one); returns how many ran."""
         done, start = 0, time.perf_counter()
         with np.errstate(all="ignore"):  # an overflow shows as a diverged loss instead
             while done < count and not self.diverged:
                 self._one_step(self._next_batch())
                 done += 1
-                if time.perf_counter() - start > TIME_BUDGET_S:
+                if time.perf_counter() - start > budget:
                     break
         return done
 
