@@ -42,7 +42,7 @@ LOSSES_FOR = {"binary": ("bce", "hinge"), "multiclass": ("ce",), "regression": (
 HIDEABLE = (
     "data", "classes", "noise", "n", "test", "seed", "upload", "feat", "layers", "act",
     "loss", "opt", "lr", "batch", "reg", "rate", "showtest", "discrete", "play", "step",
-    "reset", "export", "share", "graph", "stepper",
+    "reset", "export", "share", "graph", "stepper", "draw", "edit",
 )
 
 FIELDS: tuple[Field, ...] = (
