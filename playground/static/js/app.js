@@ -288,6 +288,7 @@ function relayout(force) {
     laidOut.heatmap = box;
     heatmap.resize();
     heatmap.draw(null);
+    if (state.snapshot) drawCurve($('curve'), state.snapshot.history);
   }
 }
 

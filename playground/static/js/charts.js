@@ -223,7 +223,9 @@ export function drawCurve(svg, history) {
   const values = [...history.train, ...history.test].filter((v) => v !== null && Number.isFinite(v));
   const top = Math.max(1e-9, ...values) * 1.08;
   const last = Math.max(1, history.step[n - 1]);
-  const W = 360, H = 110, L = 44, B = 22, T = 8, R = 10;
+  // drawn in CSS pixels of the box (text stays 12 px at every width)
+  const W = Math.max(200, Math.round(svg.clientWidth || 360)), H = 110, L = 44, B = 22, T = 8, R = 10;
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const add = (tag, attrs, text) => {
     const node = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
