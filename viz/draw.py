@@ -98,4 +98,6 @@ def draw_graph(
         g.graph_attr["ordering"] = "out"  # cards in module order (see paint._edges)
         g.graph_attr["ranksep"] = style.DENSE_RANKSEP if len(lay.box) > 8 else "0.5"
     paint(lay, g, show_data, show_grad is not False, grads, color_by, highlight)
+    g.remember(root, model=model, collapse=collapse, rankdir=rankdir, show_data=show_data,
+               show_grad=show_grad)  # for the interactive viewer (Drawing._repr_html_)
     return g

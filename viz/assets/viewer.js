@@ -1,0 +1,892 @@
+// chainrule graph viewer: lays out and draws the JSON model that viz.graphmodel makes, as SVG.
+//
+//   var v = new ChainruleViewer(container, model, options);
+//
+// options: depth ("auto" | null | 0, 1, 2: the module level shown as cards), palette (viz.palette
+// as_dict()), toolbar (true: fit / zoom / level / search controls), minText (12: the smallest
+// text size in px at the default zoom), onSelect(key) (a click on a card).
+// Methods: fit(), zoom(factor), focus(keys), reveal(index), expand(gid), collapse(gid),
+// setDepth(d), setState(key, state), setRow(key, word, text, cls), setBadge(key, text),
+// clearMarks(), visibleKey(key), on("render", fn), search(text).
+// Keys name cards: "n12" is node 12 of model.nodes, "g3" group 3 of model.groups.
+//
+// Layout (layered, after Sugiyama et al. 1981): ranks by longest path (leaves pulled next to
+// their first use), dummy points on long edges, a few barycentre sweeps to order each rank
+// (module members kept together), then positions by isotonic regression towards the neighbours'
+// mean (pool adjacent violators), so cards line up with what they feed without overlapping.
+(function (global) {
+  "use strict";
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var FONT = "Helvetica, Arial, sans-serif";
+  var ROW = 18, PADX = 9, PADY = 6, GAP = 14, GROUP_GAP = 40, RANK_GAP = 72;
+
+  function el(tag, attrs, parent) {
+    var e = document.createElementNS(SVGNS, tag);
+    for (var k in attrs) if (attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function html(tag, cls, parent, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  var measureCtx = null;
+  function textWidth(text, size, bold) {
+    if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
+    measureCtx.font = (bold ? "bold " : "") + size + "px " + FONT;
+    return measureCtx.measureText(text).width;
+  }
+
+  function ChainruleViewer(container, model, options) {
+    if (!(this instanceof ChainruleViewer)) return new ChainruleViewer(container, model, options);
+    this.model = model;
+    this.opts = options || {};
+    this.font = Math.max(this.opts.minText || 12, 13);
+    this.horizontal = (model.rankdir || "LR") === "LR";
+    this.marks = {};  // key -> {state, rows: {word: [text, cls]}, badge}
+    this.listeners = {render: [], select: []};
+    if (this.opts.onSelect) this.listeners.select.push(this.opts.onSelect);
+    this._prepare();
+    this._build(container);
+    this.setDepth(this.opts.depth !== undefined ? this.opts.depth : model.depth);
+    this.home();
+  }
+  var P = ChainruleViewer.prototype;
+
+  P.on = function (name, fn) { this.listeners[name].push(fn); return this; };
+  P._emit = function (name, arg) {
+    this.listeners[name].forEach(function (fn) { fn(arg); });
+  };
+
+  // ---- the model: parents, children, group chains -------------------------------------------
+  P._prepare = function () {
+    var m = this.model, n = m.nodes.length;
+    this.groups = m.groups || [];
+    this.chain = [];  // node -> its groups, innermost first
+    for (var i = 0; i < n; i++) {
+      var c = [], g = m.nodes[i].group;
+      while (g !== null && g !== undefined) { c.push(g); g = this.groups[g].parent; }
+      this.chain.push(c);
+    }
+    this.groupChain = this.groups.map(function (gr, k, all) {
+      var c = [], g = k;
+      while (g !== null && g !== undefined) { c.push(g); g = all[g].parent; }
+      return c;
+    });
+    this.collapsed = {};
+  };
+
+  P.setDepth = function (depth) {
+    var self = this;
+    if (depth === "auto") depth = this._autoDepth();
+    this.depth = depth;
+    this.collapsed = {};
+    this.groups.forEach(function (g, k) {
+      if (depth === null || depth === undefined) return;
+      if (g.kind === "scope" ? true : g.level === depth) self.collapsed[k] = true;
+    });
+    if (this.levelSelect) this.levelSelect.value = depth === null ? "all" : String(depth);
+    this.render();
+  };
+
+  // the finest level at which at most ~60 cards are shown
+  P._autoDepth = function () {
+    var levels = [], self = this;
+    this.groups.forEach(function (g) {
+      if (g.kind === "module" && levels.indexOf(g.level) < 0) levels.push(g.level);
+    });
+    if (!levels.length) return null;
+    levels.sort();
+    var candidates = [null].concat(levels.slice().reverse());
+    for (var c = 0; c < candidates.length; c++) {
+      var d = candidates[c], col = {};
+      self.groups.forEach(function (g, k) {
+        if (d !== null && (g.kind === "scope" || g.level === d)) col[k] = true;
+      });
+      if (self._count(col) <= 60) return d;
+    }
+    return levels[0];
+  };
+  P._count = function (col) {
+    var seen = {}, k = 0;
+    for (var i = 0; i < this.model.nodes.length; i++) {
+      var key = this._rep(i, col);
+      if (!seen[key]) { seen[key] = true; k++; }
+    }
+    return k;
+  };
+
+  // the card node i is drawn in: its outermost collapsed group, or itself
+  P._rep = function (i, col) {
+    col = col || this.collapsed;
+    var c = this.chain[i], rep = "n" + i;
+    for (var k = 0; k < c.length; k++) if (col[c[k]]) rep = "g" + c[k];
+    return rep;
+  };
+  P.visibleKey = function (key) {
+    if (key.charAt(0) === "n") return this._rep(+key.slice(1));
+    var c = this.groupChain[+key.slice(1)], rep = null;
+    for (var k = 0; k < c.length; k++) if (this.collapsed[c[k]]) rep = "g" + c[k];
+    return rep || key;
+  };
+
+  P.expand = function (g) { delete this.collapsed[g]; this._expandChildren(g); this.render(); };
+  P._expandChildren = function (g) {
+    // opening a module shows its children as cards (one level at a time)
+    var self = this;
+    this.groups.forEach(function (gr, k) { if (gr.parent === g) self.collapsed[k] = true; });
+  };
+  P.collapse = function (g) {
+    var self = this;
+    this.collapsed[g] = true;
+    this.groups.forEach(function (gr, k) {
+      if (k !== g && self.groupChain[k].indexOf(g) >= 0) delete self.collapsed[k];
+    });
+    this.render();
+  };
+  P.reveal = function (i) {
+    var c = this.chain[i], changed = false;
+    for (var k = 0; k < c.length; k++) if (this.collapsed[c[k]]) {
+      delete this.collapsed[c[k]]; changed = true;
+    }
+    if (changed) this.render();
+  };
+
+  // ---- the visible graph --------------------------------------------------------------------
+  P._visible = function () {
+    var m = this.model, self = this, cards = [], byKey = {};
+    for (var i = 0; i < m.nodes.length; i++) {
+      var key = this._rep(i);
+      if (!byKey[key]) { byKey[key] = {key: key, first: i, members: 0}; cards.push(byKey[key]); }
+      byKey[key].members++;
+    }
+    var edges = [], seen = {};
+    m.edges.forEach(function (e) {
+      var a = self._rep(e[0]), b = self._rep(e[1]);
+      if (a === b) return;
+      var k = a + ">" + b;
+      if (seen[k]) { seen[k].count++; return; }
+      seen[k] = {a: a, b: b, count: 1, dst: e[1]};
+      edges.push(seen[k]);
+    });
+    return {cards: cards, byKey: byKey, edges: edges};
+  };
+
+  // ---- sizes --------------------------------------------------------------------------------
+  P._size = function (card) {
+    var f = this.font, rows = this._rows(card.key), w = 0;
+    rows.forEach(function (r, k) { w = Math.max(w, textWidth(r, f, k === 0)); });
+    card.rows = rows;
+    card.cardW = Math.ceil(w) + 2 * PADX;
+    card.cardH = rows.length * ROW + 2 * PADY;
+    card.chip = 0;
+    if (card.key.charAt(0) === "n") {
+      var node = this.model.nodes[+card.key.slice(1)];
+      if (node.op) {
+        var sym = (this.model.ops[node.op] || {}).sym || node.op;
+        card.sym = sym;
+        card.chip = Math.max(26, Math.ceil(textWidth(sym, f, false)) + 14);
+      }
+    }
+    var chipGap = card.chip ? 8 : 0;
+    if (this.horizontal) {
+      card.w = card.chip + chipGap + card.cardW; card.h = card.cardH;
+    } else {
+      card.w = card.cardW; card.h = card.chip ? 26 + chipGap + card.cardH : card.cardH;
+    }
+  };
+  P._rows = function (key) {
+    var base = key.charAt(0) === "n" ? this.model.nodes[+key.slice(1)] : this.groups[+key.slice(1)];
+    var rows = base.rows.slice(), mk = this.marks[key];
+    if (mk && mk.rows) {
+      for (var k = 1; k < rows.length; k++) {
+        var word = rows[k].split(" ")[0];
+        if (mk.rows[word]) rows[k] = word + " " + mk.rows[word][0];
+      }
+    }
+    return rows;
+  };
+
+  // ---- layout -------------------------------------------------------------------------------
+  P._layout = function (vis) {
+    var self = this, cards = vis.cards, n = cards.length, idx = {};
+    cards.forEach(function (c, k) { idx[c.key] = k; self._size(c); });
+    var out = cards.map(function () { return []; }), inc = cards.map(function () { return []; });
+    vis.edges.forEach(function (e) { out[idx[e.a]].push(idx[e.b]); inc[idx[e.b]].push(idx[e.a]); });
+    // Kahn's order (a cycle, possible only through collapsed cards, is broken at its earliest)
+    var indeg = inc.map(function (l) { return l.length; }), order = [], done = new Array(n);
+    var queue = [], head = 0;
+    for (var i = 0; i < n; i++) if (!indeg[i]) queue.push(i);
+    while (order.length < n) {
+      if (head >= queue.length) {
+        for (var j = 0; j < n; j++) if (!done[j] && queue.indexOf(j) < 0) { queue.push(j); break; }
+      }
+      var v = queue[head++];
+      if (done[v]) continue;
+      done[v] = true; order.push(v);
+      out[v].forEach(function (w) { if (--indeg[w] === 0) queue.push(w); });
+    }
+    var pos = new Array(n);
+    order.forEach(function (v, k) { pos[v] = k; });
+    var rank = this._ranks(cards, order, pos, inc, out);
+    // layers with dummy points on long edges
+    var nr = 0;
+    rank.forEach(function (x) { nr = Math.max(nr, x + 1); });
+    var items = cards.map(function (c, k) { return {card: c, rank: rank[k], up: [], down: [], w: c.w, h: c.h}; });
+    var segs = [];
+    vis.edges.forEach(function (e) {
+      var a = idx[e.a], b = idx[e.b], ra = rank[a], rb = rank[b], path = [a];
+      if (rb <= ra) { e.path = [a, b]; e.back = true; return; }
+      var prev = a;
+      for (var q = ra + 1; q < rb; q++) {
+        var d = items.length;
+        items.push({dummy: true, rank: q, up: [], down: [], w: 2, h: 2});
+        items[prev].down.push(d); items[d].up.push(prev); path.push(d); prev = d;
+      }
+      items[prev].down.push(b); items[b].up.push(prev); path.push(b);
+      e.path = path; segs.push(e);
+    });
+    var layers = [];
+    for (var q = 0; q < nr; q++) layers.push([]);
+    items.forEach(function (it, k) { it.id = k; layers[it.rank].push(k); });
+    // group keys: each card's expanded modules, outermost first (keeps members together)
+    items.forEach(function (it) {
+      it.groups = [];
+      if (it.dummy) return;
+      var key = it.card.key;
+      var c = key.charAt(0) === "n" ? self.chain[+key.slice(1)] : self.groupChain[+key.slice(1)].slice(1);
+      for (var k = c.length - 1; k >= 0; k--) if (!self.collapsed[c[k]]) it.groups.push(c[k]);
+    });
+    items.forEach(function (it) {  // a dummy sits with the modules of both of its ends
+      if (!it.dummy) return;
+      var a = items[it.up[0]];
+      while (a.dummy) a = items[a.up[0]];
+      it.groups = a.groups;
+    });
+    this._order(layers, items);
+    this._place(layers, items);
+    return {items: items, layers: layers, edges: vis.edges, cards: cards, idx: idx};
+  };
+
+  // longest-path ranks in which every expanded module occupies its own span of ranks: a member
+  // starts after everything that feeds the module, a user of the module after all of it; then
+  // leaves are pulled next to their first use (inside the spans), so frames do not overlap
+  P._ranks = function (cards, order, pos, inc, out) {
+    var self = this, n = cards.length, rank = new Array(n).fill(0);
+    var gs = cards.map(function (c) {  // the expanded groups each card is inside
+      var key = c.key, ch = key.charAt(0) === "n" ? self.chain[+key.slice(1)] : self.groupChain[+key.slice(1)].slice(1);
+      return ch.filter(function (g) { return !self.collapsed[g]; });
+    });
+    function outer(u, v) {  // the outermost group holding u but not v
+      var best = null;
+      gs[u].forEach(function (g) { if (gs[v].indexOf(g) < 0) best = g; });
+      return best;
+    }
+    var start = {}, end = {};
+    for (var it = 0; it < 12; it++) {
+      var changed = false;
+      order.forEach(function (v) {
+        var r = 0;
+        inc[v].forEach(function (u) {
+          if (pos[u] >= pos[v]) return;
+          var g = outer(u, v);
+          r = Math.max(r, (g !== null && end[g] !== undefined ? end[g] : rank[u]) + 1);
+        });
+        gs[v].forEach(function (g) { if (start[g] !== undefined) r = Math.max(r, start[g]); });
+        if (r !== rank[v]) { rank[v] = r; changed = true; }
+      });
+      var ns = {}, ne = {};
+      order.forEach(function (v) {
+        gs[v].forEach(function (g) {
+          ne[g] = Math.max(ne[g] === undefined ? 0 : ne[g], rank[v]);
+          inc[v].forEach(function (u) {
+            if (pos[u] < pos[v] && gs[u].indexOf(g) < 0) ns[g] = Math.max(ns[g] || 0, rank[u] + 1);
+          });
+        });
+      });
+      for (var g in ne) {
+        if (ns[g] !== start[g] || ne[g] !== end[g]) changed = true;
+        start[g] = ns[g] || 0; end[g] = ne[g];
+      }
+      if (!changed) break;
+    }
+    for (var r = order.length - 1; r >= 0; r--) {  // leaves and early values next to their use
+      var u = order[r], best = Infinity;
+      out[u].forEach(function (w) {
+        if (pos[w] <= pos[u]) return;
+        var g = outer(w, u);
+        best = Math.min(best, (g !== null ? start[g] : rank[w]) - 1);
+      });
+      gs[u].forEach(function (g) { best = Math.min(best, end[g]); });
+      if (best !== Infinity && best > rank[u]) rank[u] = best;
+    }
+    return rank;
+  };
+
+  P._order = function (layers, items) {
+    layers.forEach(function (L) { L.forEach(function (v, k) { items[v].o = k; }); });
+    var sweeps = items.length > 4000 ? 2 : 6;
+    for (var s = 0; s < sweeps; s++) {
+      var down = s % 2 === 0;
+      for (var q = down ? 1 : layers.length - 2; down ? q < layers.length : q >= 0; q += down ? 1 : -1) {
+        var L = layers[q];
+        L.forEach(function (v) {
+          var nb = down ? items[v].up : items[v].down;
+          if (!nb.length) { items[v].bary = items[v].o; return; }
+          var sum = 0;
+          nb.forEach(function (u) { sum += items[u].o; });
+          items[v].bary = sum / nb.length;
+        });
+        sortLayer(L, items);
+        L.forEach(function (v, k) { items[v].o = k; });
+      }
+    }
+  };
+
+  function sortLayer(L, items) {
+    // lexicographic key: [mean bary of outermost group, its id, ..., own bary, id]
+    var means = {};
+    L.forEach(function (v) {
+      var it = items[v];
+      for (var d = 0; d < it.groups.length; d++) {
+        var key = d + ":" + it.groups.slice(0, d + 1).join(",");
+        var m = means[key] || (means[key] = {s: 0, n: 0});
+        m.s += it.bary; m.n++;
+      }
+    });
+    L.forEach(function (v) {
+      var it = items[v], key = [];
+      for (var d = 0; d < it.groups.length; d++) {
+        var m = means[d + ":" + it.groups.slice(0, d + 1).join(",")];
+        key.push(m.s / m.n, it.groups[d]);
+      }
+      key.push(it.bary, -1, v);
+      it.sortKey = key;
+    });
+    L.sort(function (a, b) {
+      var x = items[a].sortKey, y = items[b].sortKey, n = Math.min(x.length, y.length);
+      for (var k = 0; k < n; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
+      return x.length - y.length;
+    });
+  }
+
+  P._place = function (layers, items) {
+    var H = this.horizontal, along = H ? "w" : "h", across = H ? "h" : "w";
+    var at = 0, gap = RANK_GAP;
+    layers.forEach(function (L) {
+      var size = 0;
+      L.forEach(function (v) { size = Math.max(size, items[v][along]); });
+      L.forEach(function (v) { items[v].r = at + size / 2; });
+      L.size = size; L.at = at;
+      at += size + gap;
+    });
+    function sep(a, b) {
+      var same = a.groups.join(",") === b.groups.join(",");
+      var g = a.dummy || b.dummy ? 8 : (same ? GAP : GROUP_GAP);
+      return (a[across] + b[across]) / 2 + g;
+    }
+    layers.forEach(function (L) {  // first pass: stacked
+      var y = 0;
+      L.forEach(function (v, k) {
+        if (k) y += sep(items[L[k - 1]], items[v]);
+        items[v].c = y;
+      });
+    });
+    var iters = items.length > 4000 ? 4 : 10;
+    for (var s = 0; s < iters; s++) {
+      var down = s % 2 === 0;
+      for (var q = down ? 0 : layers.length - 1; down ? q < layers.length : q >= 0; q += down ? 1 : -1) {
+        var L = layers[q];
+        var target = L.map(function (v) {
+          var it = items[v], nb = it.up.concat(it.down);
+          if (!nb.length) return it.c;
+          var sum = 0;
+          nb.forEach(function (u) { sum += items[u].c; });
+          return sum / nb.length;
+        });
+        var seps = [];
+        for (var k = 1; k < L.length; k++) seps.push(sep(items[L[k - 1]], items[L[k]]));
+        var placed = isotonic(target, seps);
+        L.forEach(function (v, k) { items[v].c = placed[k]; });
+      }
+    }
+  };
+
+  // least-squares positions near `target` keeping y[k+1] - y[k] >= seps[k] (pool adjacent violators)
+  function isotonic(target, seps) {
+    var n = target.length, off = [0];
+    for (var k = 1; k < n; k++) off.push(off[k - 1] + seps[k - 1]);
+    var blocks = [];
+    for (var i = 0; i < n; i++) {
+      blocks.push({sum: target[i] - off[i], n: 1});
+      while (blocks.length > 1) {
+        var b = blocks[blocks.length - 1], a = blocks[blocks.length - 2];
+        if (a.sum / a.n <= b.sum / b.n) break;
+        a.sum += b.sum; a.n += b.n; blocks.pop();
+      }
+    }
+    var out = [], j = 0;
+    blocks.forEach(function (b) {
+      for (var k = 0; k < b.n; k++, j++) out.push(b.sum / b.n + off[j]);
+    });
+    return out;
+  }
+
+  // ---- drawing ------------------------------------------------------------------------------
+  P._build = function (container) {
+    var self = this;
+    this.root = html("div", "crv", container);
+    this.root.tabIndex = 0;
+    this.root.setAttribute("role", "application");
+    this.root.setAttribute("aria-label", "computation graph of " + (this.model.title || "a value") +
+                           ": drag or arrow keys to pan, + and - to zoom, F to fit, / to search");
+    if (this.opts.toolbar !== false) this._toolbar();
+    this.stage = html("div", "crv-stage", this.root);
+    this.svg = el("svg", {"class": "crv-svg", role: "img"}, this.stage);
+    el("title", {}, this.svg).textContent = "Computation graph of " + (this.model.title || "");
+    var defs = el("defs", {}, this.svg);
+    var mk = el("marker", {id: "crv-arrow" + uid, viewBox: "0 0 10 10", refX: "9", refY: "5",
+                           markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse"}, defs);
+    el("path", {d: "M0,0 L10,5 L0,10 z", "class": "crv-arrowhead"}, mk);
+    this.arrowId = "crv-arrow" + uid;
+    uid++;
+    this.view = el("g", {"class": "crv-view"}, this.svg);
+    this.tip = html("div", "crv-tip", this.root);
+    this.tip.hidden = true;
+    this.tx = 0; this.ty = 0; this.scale = 1;
+    this._interact();
+  };
+  var uid = 0;
+
+  P._toolbar = function () {
+    var self = this, bar = html("div", "crv-bar", this.root);
+    function button(text, title, fn) {
+      var b = html("button", "crv-btn", bar, text);
+      b.type = "button"; b.title = title; b.setAttribute("aria-label", title);
+      b.addEventListener("click", function (ev) { ev.stopPropagation(); fn(); });
+      return b;
+    }
+    button("Fit", "fit the whole graph (F)", function () { self.fit(); });
+    button("\u2212", "zoom out (-)", function () { self.zoom(1 / 1.25); });
+    button("+", "zoom in (+)", function () { self.zoom(1.25); });
+    button("1:1", "readable size, centred on the output (0)", function () { self.home(); });
+    var levels = [], names = {0: "model", 1: "layers", 2: "neurons"};
+    this.groups.forEach(function (g) {
+      if (g.kind === "module" && levels.indexOf(g.level) < 0) levels.push(g.level);
+    });
+    if (levels.length) {
+      levels.sort();
+      var lab = html("label", "crv-level", bar, "show ");
+      var sel = html("select", "", lab);
+      sel.setAttribute("aria-label", "level of detail");
+      levels.forEach(function (l) { var o = html("option", "", sel, names[l] || "level " + l); o.value = String(l); });
+      var all = html("option", "", sel, "every node"); all.value = "all";
+      sel.addEventListener("change", function () {
+        self.setDepth(sel.value === "all" ? null : +sel.value); self.home();
+      });
+      this.levelSelect = sel;
+    }
+    var search = html("input", "crv-search", bar);
+    search.type = "search"; search.placeholder = "search a name"; search.setAttribute("aria-label", "search a node by name");
+    this.searchInfo = html("span", "crv-found", bar, "");
+    search.addEventListener("keydown", function (ev) {
+      ev.stopPropagation();
+      if (ev.key === "Enter") self.search(search.value, true);
+      if (ev.key === "Escape") { search.value = ""; self.searchInfo.textContent = ""; self.root.focus(); }
+    });
+    search.addEventListener("input", function () { self.search(search.value, false); });
+    this.searchBox = search;
+  };
+
+  P.search = function (text, next) {
+    text = (text || "").trim().toLowerCase();
+    var m = this.model, hits = [];
+    if (!text) { this.searchInfo.textContent = ""; return []; }
+    m.nodes.forEach(function (n, i) {
+      if (n.name.toLowerCase().indexOf(text) >= 0 || (n.tip[0] || "").toLowerCase().indexOf(text) >= 0) hits.push("n" + i);
+    });
+    this.groups.forEach(function (g, k) {
+      if ((g.path + " " + g.name).toLowerCase().indexOf(text) >= 0) hits.push("g" + k);
+    });
+    if (!hits.length) { if (this.searchInfo) this.searchInfo.textContent = "no match"; return hits; }
+    if (this._lastSearch !== text) { this._lastSearch = text; this._hit = -1; }
+    this._hit = (this._hit + 1) % hits.length;
+    if (!next && this._hit > 0) this._hit = 0;
+    var key = hits[this._hit];
+    if (key.charAt(0) === "n") this.reveal(+key.slice(1));
+    else this.groupChain[+key.slice(1)].slice(1).forEach(function (g) { delete this.collapsed[g]; }, this);
+    this.render();
+    var shown = this.visibleKey(key);
+    this.focus([shown], true);
+    this._flash(shown);
+    if (this.searchInfo) this.searchInfo.textContent = (this._hit + 1) + " of " + hits.length;
+    return hits;
+  };
+
+  P._flash = function (key) {
+    var g = this.elements[key];
+    if (!g) return;
+    g.classList.add("crv-found-card");
+    setTimeout(function () { g.classList.remove("crv-found-card"); }, 1600);
+  };
+
+  P.render = function () {
+    var self = this;
+    var vis = this._visible();
+    var lay = this._layout(vis);
+    this.layout = lay;
+    while (this.view.firstChild) this.view.removeChild(this.view.firstChild);
+    var frames = el("g", {"class": "crv-frames"}, this.view);
+    var edgeG = el("g", {"class": "crv-edges"}, this.view);
+    var nodeG = el("g", {"class": "crv-cards"}, this.view);
+    this.elements = {};
+    this.boxes = {};
+    var H = this.horizontal, items = lay.items;
+    function xy(it) { return H ? [it.r, it.c] : [it.c, it.r]; }
+    lay.cards.forEach(function (card, k) {
+      var it = items[k], p = xy(it);
+      var box = {x: p[0] - it.w / 2, y: p[1] - it.h / 2, w: it.w, h: it.h};
+      self.boxes[card.key] = box;
+      self.elements[card.key] = self._card(nodeG, card, box);
+    });
+    // frames of the expanded modules: the box around their members
+    var frameBoxes = {};
+    lay.cards.forEach(function (card, k) {
+      items[k].groups.forEach(function (g) {
+        var b = self.boxes[card.key], f = frameBoxes[g];
+        if (!f) frameBoxes[g] = {x0: b.x, y0: b.y, x1: b.x + b.w, y1: b.y + b.h};
+        else { f.x0 = Math.min(f.x0, b.x); f.y0 = Math.min(f.y0, b.y); f.x1 = Math.max(f.x1, b.x + b.w); f.y1 = Math.max(f.y1, b.y + b.h); }
+      });
+    });
+    // a frame around others is padded more, so that nested titles do not collide
+    var nest = {};
+    Object.keys(frameBoxes).forEach(function (g) {
+      self.groupChain[g].slice(1).forEach(function (a, k) { nest[a] = Math.max(nest[a] || 0, k + 1); });
+    });
+    Object.keys(frameBoxes).sort(function (a, b) { return self.groupChain[a].length - self.groupChain[b].length; })
+      .forEach(function (g) { self._frame(frames, +g, frameBoxes[g], nest[g] || 0); });
+    lay.edges.forEach(function (e) { self._edge(edgeG, e, lay); });
+    var all = this._bounds();
+    this.bounds = all;
+    this.svg.setAttribute("aria-label", lay.cards.length + " cards");
+    this._emit("render", this);
+    this._apply();
+  };
+
+  P._bounds = function () {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (var k in this.boxes) {
+      var b = this.boxes[k];
+      x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
+    }
+    if (this.frameBounds) {
+      x0 = Math.min(x0, this.frameBounds.x0); y0 = Math.min(y0, this.frameBounds.y0);
+    }
+    return {x: x0 - 30, y: y0 - 40, w: x1 - x0 + 60, h: y1 - y0 + 70};
+  };
+
+  P._card = function (parent, card, box) {
+    var self = this, key = card.key, isGroup = key.charAt(0) === "g";
+    var data = isGroup ? this.groups[+key.slice(1)] : this.model.nodes[+key.slice(1)];
+    var role = isGroup ? (data.kind === "scope" ? "scope" : "module") : data.role;
+    var g = el("g", {"class": "crv-card crv-" + role, "data-key": key,
+                     transform: "translate(" + box.x + "," + box.y + ")"}, parent);
+    g.setAttribute("tabindex", "-1");
+    var cx = 0, cy = 0;
+    if (card.chip) {
+      var chipG = el("g", {"class": "crv-chip"}, g);
+      var cw = card.chip, ch = 26;
+      var chx = this.horizontal ? 0 : (box.w - cw) / 2, chy = this.horizontal ? (box.h - ch) / 2 : 0;
+      el("rect", {x: chx, y: chy, width: cw, height: ch, rx: 13, ry: 13}, chipG);
+      var t = el("text", {x: chx + cw / 2, y: chy + ch / 2 + this.font * 0.35, "text-anchor": "middle"}, chipG);
+      t.textContent = card.sym;
+      if (this.horizontal) {
+        el("line", {x1: cw, y1: box.h / 2, x2: cw + 8, y2: box.h / 2, "class": "crv-chipline"}, g);
+        cx = cw + 8;
+      } else {
+        el("line", {x1: box.w / 2, y1: ch, x2: box.w / 2, y2: ch + 8, "class": "crv-chipline"}, g);
+        cy = ch + 8;
+      }
+    }
+    if (isGroup) {  // a collapsed module: a stack of cards
+      el("rect", {x: cx + 4, y: cy + 4, width: card.cardW, height: card.cardH, rx: 7, "class": "crv-stack"}, g);
+    }
+    var body = el("g", {"class": "crv-body", transform: "translate(" + cx + "," + cy + ")"}, g);
+    el("rect", {width: card.cardW, height: card.cardH, rx: role === "const" ? 3 : 7, "class": "crv-box"}, body);
+    if (role === "param") el("rect", {x: 3, y: 3, width: card.cardW - 6, height: card.cardH - 6, rx: 5, "class": "crv-inner"}, body);
+    card.rows.forEach(function (r, k) {
+      var t = el("text", {x: card.cardW / 2, y: PADY + k * ROW + ROW * 0.72, "text-anchor": "middle",
+                          "class": k === 0 ? "crv-title" : "crv-row"}, body);
+      var sp = r.indexOf(" "), word = sp > 0 ? r.slice(0, sp) : "";
+      if (k > 0 && (word === "data" || word === "grad" || word === "out")) {
+        el("tspan", {"class": "crv-key"}, t).textContent = word + " ";
+        var v = el("tspan", {"class": "crv-val"}, t);
+        v.textContent = r.slice(sp + 1);
+        t.setAttribute("data-word", word);
+      } else {
+        t.textContent = r;
+      }
+    });
+    el("title", {}, g).textContent = "";  // the tooltip is ours (hover), not the browser's
+    g.addEventListener("mouseenter", function (ev) { self._showTip(key, ev); });
+    g.addEventListener("mousemove", function (ev) { self._moveTip(ev); });
+    g.addEventListener("mouseleave", function () { self.tip.hidden = true; });
+    g.addEventListener("click", function (ev) {
+      if (self._dragged) return;
+      ev.stopPropagation();
+      if (isGroup) { self.expand(+key.slice(1)); self._keep(key); }
+      self._emit("select", key);
+    });
+    return g;
+  };
+
+  P._keep = function (key) {
+    // after expanding, keep the first member of the module in view
+    var g = +key.slice(1), best = null;
+    for (var k in this.boxes) {
+      if (k.charAt(0) === "n" && this.chain[+k.slice(1)].indexOf(g) >= 0) { best = k; break; }
+      if (k.charAt(0) === "g" && this.groupChain[+k.slice(1)].indexOf(g) > 0) { best = k; break; }
+    }
+    if (best) this.focus([best], true);
+  };
+
+  P._frame = function (parent, g, f, nested) {
+    var self = this, gr = this.groups[g], pad = 10 + 8 * nested, top = pad + 22 + 24 * nested;
+    var x = f.x0 - pad, y = f.y0 - top, w = f.x1 - f.x0 + 2 * pad, h = f.y1 - f.y0 + pad + top;
+    var fr = el("g", {"class": "crv-frame crv-frame-" + gr.kind, "data-key": "g" + g}, parent);
+    el("rect", {x: x, y: y, width: w, height: h, rx: 10}, fr);
+    var t = el("text", {x: x + 10, y: y + 17, "class": "crv-frametitle"}, fr);
+    t.textContent = "\u25be " + (gr.rows[0] || gr.path);
+    t.setAttribute("role", "button");
+    t.addEventListener("click", function (ev) { ev.stopPropagation(); self.collapse(g); self.focus(["g" + g], true); });
+    var title = el("title", {}, t);
+    title.textContent = "collapse " + gr.path + " into one card";
+  };
+
+  P._edge = function (parent, e, lay) {
+    var H = this.horizontal, items = lay.items, pts = [];
+    var a = this.boxes[e.a], b = this.boxes[e.b];
+    e.path.forEach(function (v, k) {
+      var it = items[v];
+      if (k === 0) pts.push(H ? [a.x + a.w, a.y + a.h / 2] : [a.x + a.w / 2, a.y + a.h]);
+      else if (k === e.path.length - 1) pts.push(H ? [b.x, b.y + b.h / 2] : [b.x + b.w / 2, b.y]);
+      else pts.push(H ? [it.r, it.c] : [it.c, it.r]);
+    });
+    var d = "M" + pts[0][0].toFixed(1) + "," + pts[0][1].toFixed(1);
+    for (var k = 1; k < pts.length; k++) {
+      var p = pts[k - 1], q = pts[k];
+      if (H) {
+        var dx = (q[0] - p[0]) / 2;
+        d += " C" + (p[0] + dx).toFixed(1) + "," + p[1].toFixed(1) + " " + (q[0] - dx).toFixed(1) + "," + q[1].toFixed(1) + " " + q[0].toFixed(1) + "," + q[1].toFixed(1);
+      } else {
+        var dy = (q[1] - p[1]) / 2;
+        d += " C" + p[0].toFixed(1) + "," + (p[1] + dy).toFixed(1) + " " + q[0].toFixed(1) + "," + (q[1] - dy).toFixed(1) + " " + q[0].toFixed(1) + "," + q[1].toFixed(1);
+      }
+    }
+    var width = Math.min(1.2 + Math.log(e.count) * 0.8, 4);
+    var path = el("path", {d: d, "class": "crv-edge", "stroke-width": width.toFixed(2),
+                           "marker-end": "url(#" + this.arrowId + ")", "data-from": e.a, "data-to": e.b}, parent);
+    if (e.count > 1) el("title", {}, path).textContent = e.count + " connections";
+  };
+
+  // ---- tooltips -----------------------------------------------------------------------------
+  P._showTip = function (key, ev) {
+    var lines = [], m = this.model;
+    if (key.charAt(0) === "n") {
+      var n = m.nodes[+key.slice(1)];
+      lines = n.tip.slice();
+      var mk = this.marks[key];
+      if (mk && mk.rows && mk.rows.grad) lines.push("grad (this step) " + mk.rows.grad[0]);
+      if (n.op) {
+        var op = m.ops[n.op] || {};
+        lines.push("");
+        lines.push(n.eq || n.op);
+        lines.push("rule: " + (op.rule || n.op));
+        (n.d || []).forEach(function (d) { lines.push(d); });
+      }
+    } else {
+      var g = this.groups[+key.slice(1)];
+      lines = g.tip.concat(["click to open it (" + g.size + " nodes)"]);
+    }
+    var tip = this.tip;
+    tip.textContent = "";
+    lines.forEach(function (l, k) {
+      var p = html("div", k === 0 ? "crv-tip-head" : "", tip, l);
+      if (!l) p.className = "crv-tip-gap";
+    });
+    tip.hidden = false;
+    this._moveTip(ev);
+  };
+  P._moveTip = function (ev) {
+    var r = this.root.getBoundingClientRect(), t = this.tip;
+    var x = ev.clientX - r.left + 14, y = ev.clientY - r.top + 14;
+    if (x + t.offsetWidth > r.width) x = Math.max(4, ev.clientX - r.left - t.offsetWidth - 14);
+    if (y + t.offsetHeight > r.height) y = Math.max(4, ev.clientY - r.top - t.offsetHeight - 14);
+    t.style.left = x + "px"; t.style.top = y + "px";
+  };
+
+  // ---- marks (the stepper's states, rows and badges) ------------------------------------------
+  P._mark = function (key) { return this.marks[key] || (this.marks[key] = {rows: {}}); };
+  P.setState = function (key, state) { this._mark(key).state = state; this._applyKey(key); };
+  P.setBadge = function (key, text) { this._mark(key).badge = text; this._applyKey(key); };
+  P.setRow = function (key, word, text, cls) {
+    this._mark(key).rows[word] = [text, cls || ""];
+    this._applyKey(key);
+  };
+  P.clearMarks = function () { this.marks = {}; this._apply(); };
+  P._apply = function () { for (var key in this.elements) this._applyKey(key); };
+  P._applyKey = function (key) {
+    var g = this.elements && this.elements[key];
+    if (!g) return;
+    var mk = this.marks[key] || {rows: {}};
+    ["current", "receiving", "partial", "done", "waiting", "hidden", "future", "computed"].forEach(function (s) {
+      g.classList.toggle("crv-state-" + s, mk.state === s);
+    });
+    Array.prototype.forEach.call(g.querySelectorAll("text[data-word]"), function (t) {
+      var r = mk.rows[t.getAttribute("data-word")], v = t.querySelector(".crv-val");
+      if (!r) return;
+      v.textContent = r[0];
+      t.setAttribute("class", "crv-row " + (r[1] ? "crv-row-" + r[1] : ""));
+    });
+    var badge = g.querySelector(".crv-badge");
+    if (mk.badge) {
+      if (!badge) {
+        badge = el("g", {"class": "crv-badge"}, g);
+        el("rect", {}, badge); el("text", {"text-anchor": "middle"}, badge);
+      }
+      var box = this.boxes[key], w = Math.max(26, textWidth(mk.badge, 13, true) + 12);
+      var r = badge.firstChild, t = badge.lastChild;
+      r.setAttribute("x", box.w - w + 6); r.setAttribute("y", -12); r.setAttribute("width", w);
+      r.setAttribute("height", 22); r.setAttribute("rx", 11);
+      t.setAttribute("x", box.w - w / 2 + 6); t.setAttribute("y", 4);
+      t.textContent = mk.badge;
+    } else if (badge) {
+      badge.parentNode.removeChild(badge);
+    }
+  };
+
+  // ---- pan and zoom -------------------------------------------------------------------------
+  P._transform = function () {
+    this.view.setAttribute("transform", "translate(" + this.tx.toFixed(2) + "," + this.ty.toFixed(2) + ") scale(" + this.scale.toFixed(4) + ")");
+  };
+  P._viewport = function () {
+    var r = this.stage.getBoundingClientRect();
+    return {w: r.width || 800, h: r.height || 500};
+  };
+  // the smallest scale at which every text is at least minText px
+  P.readableScale = function () { return (this.opts.minText || 12) / this.font; };
+  P.fit = function () {
+    var b = this.bounds, vp = this._viewport();
+    var s = Math.min(vp.w / b.w, vp.h / b.h, 1.4);
+    this.scale = s;
+    this.tx = (vp.w - b.w * s) / 2 - b.x * s;
+    this.ty = (vp.h - b.h * s) / 2 - b.y * s;
+    this._transform();
+  };
+  // the default view: the whole graph if it fits readable, else readable size at the output
+  P.home = function () {
+    var b = this.bounds, vp = this._viewport();
+    var s = Math.min(vp.w / b.w, vp.h / b.h, 1.4);
+    if (s >= this.readableScale()) { this.fit(); return; }
+    this.scale = Math.max(1, this.readableScale());
+    var root = this.visibleKey("n" + this.model.root);
+    this.focus([root], true, "end");
+  };
+  P.zoom = function (factor, cx, cy) {
+    var vp = this._viewport();
+    if (cx === undefined) { cx = vp.w / 2; cy = vp.h / 2; }
+    var s = Math.max(0.05, Math.min(4, this.scale * factor));
+    this.tx = cx - (cx - this.tx) * (s / this.scale);
+    this.ty = cy - (cy - this.ty) * (s / this.scale);
+    this.scale = s;
+    this._transform();
+  };
+  // bring these cards into view (zooming out only as far as text stays readable)
+  P.focus = function (keys, center, side) {
+    var self = this, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    keys.forEach(function (key) {
+      var b = self.boxes[self.visibleKey(key)];
+      if (!b) return;
+      x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
+    });
+    if (x0 === Infinity) return;
+    var vp = this._viewport(), m = 40;
+    var need = Math.min((vp.w - 2 * m) / (x1 - x0), (vp.h - 2 * m) / (y1 - y0));
+    if (need < this.scale) this.scale = Math.max(need, this.readableScale());
+    var s = this.scale;
+    var inside = x0 * s + this.tx >= m && x1 * s + this.tx <= vp.w - m &&
+                 y0 * s + this.ty >= m && y1 * s + this.ty <= vp.h - m;
+    if (!inside || center) {
+      var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+      if (need < s) {  // they do not all fit readable: the first card (the one at work) wins
+        var f = self.boxes[self.visibleKey(keys[0])];
+        if (f) { cx = f.x + f.w / 2; cy = f.y + f.h / 2; }
+      }
+      this.tx = vp.w / 2 - cx * s;
+      this.ty = vp.h / 2 - cy * s;
+      if (side === "end" && this.horizontal) this.tx = vp.w - m - x1 * s;
+    }
+    this._transform();
+  };
+
+  P._interact = function () {
+    var self = this, stage = this.stage, drag = null;
+    stage.addEventListener("wheel", function (ev) {
+      ev.preventDefault();
+      var r = stage.getBoundingClientRect();
+      self.zoom(Math.exp(-ev.deltaY * 0.0015), ev.clientX - r.left, ev.clientY - r.top);
+    }, {passive: false});
+    stage.addEventListener("pointerdown", function (ev) {
+      if (ev.button !== 0) return;
+      drag = {x: ev.clientX, y: ev.clientY, tx: self.tx, ty: self.ty, id: ev.pointerId};
+      self._dragged = false;
+    });
+    stage.addEventListener("pointermove", function (ev) {
+      if (!drag) return;
+      var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+      if (!self._dragged && Math.abs(dx) + Math.abs(dy) < 5) return;
+      if (!self._dragged) { self._dragged = true; stage.setPointerCapture(drag.id); stage.classList.add("crv-dragging"); }
+      self.tx = drag.tx + dx; self.ty = drag.ty + dy;
+      self.tip.hidden = true;
+      self._transform();
+    });
+    function end() {
+      drag = null;
+      stage.classList.remove("crv-dragging");
+      setTimeout(function () { self._dragged = false; }, 0);
+    }
+    stage.addEventListener("pointerup", end);
+    stage.addEventListener("pointercancel", end);
+    this.root.addEventListener("keydown", function (ev) {
+      if (ev.target && ev.target.tagName === "INPUT") return;
+      var step = 80, used = true;
+      switch (ev.key) {
+        case "+": case "=": self.zoom(1.25); break;
+        case "-": case "_": self.zoom(1 / 1.25); break;
+        case "f": case "F": self.fit(); break;
+        case "0": self.home(); break;
+        case "ArrowLeft": if (ev.shiftKey || !self.opts.arrowsStep) { self.tx += step; self._transform(); } else used = false; break;
+        case "ArrowRight": if (ev.shiftKey || !self.opts.arrowsStep) { self.tx -= step; self._transform(); } else used = false; break;
+        case "ArrowUp": self.ty += step; self._transform(); break;
+        case "ArrowDown": self.ty -= step; self._transform(); break;
+        case "/": if (self.searchBox) self.searchBox.focus(); break;
+        default: used = false;
+      }
+      if (used) ev.preventDefault();
+    });
+    if (global.ResizeObserver) {
+      var last = null;
+      new ResizeObserver(function () {
+        var vp = self._viewport(), key = vp.w + "x" + vp.h;
+        if (last !== null && key !== last && self.bounds) self.home();
+        last = key;
+      }).observe(stage);
+    }
+  };
+
+  global.ChainruleViewer = ChainruleViewer;
+})(typeof window !== "undefined" ? window : this);
