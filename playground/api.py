@@ -11,7 +11,8 @@
     GET  /api/session/<id>/inbox?since=n    the teacher's latest pushed set-up (--classroom)
     POST /api/session/<id>/reset            back to the initial weights      -> snapshot
     POST /api/session/<id>/close            end the session (a closing tab)
-    GET  /api/session/<id>/graph?sample=i&part=train        one sample's graph (SVG in JSON)
+    GET  /api/session/<id>/graph?sample=i&part=train        one sample's graph (SVG in JSON;
+                                            &view=model: viz's graph model for the viewer)
     GET  /api/session/<id>/stepper?sample=i&layer=l&neuron=j  one neuron's backprop stepper
     GET  /api/session/<id>/export.py        the Python snippet (a download)
     GET  /api/session/<id>/export.npz       the state file (a download)
@@ -260,7 +261,8 @@ class Api:
 
     def graph(self, req: Request, session: Session) -> Response:
         sample, part = int_param(req, "sample", 0), req.query.get("part", "train")
-        return json_response(inspect_graph.graph_svg(session.trainer, sample, part))
+        return json_response(inspect_graph.graph_svg(session.trainer, sample, part,
+                                                     req.query.get("view", "svg")))
 
     def stepper(self, req: Request, session: Session) -> Response:
         html = inspect_graph.stepper_html(

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from chainrule.viz import viewer
+
 from .api import Api, Request, Response, json_response
 from .classroom import Classroom
 from .deadline import DeadlineReader
@@ -56,6 +58,15 @@ def static_files(folder: Path = STATIC) -> dict[str, Path]:
         if path.is_file() and not path.name.startswith("."):
             files["/static/" + path.relative_to(folder).as_posix()] = path
     return files
+
+
+def viewer_files() -> dict[str, tuple[bytes, str]]:
+    """viz's graph viewer, served to the page (its script, and its style with the palette's
+    colours): the inside views embed the same component as notebooks and ``viz.render``."""
+    return {
+        "/static/viz/viewer.js": (viewer.script().encode(), "text/javascript; charset=utf-8"),
+        "/static/viz/viewer.css": (viewer.style().encode(), "text/css; charset=utf-8"),
+    }
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -128,6 +139,11 @@ class Handler(BaseHTTPRequestHandler):
                                                "the teacher's page"}, 404)
             room.check(query.get("token"))
             url = url._replace(path="/static/teacher.html")
+        made = self.server.made.get(url.path)
+        if made is not None:
+            if method != "GET":
+                return json_response({"error": f"{url.path} takes GET, not {method}"}, 405)
+            return Response(200, made[0], made[1], {"Content-Security-Policy": PAGE_CSP})
         path = self.server.files.get(url.path)
         if path is None:
             return json_response({"error": f"no such page: {url.path}"}, 404)
@@ -192,6 +208,7 @@ class PlaygroundServer(ThreadingHTTPServer):
                  classroom: bool = False) -> None:
         self.api = Api(Classroom() if classroom else None)
         self.files = static_files()
+        self.made = viewer_files()
         self.verbose = verbose
         self.loopback = is_loopback(host)
         self.hosts = HostPolicy(self.loopback, allow_hosts)

@@ -55,7 +55,9 @@ export class Api {
   neuronMap(layer, neuron) { return request('GET', this.path(`/map?layer=${layer}&neuron=${neuron}`)); }
   inbox(since) { return request('GET', this.path(`/inbox?since=${since}`)); }
   reset() { return request('POST', this.path('/reset'), {}); }
-  graph(sample, part) { return request('GET', this.path(`/graph?sample=${sample}&part=${part}`)); }
+  graph(sample, part, view = 'svg') {
+    return request('GET', this.path(`/graph?sample=${sample}&part=${part}&view=${view}`));
+  }
   stepperUrl(sample, part, layer, neuron) {
     return this.path(`/stepper?sample=${sample}&part=${part}&layer=${layer}&neuron=${neuron}`);
   }

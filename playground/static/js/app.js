@@ -48,10 +48,7 @@ const heatmap = new Heatmap($('heatmap'), {
 const projector = new Projector($('projector'), () => relayout(true));
 const editor = new WeightEditor($('weight-editor'), (layer, neuron, input, value) => editWeight(layer, neuron, input, value));
 let drawTool = null;
-const inspector = new Inspector(api, {
-  graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
-  fit: $('graph-fit'),
-});
+let inspector = null;
 let network = null;
 let datasetButtons = {};
 
@@ -321,6 +318,9 @@ function neuronsChange(layer, delta) {
 async function start() {
   state.meta = await api.meta();
   usePalette(state.meta.palette);
+  inspector = new Inspector(api, {
+    graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
+  }, state.meta.palette);
   datasetButtons = buildPicker($('datasets'), (name) => change({ data: name }));
   network = new NetworkView($('network'), {
     features: state.meta.features, onFeature: featureToggle, onNeurons: neuronsChange,
