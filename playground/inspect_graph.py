@@ -112,7 +112,7 @@ def name_terms(root: Value) -> Value:
     for n in nodes.values():
         if getattr(n.op, "name", None) == "*" and len(n.parents) == 2:
             w, x = n.parents
-            if not w.label.rsplit(".", 2)[-2:-1] == ["w"]:
+            if w.label.rsplit(".", 2)[-2:-1] != ["w"]:
                 w, x = x, w
             parts = w.label.rsplit(".", 2)
             if len(parts) == 3 and parts[1] == "w" and parts[2].isdigit():
