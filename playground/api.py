@@ -47,7 +47,7 @@ from .errors import BadRequest, MethodNotAllowed, NotFound, TooLarge
 from .features import FEATURES
 from .pictures import GRID, neuron_map
 from .session import Session, SessionStore, whole
-from .trainer import MAX_STEPS_PER_CALL
+from .trainer import MAX_STEPS_PER_CALL, PACE
 from .uploads import MAX_CSV_BYTES, UploadStore, parse_csv
 
 MAX_JSON = 64 * 1024
@@ -56,6 +56,25 @@ MAX_JSON = 64 * 1024
 # engine makes it thread-local, the handlers that run the engine take turns. Requests still
 # arrive, parse and answer in parallel; only the engine's work is serialised.
 ENGINE_LOCK = threading.Lock()
+
+
+class StepQueue:
+    """How many step requests are in the server at once: a request's training budget is split
+    between them, so that a classroom's thirty playing tabs each get a turn in every frame
+    (one batch at least) instead of queueing behind thirty full budgets."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    def __enter__(self) -> int:
+        with self._lock:
+            self.waiting += 1
+            return self.waiting
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.waiting -= 1
 
 
 @dataclass
@@ -132,6 +151,7 @@ class Api:
         self.uploads = UploadStore()
         self.sessions = SessionStore(self.uploads)
         self.classroom = classroom
+        self.steps = StepQueue()
         self.share_base: str | None = None  # set by a server reachable from other machines
         self.routes: list[tuple[str, re.Pattern, Callable[..., Response]]] = [
             ("GET", re.compile(r"/api/meta"), self.meta),
@@ -169,6 +189,9 @@ class Api:
                 with ENGINE_LOCK:
                     return fn(req)
             session = self.sessions.get(m.group(1))
+            if fn == self.step:
+                with self.steps, session.lock, ENGINE_LOCK:
+                    return fn(req, session)
             with session.lock, ENGINE_LOCK:
                 return fn(req, session)
         if allowed:
@@ -188,6 +211,7 @@ class Api:
         payload["classroom"] = self.classroom is not None
         payload["view"] = VIEW
         payload["grid"] = GRID
+        payload["pace"] = PACE
         return json_response(payload)
 
     def create(self, req: Request) -> Response:
@@ -212,7 +236,10 @@ class Api:
         unknown = set(body) - {"steps", "budget_ms"}
         if unknown:
             raise BadRequest(f"unknown field(s) {sorted(unknown)}; send {{\"steps\": n}}")
-        ran = session.step(body.get("steps", 1), body.get("budget_ms"))
+        budget = body.get("budget_ms")
+        if isinstance(budget, (int, float)) and not isinstance(budget, bool) and budget >= 1:
+            budget = max(1.0, budget / max(1, self.steps.waiting))  # shared while others wait
+        ran = session.step(body.get("steps", 1), budget)
         return json_response({"ran": ran, "snapshot": session.snapshot()})
 
     def weight(self, req: Request, session: Session) -> Response:

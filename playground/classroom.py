@@ -41,11 +41,12 @@ class Classroom:
                             "started (open the /teacher link shown in its terminal)")
 
     def offer(self, query: object) -> dict:
-        """Check a set-up (a bad one is refused here, not in 30 students' tabs) and keep it."""
-        config, _ = C.from_query(query)
+        """Check a set-up (a bad one is refused here, not in 30 students' tabs) and keep it as
+        written (settings it leaves out, such as the loss, then fit the data when opened)."""
+        C.from_query(query)
         with self._lock:
             number = (self.push["id"] + 1) if self.push else 1
-            self.push = {"id": number, "query": C.to_query(config), "time": time.time()}
+            self.push = {"id": number, "query": str(query).removeprefix("?"), "time": time.time()}
             return dict(self.push)
 
     def inbox(self, since: int) -> dict | None:

@@ -28,6 +28,10 @@ from .features import transform
 MAX_STEPS_PER_CALL = 500
 TIME_BUDGET_S = 2.0  # one request never trains longer than this, whatever it asked for
 HISTORY_LIMIT = 600
+# How the page trains while playing (sent in /api/meta; the load benchmark replays it): each
+# request asks for up to an epoch (at most 50 batches) within BUDGET_MS of the server's time,
+# and a tab sends at most one step request every FRAME_MS.
+PACE = {"budget_ms": 30, "frame_ms": 80, "max_steps": 50}
 
 
 def make_optimizer(params: list, kind: str, lr: float) -> nn.optim.Optimizer:

@@ -23,8 +23,6 @@ const state = {
   meta: null, setup: null, snapshot: null, playing: false,
   sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0 }, hover: null,
 };
-const FRAME_BUDGET_MS = 30;   // training time asked per frame while playing (see Api.step)
-const FRAME_MS = 80;          // and at most one step request per this many milliseconds
 let chain = Promise.resolve();
 
 // Run API calls one after another; an error shows in the banner and does not stop the queue.
@@ -206,11 +204,13 @@ function setPlaying(on) {
 
 async function loop() {
   while (state.playing) {
-    // up to one epoch per frame (at most 50 batches), as the TensorFlow Playground does, within
-    // FRAME_BUDGET_MS of the server's time, and at most one request per FRAME_MS
+    // up to one epoch per frame (at most pace.max_steps batches), as the TensorFlow Playground
+    // does, within pace.budget_ms of the server's time, at most one request per pace.frame_ms
+    // (the server's PACE in trainer.py: a classroom's tabs share it fairly)
+    const pace = state.meta.pace;
     const start = performance.now();
-    await trainSteps(Math.max(1, Math.min(state.setup.batches_per_epoch, 50)), FRAME_BUDGET_MS);
-    const wait = FRAME_MS - (performance.now() - start);
+    await trainSteps(Math.max(1, Math.min(state.setup.batches_per_epoch, pace.max_steps)), pace.budget_ms);
+    const wait = pace.frame_ms - (performance.now() - start);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
