@@ -69,7 +69,7 @@ class Stepper:
 
 
 def animate_backward(root: Any, path: str | Path | None = None, *, model: Any = None,
-                     collapse: str | None = None, depth: int | str | None = "auto",
+                     collapse: str | None = "auto", depth: int | str | None = "auto",
                      rankdir: str = "LR", quiz: bool = False, interval: float = 1.4,
                      max_nodes: int = 5000) -> Stepper:
     """Teach the backward pass from ``root``: write the page to ``path`` (an .html file) if given,
@@ -77,7 +77,8 @@ def animate_backward(root: Any, path: str | Path | None = None, *, model: Any = 
 
     Args:
         model, collapse, depth: as ``draw_graph`` (module cards; ``depth`` 0 = the model, 1 =
-            layers, 2 = neurons, None = every node).
+            layers, 2 = neurons, None = every node; 'auto': the finest level that stays
+            readable, which the page's level menu changes).
         quiz: hide each gradient until the student enters a guess; keep a score.
         interval: seconds per step when playing.
         max_nodes: refuse graphs larger than this (the page replays every node).

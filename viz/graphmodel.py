@@ -27,48 +27,50 @@ from typing import Any
 
 from chainrule.autograd import ops, scope
 
-from . import clusters, fmt, names, walk
+from . import clusters, fmt, levels, names, naming, scopes, walk
+from .draw import labelled_params
 from .layout import natural
 from .style import op_symbol
 
-LEVELS = {"layer": 1, "neuron": 2}
 
-
-def graph_model(root: Any, *, model: Any = None, collapse: str | None = None,
+def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
                 depth: int | str | None = "auto", show_data: bool = True,
                 show_grad: bool | None = None, rankdir: str = "LR") -> dict:
     """The viewer's data for the graph below ``root`` (see the module docstring).
 
-    ``collapse`` ('layer' / 'neuron', as ``draw_graph``) sets ``depth`` (1 / 2); ``depth='auto'``
-    lets the viewer pick the finest level that stays readable; ``None`` expands everything.
+    ``collapse`` and ``depth`` mean what they mean for ``draw_graph`` (``viz.levels``): 'auto'
+    lets the viewer pick the finest level that stays readable, ``None`` shows every node,
+    ``depth=k`` closes each module ``k`` steps deep into a card ('layer' is 1, 'model' 0).
     """
-    if collapse not in (None, "neuron", "layer"):
-        raise ValueError(f"collapse must be None, 'neuron' or 'layer', not {collapse!r}")
-    if collapse is not None:
-        if model is None:
-            raise ValueError(f"collapse={collapse!r} groups by module: pass the model too "
-                             "(model=...)")
-        depth = LEVELS[collapse]
-    if not (depth is None or depth == "auto" or (isinstance(depth, int) and depth >= 0)):
-        raise ValueError(f"depth must be 'auto', None or an int >= 0, not {depth!r}")
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', not {rankdir!r}")
     nodes = walk.forward_order(root)
-    params = walk.named_parameters(model) if model is not None else {}
-    if params and not any(id(n) in params for n in nodes):
-        raise ValueError(f"none of the model's {len(params)} parameters appear in this graph: "
-                         "pass the model that made it, or model=None")
+    if model is not None:
+        params = walk.named_parameters(model)
+        if params and not any(id(n) in params for n in nodes):
+            raise ValueError(f"none of the model's {len(params)} parameters appear in this "
+                             "graph: pass the model that made it, or model=None")
+    else:
+        params = labelled_params(nodes)
+    paths = {clusters.module_path(p) for p in params.values()}
+    top = levels.deepest(paths)
+    asked = levels.resolve(collapse, depth, top)
+    if asked is not None and not asked.every_node and not params:
+        raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
+                         "model too (model=...)")
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     index = {id(n): i for i, n in enumerate(nodes)}
-    groups, owner, closing = _groups(nodes, params, model, index, has)
+    parents = [[index[id(p)] for p in n.parents] for n in nodes]
+    groups, owner, closing = _groups(nodes, params, model, paths, top, has)
     base = walk.names(nodes)
-    shown = names.readable(nodes, base, {i: groups[g]["path"] for i, g in owner.items()
-                                        if groups[g]["kind"] == "module"}, params, closing)
+    modules = {i: groups[g]["path"] for i, g in owner.items() if groups[g]["kind"] == "module"}
+    shown = names.readable(nodes, base, modules, params, closing,
+                           naming.inputs(nodes, parents, params))
     out_nodes = [_node(n, i, shown, base, params, root, model, show_data, show_grad, has,
                        index) for i, n in enumerate(nodes)]
     for i, g in owner.items():
         out_nodes[i]["group"] = g
-    edges = [[index[id(p)], i] for i, n in enumerate(nodes) for p in n.parents]
+    edges = [[j, i] for i, ps in enumerate(parents) for j in ps]
     used = {n.op_name: n for n in nodes if n.parents and getattr(n, "op", None) is not None}
     return {
         "version": 1,
@@ -79,7 +81,7 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = None,
         "edges": edges,
         "groups": groups,
         "ops": {name: _op_info(name, used[name]) for name in sorted(used)},
-        "depth": depth,
+        "depth": "auto" if asked is None else asked.depth,
     }
 
 
@@ -124,58 +126,49 @@ def _node(n, i, shown, base, params, root, model, show_data, show_grad, has, ind
     return entry
 
 
-def _groups(nodes, params, model, index, has) -> tuple[list[dict], dict[int, int], set[int]]:
-    """The module and scope groups, each node's innermost group, and the modules' closing nodes."""
+def _groups(nodes, params, model, paths, top, has) -> tuple[list[dict], dict[int, int], set]:
+    """The module and scope groups, each node's innermost group, and the modules' closing nodes.
+
+    A module ``k`` steps deep (``viz.levels``: ``layers.0`` is one step, ``layers.0.neurons.3``
+    two) is a group of level ``k`` inside the group of its first ``k - 1`` steps; the whole
+    model is level 0. Composite functions (``viz.scopes``: a loss) are groups of level 1.
+    """
     groups: list[dict] = []
     owner: dict[int, int] = {}
     closing: set[int] = set()
     if params:
-        paths = {clusters.module_path(p) for p in params.values()}
-        declared = clusters.declared_activations(model, paths)
-        fine = clusters.assign(nodes, params, "neuron", declared)
-        coarse = clusters.assign(nodes, params, "layer", declared)
-        top = {"path": "", "name": type(model).__name__, "level": 0, "parent": None,
-               "kind": "module"}
-        members = sorted({i for cl in fine.values() for i in cl.members})
-        whole = clusters.Cluster("", members, [i for i in members if id(nodes[i]) in params],
-                                 [], [])
-        whole.outputs = _outputs(nodes, members, index)
-        top.update(_card(whole, nodes, has, top["name"]))
-        groups.append(top)
-        layer_ids: dict[str, int] = {}
-        for path in sorted(coarse, key=natural):
-            cl = coarse[path]
-            layer_ids[path] = len(groups)
-            groups.append({"path": path, "name": names.short_path(path), "level": 1,
-                           "parent": 0, "kind": "module",
-                           **_card(cl, nodes, has, path)})
-            for i in cl.members:
-                owner[i] = layer_ids[path]
-        for path in sorted(fine, key=natural):
-            cl = fine[path]
-            closing.update(i for i in cl.members if nodes[i].op_name in clusters.ACTIVATIONS
-                           and i in cl.outputs)
-            layer = clusters.layer_path(path)
-            if path == layer:
-                continue  # a layer without neurons (a tensor layer): already a group
-            gid = len(groups)
-            groups.append({"path": path, "name": names.short_path(path), "level": 2,
-                           "parent": layer_ids.get(layer, 0), "kind": "module",
-                           **_card(cl, nodes, has, path)})
-            for i in cl.members:
-                owner[i] = gid
-    for i in range(len(nodes) - 1, -1, -1):  # scopes: the outermost call first
-        s = scope.scope_of(nodes[i])
-        if s is None or i in owner:
-            continue
-        region = [index[id(m)] for m in scope.region(nodes[i]) if index.get(id(m)) is not None]
-        region = [j for j in region if j not in owner]
+        declared = clusters.declared_activations(model, paths) if model is not None else {}
+        title = type(model).__name__ if model is not None else "model"
+        ids: dict[str, int] = {}
+        for d in range(0, top + 1):
+            found = clusters.assign(nodes, params, "neuron", declared,
+                                    key=lambda p, d=d: levels.cut(p, d))
+            for path in sorted(found, key=natural):
+                cl = found[path]
+                parent = ids.get(levels.cut(path, d - 1)) if d else None
+                if d and len(levels.steps(path)) < d:
+                    continue  # a shallower module, already a group at its own depth
+                ids[path] = len(groups)
+                name = title if d == 0 else path
+                groups.append({"path": path, "name": names.short_path(path) or title,
+                               "level": d, "parent": parent, "kind": "module",
+                               **_card(cl, nodes, has, name)})
+                for i in cl.members:
+                    owner[i] = ids[path]
+                if d == top:
+                    closing.update(i for i in cl.members if i in cl.outputs
+                                   and nodes[i].op_name in clusters.ACTIVATIONS)
+    found_regions: dict[int, list[int]] = {}
+    for r in scopes.regions(nodes).values():
+        found_regions.setdefault(r.output, r.members)
+    for out, members in sorted(found_regions.items()):
         gid = len(groups)
-        cl = clusters.Cluster(s.name, sorted(region), [], [i], [])
-        groups.append({"path": s.name, "name": s.name, "level": 1, "parent": None,
-                       "kind": "scope", **_card(cl, nodes, has, s.name, scoped=True)})
-        for j in region:
-            owner[j] = gid
+        name = scope.scope_of(nodes[out]).name
+        cl = clusters.Cluster(name, [m for m in members if m not in owner], [], [out], [])
+        groups.append({"path": name, "name": name, "level": 1, "parent": None, "kind": "scope",
+                       **_card(cl, nodes, has, name, scoped=True)})
+        for m in cl.members:
+            owner[m] = gid
     return groups, owner, closing
 
 

@@ -16,8 +16,6 @@ rule, used for names and for module titles alike.
 
 from __future__ import annotations
 
-from . import fmt
-
 #: words for the ops written with a symbol (the rest are named by their op name: tanh, exp)
 OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "neg": "neg"}
 
@@ -52,14 +50,14 @@ def op_word(name: str) -> str:
 
 
 def readable(nodes: list, base: list[str], owner: dict[int, str], params: dict[int, str],
-             outputs: set[int]) -> list[str]:
+             outputs: set[int], inputs: dict[int, str]) -> list[str]:
     """A readable name per node (see the module docstring).
 
     ``base`` are ``walk.names`` (labels kept as they are, unless a dotted parameter path);
     ``owner`` maps a node index to its module path; ``outputs`` are the nodes that close their
-    module (named ``<module>.out``).
+    module (named ``<module>.out``); ``inputs`` the names of a model's inputs (``x1``), from
+    ``naming.inputs``.
     """
-    index = {id(n): i for i, n in enumerate(nodes)}
     taken = set(base)
     out: list[str] = []
     counts: dict[tuple[str, str], int] = {}
@@ -68,7 +66,6 @@ def readable(nodes: list, base: list[str], owner: dict[int, str], params: dict[i
         if n.parents and not getattr(n, "label", ""):
             key = (owner.get(i, ""), op_word(getattr(n, "op_name", "") or "op"))
             totals[key] = totals.get(key, 0) + 1
-    inputs = _input_numbers(nodes, index, params)
     for i, n in enumerate(nodes):
         label = str(getattr(n, "label", "") or "")
         mod = owner.get(i, "")
@@ -91,23 +88,6 @@ def readable(nodes: list, base: list[str], owner: dict[int, str], params: dict[i
             out.append(name)
         taken.add(out[-1])
     return out
-
-
-def _input_numbers(nodes: list, index: dict, params: dict[int, str]) -> dict[int, str]:
-    """Constants multiplied by a weight ``...w.k``: the input ``x{k+1}`` a scalar MLP was given."""
-    found: dict[int, str] = {}
-    for n in nodes:
-        if getattr(n, "op_name", "") != "*" or len(n.parents) != 2:
-            continue
-        a, b = n.parents
-        for w, x in ((a, b), (b, a)):
-            name = params.get(id(w), "")
-            last = name.rsplit(".", 2)
-            if (len(last) == 3 and last[1] == "w" and last[2].isdigit() and not x.parents
-                    and not x.requires_grad and not getattr(x, "label", "")
-                    and not fmt.is_tensor(x)):
-                found[index[id(x)]] = f"x{int(last[2]) + 1}"
-    return found
 
 
 def relative(name: str, module: str) -> str:

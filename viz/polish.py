@@ -21,9 +21,28 @@ _TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
 _KEY = re.compile(r"^((?:&#160;|\u00a0)*)(data|grad|out)( .*)$", re.S)
 
 
-def polish(svg: str) -> str:
-    """Bold card names and dim the row captions (see the module docstring)."""
-    return _CARD.sub(_card, svg)
+def polish(svg: str, summary: str = "") -> str:
+    """Bold card names and dim the row captions (see the module docstring); with a
+    ``summary``, the SVG opens with ``<title>`` and ``<desc>`` (what screen readers announce)."""
+    svg = _CARD.sub(_card, svg)
+    if summary:
+        svg = _OPEN.sub(lambda m: m.group(0) + _accessible(summary), svg, count=1)
+    return svg
+
+
+_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def _accessible(summary: str) -> str:
+    text = summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    title = text.split(":", 1)[0]
+    return f"\n<title>{title}</title>\n<desc>{text}</desc>"
+
+
+def summary_of(source: str) -> str:
+    """The text summary ``draw_graph`` puts in the DOT source's first comment line."""
+    first = source.split("\n", 1)[0]
+    return first[3:].strip() if first.startswith("// ") else ""
 
 
 def _card(m: re.Match) -> str:

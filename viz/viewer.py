@@ -103,8 +103,8 @@ def iframe(page_html: str, height: int = 600, title: str = "chainrule graph") ->
 
 
 #: ``draw_graph`` options that only change the static pictures: the viewer ignores them
-STATIC_ONLY = frozenset({"max_nodes", "fold", "theme", "color_by", "highlight", "edges",
-                         "renderer", "_grads"})
+STATIC_ONLY = frozenset({"max_nodes", "fold", "expand", "theme", "color_by", "edge_by",
+                         "highlight", "renderer", "_grads"})
 MODEL_OPTIONS = frozenset({"model", "collapse", "depth", "show_data", "show_grad", "rankdir"})
 
 

@@ -16,7 +16,12 @@
 // mean (pool adjacent violators), so cards line up with what they feed without overlapping.
 (function (global) {
   "use strict";
-  var SVGNS = "http://www.w3.org/2000/svg";
+  // SVG's namespace, as the HTML parser assigns it (the page names no URL at all)
+  var SVGNS = (function () {
+    var d = document.createElement("div");
+    d.innerHTML = "<svg></svg>";
+    return d.firstChild.namespaceURI;
+  })();
   var FONT = "Helvetica, Arial, sans-serif";
   var ROW = 18, PADX = 9, PADY = 6, GAP = 14, GROUP_GAP = 40, RANK_GAP = 72;
 
@@ -34,10 +39,11 @@
     return e;
   }
 
-  var measureCtx = null;
+  var measureCtx = null, measureFont = "";
   function textWidth(text, size, bold) {
     if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
-    measureCtx.font = (bold ? "bold " : "") + size + "px " + FONT;
+    var font = (bold ? "bold " : "") + size + "px " + FONT;
+    if (font !== measureFont) { measureCtx.font = font; measureFont = font; }
     return measureCtx.measureText(text).width;
   }
 
@@ -85,9 +91,8 @@
     if (depth === "auto") depth = this._autoDepth();
     this.depth = depth;
     this.collapsed = {};
-    this.groups.forEach(function (g, k) {
-      if (depth === null || depth === undefined) return;
-      if (g.kind === "scope" ? true : g.level === depth) self.collapsed[k] = true;
+    this.groups.forEach(function (g, k) {  // a composite function (a loss) is one card at every level
+      if (g.kind === "scope" || (depth !== null && depth !== undefined && g.level === depth)) self.collapsed[k] = true;
     });
     if (this.levelSelect) this.levelSelect.value = depth === null ? "all" : String(depth);
     this.render();
@@ -105,7 +110,7 @@
     for (var c = 0; c < candidates.length; c++) {
       var d = candidates[c], col = {};
       self.groups.forEach(function (g, k) {
-        if (d !== null && (g.kind === "scope" || g.level === d)) col[k] = true;
+        if (g.kind === "scope" || (d !== null && g.level === d)) col[k] = true;
       });
       if (self._count(col) <= 60) return d;
     }
@@ -238,9 +243,17 @@
     rank.forEach(function (x) { nr = Math.max(nr, x + 1); });
     var items = cards.map(function (c, k) { return {card: c, rank: rank[k], up: [], down: [], w: c.w, h: c.h}; });
     var segs = [];
+    // dummy points cost layout time: past a budget, the longest edges are drawn as plain curves
+    var spans = vis.edges.map(function (e) { return rank[idx[e.b]] - rank[idx[e.a]] - 1; })
+      .filter(function (s) { return s > 0; }).sort(function (x, y) { return x - y; });
+    var budget = Math.max(4000, 3 * n), used = 0, longest = Infinity;
+    for (var q0 = 0; q0 < spans.length; q0++) {
+      used += spans[q0];
+      if (used > budget) { longest = spans[q0] - 1; break; }
+    }
     vis.edges.forEach(function (e) {
       var a = idx[e.a], b = idx[e.b], ra = rank[a], rb = rank[b], path = [a];
-      if (rb <= ra) { e.path = [a, b]; e.back = true; return; }
+      if (rb <= ra || rb - ra - 1 > longest) { e.path = [a, b]; e.back = rb <= ra; return; }
       var prev = a;
       for (var q = ra + 1; q < rb; q++) {
         var d = items.length;
@@ -261,11 +274,16 @@
       var c = key.charAt(0) === "n" ? self.chain[+key.slice(1)] : self.groupChain[+key.slice(1)].slice(1);
       for (var k = c.length - 1; k >= 0; k--) if (!self.collapsed[c[k]]) it.groups.push(c[k]);
     });
-    items.forEach(function (it) {  // a dummy sits with the modules of both of its ends
+    items.forEach(function (it) {  // a dummy sits with the modules of its upper end
       if (!it.dummy) return;
       var a = items[it.up[0]];
       while (a.dummy) a = items[a.up[0]];
       it.groups = a.groups;
+    });
+    items.forEach(function (it) {  // the keys of its modules, outermost first ("3", "3,7", ...)
+      it.gkeys = [];
+      for (var d = 0; d < it.groups.length; d++) it.gkeys.push(d ? it.gkeys[d - 1] + "," + it.groups[d] : String(it.groups[0]));
+      it.gkey = it.gkeys.length ? it.gkeys[it.gkeys.length - 1] : "";
     });
     this._order(layers, items);
     this._place(layers, items);
@@ -352,16 +370,15 @@
     var means = {};
     L.forEach(function (v) {
       var it = items[v];
-      for (var d = 0; d < it.groups.length; d++) {
-        var key = d + ":" + it.groups.slice(0, d + 1).join(",");
-        var m = means[key] || (means[key] = {s: 0, n: 0});
+      for (var d = 0; d < it.gkeys.length; d++) {
+        var m = means[it.gkeys[d]] || (means[it.gkeys[d]] = {s: 0, n: 0});
         m.s += it.bary; m.n++;
       }
     });
     L.forEach(function (v) {
       var it = items[v], key = [];
-      for (var d = 0; d < it.groups.length; d++) {
-        var m = means[d + ":" + it.groups.slice(0, d + 1).join(",")];
+      for (var d = 0; d < it.gkeys.length; d++) {
+        var m = means[it.gkeys[d]];
         key.push(m.s / m.n, it.groups[d]);
       }
       key.push(it.bary, -1, v);
@@ -376,16 +393,17 @@
 
   P._place = function (layers, items) {
     var H = this.horizontal, along = H ? "w" : "h", across = H ? "h" : "w";
-    var at = 0, gap = RANK_GAP;
+    var at = 0;
     layers.forEach(function (L) {
-      var size = 0;
-      L.forEach(function (v) { size = Math.max(size, items[v][along]); });
+      var size = 0, crossing = 0;
+      L.forEach(function (v) { size = Math.max(size, items[v][along]); crossing += items[v].down.length; });
       L.forEach(function (v) { items[v].r = at + size / 2; });
       L.size = size; L.at = at;
-      at += size + gap;
+      // more room where many edges cross to the next rank, so that they fan out readably
+      at += size + RANK_GAP + Math.min(180, 6 * Math.sqrt(crossing));
     });
     function sep(a, b) {
-      var same = a.groups.join(",") === b.groups.join(",");
+      var same = a.gkey === b.gkey;
       var g = a.dummy || b.dummy ? 8 : (same ? GAP : GROUP_GAP);
       return (a[across] + b[across]) / 2 + g;
     }
@@ -539,7 +557,7 @@
     var vis = this._visible();
     var lay = this._layout(vis);
     this.layout = lay;
-    while (this.view.firstChild) this.view.removeChild(this.view.firstChild);
+    this.view.textContent = "";
     var frames = el("g", {"class": "crv-frames"}, this.view);
     var edgeG = el("g", {"class": "crv-edges"}, this.view);
     var nodeG = el("g", {"class": "crv-cards"}, this.view);
@@ -569,6 +587,8 @@
     });
     Object.keys(frameBoxes).sort(function (a, b) { return self.groupChain[a].length - self.groupChain[b].length; })
       .forEach(function (g) { self._frame(frames, +g, frameBoxes[g], nest[g] || 0); });
+    // many edges between few cards (dense layers) are drawn lighter, so they do not form a mat
+    edgeG.setAttribute("class", "crv-edges" + (lay.edges.length > 3 * lay.cards.length ? " crv-dense" : ""));
     lay.edges.forEach(function (e) { self._edge(edgeG, e, lay); });
     var all = this._bounds();
     this.bounds = all;
@@ -631,17 +651,7 @@
         t.textContent = r;
       }
     });
-    el("title", {}, g).textContent = "";  // the tooltip is ours (hover), not the browser's
-    g.addEventListener("mouseenter", function (ev) { self._showTip(key, ev); });
-    g.addEventListener("mousemove", function (ev) { self._moveTip(ev); });
-    g.addEventListener("mouseleave", function () { self.tip.hidden = true; });
-    g.addEventListener("click", function (ev) {
-      if (self._dragged) return;
-      ev.stopPropagation();
-      if (isGroup) { self.expand(+key.slice(1)); self._keep(key); }
-      self._emit("select", key);
-    });
-    return g;
+    return g;  // hover and click: one listener for all cards (_interact)
   };
 
   P._keep = function (key) {
@@ -834,7 +844,26 @@
   };
 
   P._interact = function () {
-    var self = this, stage = this.stage, drag = null;
+    var self = this, stage = this.stage, drag = null, over = null;
+    function cardOf(ev) {
+      var g = ev.target && ev.target.closest ? ev.target.closest(".crv-card") : null;
+      return g ? g.getAttribute("data-key") : null;
+    }
+    stage.addEventListener("mouseover", function (ev) {
+      var key = cardOf(ev);
+      if (key === over) return;
+      over = key;
+      if (key) self._showTip(key, ev); else self.tip.hidden = true;
+    });
+    stage.addEventListener("mousemove", function (ev) { if (over) self._moveTip(ev); });
+    stage.addEventListener("mouseleave", function () { over = null; self.tip.hidden = true; });
+    stage.addEventListener("click", function (ev) {
+      var key = cardOf(ev);
+      if (!key || self._dragged) return;
+      ev.stopPropagation();
+      if (key.charAt(0) === "g") { self.expand(+key.slice(1)); self._keep(key); }
+      self._emit("select", key);
+    });
     stage.addEventListener("wheel", function (ev) {
       ev.preventDefault();
       var r = stage.getBoundingClientRect();
