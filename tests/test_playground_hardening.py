@@ -226,7 +226,7 @@ def test_sessions_train_from_threads_at_once():
         c = Client(server.url)
         try:
             c.create(f"data=xor&n=100&layers=4,3&seed={k}&batch=10")
-            end = time.monotonic() + 3.0
+            end = time.monotonic() + 2.0
             while time.monotonic() < end:
                 answer = c.step(5)
                 answers.append(answer["ran"])
