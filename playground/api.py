@@ -207,6 +207,7 @@ class Api:
         payload["features"] = [{"name": k, "label": v[0]} for k, v in FEATURES.items()]
         payload["available"] = inspect_graph.available()
         payload["palette"] = palette.as_dict()
+        payload["markers"] = list(palette.MARKERS)  # class k's point shape: a cue besides colour
         payload["share_base"] = self.share_base
         payload["classroom"] = self.classroom is not None
         payload["view"] = VIEW

@@ -105,6 +105,7 @@ def test_a_step_keeps_to_its_budget(client):
 def test_meta_carries_the_palette_and_the_api_stays_compatible(client):
     meta = client.meta()
     assert meta["palette"] == palette.as_dict() and meta["classroom"] is False
+    assert meta["markers"] == list(palette.MARKERS)  # class shapes, a cue besides colour
     assert meta["share_base"] is None  # on loopback, links use the page's own address
     answer = client.step(1)  # the old fields are all still there
     assert {"ran", "snapshot"} <= set(answer)

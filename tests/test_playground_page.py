@@ -76,8 +76,9 @@ def test_names_colours_hover_edit_and_inside_views(room, browser):
     for k in range(3):
         assert rgb(page.locator(".class-tag .dot").nth(k).evaluate(background)) == \
             palette.CLASS_COLORS[k]
-        assert rgb(page.locator("#legend .dot").nth(k).evaluate(background)) == \
-            palette.CLASS_COLORS[k]
+        centre = page.locator("#legend canvas.mark").nth(k).evaluate(
+            "c => [...c.getContext('2d').getImageData(8, 8, 1, 1).data].join(',')")
+        assert rgb(centre) == palette.CLASS_COLORS[k]  # the key: each class's colour and shape
 
     # hovering a neuron: a 0-based name in the tooltip, and its map in the big output
     before = tab.heatmap()

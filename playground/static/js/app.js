@@ -317,7 +317,7 @@ function neuronsChange(layer, delta) {
 
 async function start() {
   state.meta = await api.meta();
-  usePalette(state.meta.palette);
+  usePalette(state.meta.palette, state.meta.markers);
   inspector = new Inspector(api, {
     graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
   }, state.meta.palette);

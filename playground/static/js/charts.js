@@ -2,7 +2,7 @@
 // pointer is on a neuron, that neuron's map), the loss curves with their axes, the legend.
 
 import {
-  binary, classColor, css, diverging, esc, fmt, paintClasses, paintSigned,
+  binary, classColor, css, diverging, esc, fmt, markerPath, paintClasses, paintSigned,
 } from './colors.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -154,8 +154,12 @@ export class Heatmap {
     const r = this.radius();
     for (const [x, y, label] of rows) {
       const [px, py] = this.toPixel(x, y);
-      ctx.beginPath();
-      ctx.arc(px, py, r, 0, 2 * Math.PI);
+      if (this.task === 'regression') {
+        ctx.beginPath();
+        ctx.arc(px, py, r, 0, 2 * Math.PI);
+      } else {
+        markerPath(ctx, label, px, py, r);  // each class its shape too, not only its colour
+      }
       ctx.fillStyle = css(this.pointColor(label));
       ctx.fill();
       ctx.lineWidth = test ? 2.5 : 1.6;
@@ -256,7 +260,7 @@ export function drawCurve(svg, history) {
 // The colour key under the map: each class's colour and name, or the regression scale.
 export function drawLegend(root, setup, loss) {
   const names = setup.classes;
-  const chip = (k, text) => `<span class="chip"><span class="dot" style="background:${css(classColor(k))}"></span>${esc(text)}</span>`;
+  const chip = (k, text) => `<span class="chip"><canvas class="mark" data-k="${k}" width="16" height="16" aria-hidden="true"></canvas>${esc(text)}</span>`;
   if (setup.task === 'regression') {
     root.innerHTML = `<span>lower</span><span class="bar" style="background:linear-gradient(90deg,${css(diverging(-1))},#fff,${css(diverging(1))})"></span><span>higher target</span>`;
     return;
@@ -267,5 +271,13 @@ export function drawLegend(root, setup, loss) {
     root.innerHTML = `${chips}<span class="bar" style="background:linear-gradient(90deg,${css(binary(-1, 0.55))},#fff,${css(binary(1, 0.55))})" title="${esc(what)}"></span><span>${esc(what)}</span>`;
   } else {
     root.innerHTML = `${chips}<span>faded = unsure</span>`;
+  }
+  // each class's point shape next to its colour (the map's points carry both)
+  for (const canvas of root.querySelectorAll('canvas.mark')) {
+    const ctx = canvas.getContext('2d');
+    const k = Number(canvas.dataset.k);
+    markerPath(ctx, k, 8, 8, 5);
+    ctx.fillStyle = css(classColor(k));
+    ctx.fill();
   }
 }

@@ -10,6 +10,7 @@ export let CLASS_INK = [];      // the same hues dark enough for text ('#rrggbb'
 export let NEG = [0, 0, 0];     // the diverging map's negative end
 export let POS = [0, 0, 0];     // and its positive end
 export let PALETTE = null;      // the palette as sent
+export let MARKERS = [];        // class k's point shape, matplotlib's codes (viz.palette.MARKERS)
 const WHITE = [255, 255, 255];
 
 export function rgb(hex) {
@@ -17,8 +18,9 @@ export function rgb(hex) {
   return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
 }
 
-export function usePalette(palette) {
+export function usePalette(palette, markers = []) {
   PALETTE = palette;
+  MARKERS = markers;
   CLASS_COLORS = palette.classes.map(rgb);
   CLASS_INK = palette.class_ink;
   NEG = rgb(palette.diverging[0]);
@@ -54,6 +56,20 @@ export function classColor(label) {
 export function binary(v, strength = 1) {
   const t = Math.min(1, Math.abs(v)) * strength;
   return mix(WHITE, classColor(v < 0 ? 0 : 1), t);
+}
+
+// Trace class k's point shape (a second cue besides its colour) around (x, y), radius r.
+export function markerPath(ctx, k, x, y, r) {
+  const shape = MARKERS.length ? MARKERS[k % MARKERS.length] : 'o';
+  ctx.beginPath();
+  const poly = (pts) => { pts.forEach(([a, b], i) => (i ? ctx.lineTo(x + a * r, y + b * r) : ctx.moveTo(x + a * r, y + b * r))); ctx.closePath(); };
+  if (shape === 's') poly([[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]]);
+  else if (shape === '^') poly([[0, -1.25], [1.15, 0.85], [-1.15, 0.85]]);
+  else if (shape === 'v') poly([[0, 1.25], [1.15, -0.85], [-1.15, -0.85]]);
+  else if (shape === 'D') poly([[0, -1.25], [1.1, 0], [0, 1.25], [-1.1, 0]]);
+  else if (shape === 'P') poly([[-0.35, -1], [0.35, -1], [0.35, -0.35], [1, -0.35], [1, 0.35], [0.35, 0.35], [0.35, 1], [-0.35, 1], [-0.35, 0.35], [-1, 0.35], [-1, -0.35], [-0.35, -0.35]]);
+  else if (shape === 'X') poly([[-1, -0.6], [-0.6, -1], [0, -0.4], [0.6, -1], [1, -0.6], [0.4, 0], [1, 0.6], [0.6, 1], [0, 0.4], [-0.6, 1], [-1, 0.6], [-0.4, 0]]);
+  else ctx.arc(x, y, r, 0, 2 * Math.PI);
 }
 
 export function decode(b64) {

@@ -81,7 +81,7 @@ async function refresh() {
 
 async function start() {
   const meta = await (await fetch('/api/meta')).json();
-  usePalette(meta.palette);
+  usePalette(meta.palette, meta.markers);
   $('push-form').onsubmit = async (e) => {
     e.preventDefault();
     const text = $('push-link').value.trim();
