@@ -1,9 +1,11 @@
-"""``chainrule playground [--port N] [--no-browser] [--host H]``: serve the playground page.
+"""``chainrule playground [--port N] [--no-browser] [--host H] [--allow-host NAME] [--classroom]``:
+serve the playground page.
 
 Prints the address, opens it in the browser (unless ``--no-browser``), and serves until Ctrl-C.
 The server listens on 127.0.0.1 only, so nobody else on the network can reach it; ``--host``
 changes that (e.g. ``--host 0.0.0.0`` for a classroom machine that students connect to), with a
-warning, because anyone who can reach the port can then use it.
+warning, because anyone who can reach the port can then use it; the address students open is
+printed. ``--classroom`` adds the teacher's page and prints its link (with a secret token).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import sys
 import webbrowser
 from collections.abc import Sequence
 
-from .server import is_loopback, make_server
+from .hosts import is_loopback
+from .server import make_server
 
 DEFAULT_PORT = 8765
 
@@ -28,6 +31,12 @@ def parser() -> argparse.ArgumentParser:
                    help=f"port to serve on (default {DEFAULT_PORT}; 0 picks a free one)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this computer only)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="a DNS name students use to reach this machine (IP addresses and "
+                        "localhost are always accepted; repeat for several names)")
+    p.add_argument("--classroom", action="store_true",
+                   help="add a teacher's page (/teacher, its link with a token is printed) that "
+                        "lists every student's session and pushes a set-up to them all")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--verbose", action="store_true", help="log every request")
     return p
@@ -44,12 +53,20 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{args.port} can use the playground (and its CPU). Use the default "
               "--host 127.0.0.1 unless you mean to share it.", file=sys.stderr)
     try:
-        server = make_server(args.host, args.port, verbose=args.verbose)
+        server = make_server(args.host, args.port, verbose=args.verbose,
+                             allow_hosts=tuple(args.allow_host), classroom=args.classroom)
+    except ValueError as e:  # a bad --allow-host
+        print(f"chainrule playground: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(f"chainrule playground: cannot listen on {args.host}:{args.port} ({e.strerror}); "
               "try another --port, or --port 0 for any free one", file=sys.stderr)
         return 2
     print(f"chainrule playground at {server.url}  (Ctrl-C to stop)", flush=True)
+    if not server.loopback:
+        print(f"students open {server.share_url}", flush=True)
+    if server.teacher_url:
+        print(f"teacher's page (keep this link to yourself): {server.teacher_url}", flush=True)
     if not args.no_browser:
         webbrowser.open(server.url)
     try:

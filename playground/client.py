@@ -82,8 +82,19 @@ class Client:
     def configure(self, **settings: Any) -> dict:
         return self.call("POST", self._path("/config"), settings)
 
-    def step(self, steps: int = 1) -> dict:
-        return self.call("POST", self._path("/step"), {"steps": steps})
+    def step(self, steps: int = 1, budget_ms: float | None = None) -> dict:
+        body: dict[str, Any] = {"steps": steps}
+        if budget_ms is not None:
+            body["budget_ms"] = budget_ms
+        return self.call("POST", self._path("/step"), body)
+
+    def set_weight(self, layer: int, neuron: int, input: int | None, value: float) -> dict:  # noqa: A002
+        """Set ``layers.<layer>.weight[neuron, input]`` (``input=None``: the bias)."""
+        return self.call("POST", self._path("/weight"),
+                         {"layer": layer, "neuron": neuron, "input": input, "value": value})
+
+    def neuron_map(self, layer: int, neuron: int) -> dict:
+        return self.call("GET", self._path(f"/map?layer={layer}&neuron={neuron}"))
 
     def reset(self) -> dict:
         return self.call("POST", self._path("/reset"), {})

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+from .drawn import PointsField
 from .errors import BadRequest
 from .fields import (
     BoolField,
@@ -33,7 +34,7 @@ MAX_NEURONS = 16
 MAX_POINTS = 2000
 MAX_CLASSES = 5
 
-DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "regression", "csv")
+DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "regression", "csv", "drawn")
 FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 # the losses that fit each task, by their short names in nn.losses (the first is the default)
 LOSSES_FOR = {"binary": ("bce", "hinge"), "multiclass": ("ce",), "regression": ("mse",)}
@@ -41,7 +42,7 @@ LOSSES_FOR = {"binary": ("bce", "hinge"), "multiclass": ("ce",), "regression": (
 HIDEABLE = (
     "data", "classes", "noise", "n", "test", "seed", "upload", "feat", "layers", "act",
     "loss", "opt", "lr", "batch", "reg", "rate", "showtest", "discrete", "play", "step",
-    "reset", "export", "share", "graph", "stepper",
+    "reset", "export", "share", "graph", "stepper", "draw", "edit",
 )
 
 FIELDS: tuple[Field, ...] = (
@@ -52,6 +53,7 @@ FIELDS: tuple[Field, ...] = (
     FloatField("test", "Test fraction", 0.3, lo=0.1, hi=0.9),
     IntField("seed", "Seed", 0, lo=0, hi=2**31 - 1),
     TokenField("csv", "Uploaded CSV", ""),
+    PointsField("pts", "Drawn points", "", max_classes=MAX_CLASSES),
     ChoiceListField("feat", "Input features", ("x1", "x2"), choices=FEATURES, min_len=1),
     IntListField("layers", "Hidden layers", (8, 8), lo=1, hi=MAX_NEURONS,
                  max_len=MAX_HIDDEN_LAYERS),
@@ -69,7 +71,7 @@ FIELDS: tuple[Field, ...] = (
 BY_KEY = {f.key: f for f in FIELDS}
 DEFAULTS: dict[str, Any] = {f.key: f.default for f in FIELDS}
 # what each group of settings rebuilds when it changes
-DATA_KEYS = frozenset({"data", "classes", "noise", "n", "test", "seed", "csv"})
+DATA_KEYS = frozenset({"data", "classes", "noise", "n", "test", "seed", "csv", "pts"})
 MODEL_KEYS = frozenset({"feat", "layers", "act", "loss"})
 MAX_QUERY = 4096
 
@@ -88,6 +90,10 @@ def updated(config: dict, patch: Any) -> dict:
         raise BadRequest("data=csv needs csv=<id> of an uploaded file: upload a CSV first")
     if out["data"] != "csv":
         out["csv"] = ""
+    if out["data"] == "drawn" and not out["pts"]:
+        raise BadRequest("data=drawn needs pts=<the points>: draw on the output map")
+    if out["data"] != "drawn":
+        out["pts"] = ""
     return out
 
 
@@ -108,12 +114,12 @@ def from_query(query: Any) -> tuple[dict, set[str]]:
 
 
 def to_query(config: dict) -> str:
-    """The canonical URL query of a config (every setting, in table order; ``csv`` only when
-    used and ``hide`` only when something is hidden)."""
+    """The canonical URL query of a config (every setting, in table order; ``csv`` and ``pts``
+    only when used and ``hide`` only when something is hidden)."""
     parts = []
     for f in FIELDS:
         value = config[f.key]
-        if (f.key == "csv" and not value) or (f.key == "hide" and not value):
+        if f.key in ("csv", "pts", "hide") and not value:
             continue
         parts.append(f"{f.key}={quote(f.format(value), safe=',.')}")
     return "&".join(parts)

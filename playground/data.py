@@ -1,10 +1,12 @@
-"""The points the playground trains on: a built-in 2-D set or an uploaded CSV, split and scaled.
+"""The points the playground trains on: a built-in 2-D set, an uploaded CSV or points drawn on the
+page, split and scaled.
 
 Every dataset is moved into the playground's view, the square [-VIEW, VIEW]^2: its bounding box is
 centred on 0 and scaled (one factor for both axes, so shapes keep their proportions) until its
 widest coordinate is SPAN. ``x_view = (x - center) * scale``; the exported snippet applies the
 same map. A regression target is standardised, ``y_view = (y - mean) / std``, so one learning
 rate suits every file. Labels are class indices 0..k-1 (a CSV's own labels are kept as names).
+Drawn points are in the view already and are used as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 
 from chainrule import nn
 
+from . import drawn
 from .errors import BadRequest
 from .uploads import Upload
 
@@ -100,11 +103,18 @@ def view_map(X: np.ndarray) -> tuple[np.ndarray, float]:
 
 def build(config: dict, upload: Upload | None) -> Dataset:
     """The dataset a config describes: generated or uploaded, then split and scaled."""
+    in_view = False
     if config["data"] == "csv":
         if upload is None:
             raise BadRequest("the CSV is not on this server (it restarted?): upload it again")
         X, y, names, task = upload.X, upload.y, upload.class_names, upload.task
         source = "nn.data.load_csv('your_data.csv')"
+        in_view = upload.in_view
+    elif config["data"] == "drawn":
+        X, y = drawn.decode(config["pts"], VIEW)
+        names = drawn.check(y)
+        task, in_view = ("binary" if len(names) == 2 else "multiclass"), True
+        source = f"np.array({X.round(4).tolist()}), np.array({y.tolist()})  # drawn on the page"
     else:
         X, y, source = generate(config)
         if config["data"] == "regression":
@@ -112,7 +122,7 @@ def build(config: dict, upload: Upload | None) -> Dataset:
         else:
             k = int(y.max()) + 1
             names, task = [str(i) for i in range(k)], ("binary" if k == 2 else "multiclass")
-    center, scale = view_map(X)
+    center, scale = (np.zeros(2), 1.0) if in_view else view_map(X)
     Xv = (X - center) * scale
     y_mean, y_std = 0.0, 1.0
     if task == "regression":

@@ -3,8 +3,8 @@
 The view [-VIEW, VIEW]^2 is cut in GRID x GRID cells, sampled at their centres (row 0 at the top)
 and the whole lattice goes through the model in one batched forward pass (no graph recorded).
 Each picture is a list of numbers in [-1, 1] sent as bytes (``round((v + 1) * 127.5)``, base64)
-so that a 64 x 64 map costs 5.5 kB instead of ~40 kB of JSON digits. The page colours -1 orange,
-0 white and +1 blue.
+so that a 100 x 100 map costs 13 kB instead of ~90 kB of JSON digits. The page colours -1
+vermillion, 0 white and +1 blue (``viz.palette``'s diverging map).
 
     output, two classes   BCE: 2 sigmoid(z) - 1 (the probability of class 1, stretched);
                           hinge: clip(z, -1, 1) (the margin band shows as the pale strip)
@@ -28,8 +28,9 @@ from .data import VIEW
 from .features import transform
 from .trainer import Trainer
 
-GRID = 64
+GRID = 100
 THUMB = 32  # the neuron thumbnails' lattice
+TEACHER_STRIDE = 4  # the teacher's thumbnail of a decision map: every 4th cell, 25 x 25
 
 
 def lattice(n: int = GRID, view: float = VIEW) -> np.ndarray:
@@ -97,17 +98,31 @@ def output_map(trainer: Trainer, scores: np.ndarray) -> dict:
 
 def snapshot_maps(trainer: Trainer, grid: int = GRID, thumb: int = THUMB) -> dict:
     """The output map and every neuron's thumbnail (hidden layers and outputs; the page draws
-    the input features itself, as they never change)."""
+    the input features itself, as they never change); ``small``: the output map at every
+    ``TEACHER_STRIDE``-th cell, for the teacher's list (not sent to the student's page)."""
     big = grid * grid  # both lattices go through the model as one batch
     pts = np.concatenate([lattice(grid), lattice(thumb)])
     outs = activations(trainer, transform(pts, trainer.config["feat"]))
+    scores = outs[-1][:big]
+    k = TEACHER_STRIDE
+    small = scores.reshape(grid, grid, -1)[k // 2::k, k // 2::k].reshape(-1, scores.shape[1])
     return {
         "grid": grid,
         "thumb": thumb,
         "view": VIEW,
-        "output": output_map(trainer, outs[-1][:big]),
+        "output": output_map(trainer, scores),
         "layers": [pack_columns(normalised(a[big:])) for a in outs],
+        "small": {"grid": int(np.sqrt(len(small))), **output_map(trainer, small)},
     }
+
+
+def neuron_map(trainer: Trainer, layer: int, neuron: int, grid: int = GRID) -> dict:
+    """One neuron's output over the view at the output map's resolution (what the page shows
+    in the big map while the pointer is on that neuron), scaled as its thumbnail is."""
+    outs = activations(trainer, transform(lattice(grid), trainer.config["feat"]))
+    a = outs[layer][:, neuron : neuron + 1]
+    return {"grid": grid, "view": VIEW, "layer": layer, "neuron": neuron,
+            "values": pack(normalised(a)[:, 0])}
 
 
 def weights(trainer: Trainer) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ class Session:
         self.lock = threading.Lock()
         self.used = time.monotonic()
         self.config, self.trainer = self._build(config, explicit_loss)
+        self.last: dict = {}  # the latest scores and small map, for the teacher's list
 
     def _build(self, config: dict, explicit_loss: bool,
                data: D.Dataset | None = None) -> tuple[dict, Trainer]:
@@ -69,12 +70,43 @@ class Session:
         """Start training again from the same initial weights (the seed's)."""
         self.trainer = Trainer(self.config, self.trainer.data)
 
-    def step(self, count: Any) -> int:
+    def step(self, count: Any, budget_ms: Any = None) -> int:
+        """Train up to ``count`` batches, for at most ``budget_ms`` milliseconds of wall time
+        (at least one batch; the page asks for ~30 ms a frame, which shares a busy server
+        fairly: a step that waits for the CPU uses its budget waiting)."""
         if isinstance(count, bool) or not isinstance(count, int):
             raise BadRequest(f"steps must be a whole number, not {count!r}")
         if not 1 <= count <= MAX_STEPS_PER_CALL:
             raise BadRequest(f"steps must be from 1 to {MAX_STEPS_PER_CALL} per request")
-        return self.trainer.step(count)
+        if budget_ms is None:
+            return self.trainer.step(count)
+        if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or \
+                not 1 <= budget_ms <= 2000:
+            raise BadRequest(f"budget_ms must be a number of milliseconds from 1 to 2000, "
+                             f"not {budget_ms!r}")
+        return self.trainer.step(count, budget_ms / 1000.0)
+
+    def set_parameter(self, patch: Any) -> None:
+        """Set one weight or bias: ``{"layer": l, "neuron": i, "input": j, "value": v}`` sets
+        ``layers.l.weight[i, j]``; ``"input": null`` sets ``layers.l.bias[i]`` (0-based, as in
+        ``state_dict``). Training goes on from the edited value."""
+        if not isinstance(patch, dict) or set(patch) - {"layer", "neuron", "input", "value"}:
+            raise BadRequest('send {"layer": l, "neuron": i, "input": j or null, "value": v}')
+        sizes = self.trainer.sizes
+        layer = whole(patch.get("layer"), "layer", len(sizes) - 2)
+        neuron = whole(patch.get("neuron"), "neuron", sizes[layer + 1] - 1)
+        j = patch.get("input")
+        j = None if j is None else whole(j, "input", sizes[layer] - 1)
+        value = patch.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not -100.0 <= value <= 100.0:
+            raise BadRequest(f"value must be a number from -100 to 100, not {value!r}")
+        params = dict(self.trainer.model.named_parameters())
+        if j is None:
+            params[f"layers.{layer}.bias"].data[neuron] = float(value)
+        else:
+            params[f"layers.{layer}.weight"].data[neuron, j] = float(value)
+        self.trainer.diverged = False
 
     def setup(self) -> dict:
         """The settings and the data: what the page needs after the set-up changed."""
@@ -102,6 +134,8 @@ class Session:
         t = self.trainer
         scores = t.evaluate()
         t.record(scores)
+        maps = snapshot_maps(t)
+        self.last = {"scores": scores, "map": maps.pop("small")}
         return {
             "step": t.steps,
             "epoch": t.epochs,
@@ -109,8 +143,22 @@ class Session:
             "scores": scores,
             "history": t.history,
             "weights": weights(t),
-            "maps": snapshot_maps(t),
+            "maps": maps,
         }
+
+    def summary(self) -> dict:
+        """What the teacher's page lists about this session (no id: that stays the tab's)."""
+        t = self.trainer
+        return {"query": C.to_query(self.config), "data": self.config["data"],
+                "sizes": t.sizes, "step": t.steps, "epoch": t.epochs, "diverged": t.diverged,
+                "idle": round(time.monotonic() - self.used, 1), **self.last}
+
+
+def whole(raw: Any, name: str, top: int) -> int:
+    """``raw`` as a whole number from 0 to ``top``, or a BadRequest naming ``name``."""
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= top:
+        raise BadRequest(f"{name} must be a whole number from 0 to {top}, not {raw!r}")
+    return raw
 
 
 class SessionStore:
@@ -144,6 +192,12 @@ class SessionStore:
             self._items.move_to_end(sid)
             session.used = time.monotonic()
             return session
+
+    def all(self) -> list[Session]:
+        """The live sessions, least recently used first."""
+        with self._lock:
+            self._expire()
+            return list(self._items.values())
 
     def close(self, sid: str) -> bool:
         with self._lock:

@@ -28,6 +28,10 @@ from .features import transform
 MAX_STEPS_PER_CALL = 500
 TIME_BUDGET_S = 2.0  # one request never trains longer than this, whatever it asked for
 HISTORY_LIMIT = 600
+# How the page trains while playing (sent in /api/meta; the load benchmark replays it): each
+# request asks for up to an epoch (at most 50 batches) within BUDGET_MS of the server's time,
+# and a tab sends at most one step request every FRAME_MS.
+PACE = {"budget_ms": 30, "frame_ms": 80, "max_steps": 50}
 
 
 def make_optimizer(params: list, kind: str, lr: float) -> nn.optim.Optimizer:
@@ -82,15 +86,15 @@ class Trainer:
             self.order = self.rng.permutation(len(self.ytr))
         return idx
 
-    def step(self, count: int = 1) -> int:
-        """Train on ``count`` batches (fewer if the time budget runs out or the loss diverges);
-        returns how many ran."""
+    def step(self, count: int = 1, budget: float = TIME_BUDGET_S) -> int:
+        """Train on ``count`` batches (fewer if ``budget`` seconds run out or the loss diverges,
+        but at least one); returns how many ran."""
         done, start = 0, time.perf_counter()
         with np.errstate(all="ignore"):  # an overflow shows as a diverged loss instead
             while done < count and not self.diverged:
                 self._one_step(self._next_batch())
                 done += 1
-                if time.perf_counter() - start > TIME_BUDGET_S:
+                if time.perf_counter() - start > budget:
                     break
         return done
 

@@ -44,6 +44,7 @@ class Upload:
     task: str
     class_names: list[str]
     note: str = ""
+    in_view: bool = False  # points drawn on the page: already in view coordinates, kept as is
 
     def summary(self) -> dict:
         return {"csv": self.id, "name": self.name, "rows": len(self.y), "task": self.task,
@@ -57,8 +58,11 @@ def clean_name(name: str) -> str:
     return base or "your file"
 
 
-def parse_csv(body: bytes, name: str = "") -> Upload:
-    """Check an uploaded file and read it, or raise BadRequest / TooLarge with the reason."""
+def parse_csv(body: bytes, name: str = "", view: float | None = None) -> Upload:
+    """Check an uploaded file and read it, or raise BadRequest / TooLarge with the reason.
+
+    ``view``: the file holds points drawn on the page, in view coordinates [-view, view]
+    (used as they are, not re-centred and scaled like a user's own file)."""
     name = clean_name(name)
     if len(body) > MAX_CSV_BYTES:
         raise TooLarge(f"{name} is {len(body):,} bytes; the limit is {MAX_CSV_BYTES:,} "
@@ -81,8 +85,13 @@ def parse_csv(body: bytes, name: str = "") -> Upload:
         raise BadRequest(f"{name} has {len(y)} data rows; the playground needs {MIN_ROWS} to "
                          f"{MAX_POINTS} (some for training, some for testing)")
     task, names, y, note = _labels(y, name)
-    digest = hashlib.sha256(body).hexdigest()[:16]
-    return Upload(digest, name, X.astype(np.float64), y, task, names, note)
+    if view is not None:
+        if task == "regression":
+            raise BadRequest("drawn points need whole-number class labels")
+        if np.max(np.abs(X)) > view:
+            raise BadRequest(f"drawn points must lie in the view, -{view:g} to {view:g}")
+    digest = hashlib.sha256((b"view\n" if view is not None else b"") + body).hexdigest()[:16]
+    return Upload(digest, name, X.astype(np.float64), y, task, names, note, view is not None)
 
 
 def _labels(y: np.ndarray, name: str) -> tuple[str, list[str], np.ndarray, str]:

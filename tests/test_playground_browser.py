@@ -152,7 +152,9 @@ def test_tabs_are_independent_and_teachers_hide_controls(server, browser):
         b.until(lambda: "layers.0.neurons.2" in b.text("#stepper-title"), "the stepper title")
         frame = b.page.frame_locator("#stepper iframe")
         frame.locator("text=Backward pass").first.wait_for(timeout=20000)
-        assert "l0.n2.w0" in frame.locator("svg").first.text_content()  # layers.0.neurons.2.w.0
+        # the neuron's terms, named as the page names things (issue 16: w0*x1, counted from 0)
+        text = frame.locator("svg").first.text_content()
+        assert "w0*x1" in text and "l0.n2.w0" in text  # layers.0.neurons.2.w.0
     b.page.wait_for_timeout(300)
     assert b.text("#stepcount") == "0"
     b.page.click("button[data-dataset='circles']")

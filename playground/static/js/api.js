@@ -43,19 +43,30 @@ export class Api {
   path(tail) { return `/api/session/${this.id}${tail}`; }
 
   configure(patch) { return request('POST', this.path('/config'), patch); }
-  step(steps) { return request('POST', this.path('/step'), { steps }); }
+  // budgetMs: the server trains for at most this long (at least one batch), so that a busy
+  // classroom server shares its time fairly between the students' tabs
+  step(steps, budgetMs) {
+    return request('POST', this.path('/step'), budgetMs ? { steps, budget_ms: budgetMs } : { steps });
+  }
+  // layer, neuron (0-based, as in state_dict); input j for weight [neuron, j], null for the bias
+  setWeight(layer, neuron, input, value) {
+    return request('POST', this.path('/weight'), { layer, neuron, input, value });
+  }
+  neuronMap(layer, neuron) { return request('GET', this.path(`/map?layer=${layer}&neuron=${neuron}`)); }
+  inbox(since) { return request('GET', this.path(`/inbox?since=${since}`)); }
   reset() { return request('POST', this.path('/reset'), {}); }
-  graph(sample, part) { return request('GET', this.path(`/graph?sample=${sample}&part=${part}`)); }
+  graph(sample, part, view = 'svg') {
+    return request('GET', this.path(`/graph?sample=${sample}&part=${part}&view=${view}`));
+  }
   stepperUrl(sample, part, layer, neuron) {
     return this.path(`/stepper?sample=${sample}&part=${part}&layer=${layer}&neuron=${neuron}`);
   }
   exportUrl(kind) { return this.path(`/export.${kind}`); }
 
-  upload(file) {
-    return request('POST', '/api/upload', file, {
-      'Content-Type': 'text/csv',
-      'X-Filename': encodeURIComponent(file.name || 'data.csv'),
-    });
+  upload(file, inView = false) {
+    const headers = { 'Content-Type': 'text/csv', 'X-Filename': encodeURIComponent(file.name || 'data.csv') };
+    if (inView) headers['X-Coordinates'] = 'view';
+    return request('POST', '/api/upload', file, headers);
   }
 
   close() {

@@ -6,19 +6,22 @@
 
 import { Api } from './api.js';
 import { drawCurve, drawLegend, Heatmap } from './charts.js';
+import { usePalette } from './colors.js';
 import {
   applyHidden, parameterCount, previewRange, readControl, scoreText, showConfig, Tooltip,
 } from './controls.js';
 import { buildPicker } from './datasets.js';
 import { openShare, uploadCsv } from './dialogs.js';
+import { DrawTool } from './draw.js';
 import { Inspector } from './inspect.js';
 import { NetworkView } from './network.js';
+import { Classroom, Projector, WeightEditor } from './extras.js';
 
 const $ = (id) => document.getElementById(id);
 const api = new Api();
 const state = {
   meta: null, setup: null, snapshot: null, playing: false,
-  sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0 },
+  sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0 }, hover: null,
 };
 let chain = Promise.resolve();
 
@@ -35,11 +38,15 @@ function banner(message) {
 }
 
 const tooltip = new Tooltip($('tooltip'));
-const heatmap = new Heatmap($('heatmap'), (part, index) => pickSample(part, index));
-const inspector = new Inspector(api, {
-  graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
-  fit: $('graph-fit'),
+const heatmap = new Heatmap($('heatmap'), {
+  onPick: (part, index) => pickSample(part, index),
+  onDraw: (x, y) => drawTool.add(x, y),
+  onErase: (part, index) => drawTool.remove(part, index),
 });
+const projector = new Projector($('projector'), () => relayout(true));
+const editor = new WeightEditor($('weight-editor'), (layer, neuron, input, value) => editWeight(layer, neuron, input, value));
+let drawTool = null;
+let inspector = null;
 let network = null;
 let datasetButtons = {};
 
@@ -52,6 +59,7 @@ function applySetup(setup) {
   showConfig(config, state.meta.losses_for[setup.task]);
   for (const [name, button] of Object.entries(datasetButtons)) {
     button.classList.toggle('selected', config.data === name);
+    if (name === 'csv' || name === 'drawn') button.classList.toggle('is-hidden', config.data !== name);
   }
   const hidden = config.layers.length;
   $('layer-count').textContent = `${hidden} hidden layer${hidden === 1 ? '' : 's'}`;
@@ -61,9 +69,10 @@ function applySetup(setup) {
   const n = setup.sizes.length - 1;
   if (state.neuron.layer >= n) state.neuron = { layer: n - 1, neuron: 0 };
   if (state.neuron.neuron >= setup.sizes[state.neuron.layer + 1]) state.neuron.neuron = 0;
-  network.build(config, setup.sizes, limits);
+  network.build(config, setup.sizes, limits, setup.classes, setup.task);
   network.select(state.neuron.layer, state.neuron.neuron);
   heatmap.setData(setup);
+  drawTool.setup(setup);
   const rows = setup.points[state.sample.part];
   if (!rows || state.sample.index >= rows.length) state.sample = { part: 'train', index: 0 };
   heatmap.select(state.sample.part, state.sample.index);
@@ -71,14 +80,15 @@ function applySetup(setup) {
   applyHidden(config.hide);
   $('export-py').href = api.exportUrl('py');
   $('export-npz').href = api.exportUrl('npz');
-  const url = `${location.pathname}?${setup.query}`;
+  const url = `${location.pathname}?${projector.withFlag(setup.query)}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, '', url);
   if (setup.upload) {
     const what = setup.task === 'regression' ? 'regression' : `${setup.classes.length} classes`;
     $('csv-status').className = 'status ok';
     $('csv-status').textContent = `Using ${setup.upload.name}: ${setup.upload.rows} rows, ${what}.` +
       (setup.upload.note ? ` ${setup.upload.note}.` : '');
-  } else if ($('csv-status').classList.contains('ok')) {
+  } else {
+    $('csv-status').className = 'status';  // an old message (success or error) is gone with its data
     $('csv-status').textContent = '';
   }
   updateSampleLabel();
@@ -101,7 +111,41 @@ function render(snapshot) {
   network.update(snapshot, config.discrete);
   $('diverged').hidden = !snapshot.diverged;
   if (snapshot.diverged) setPlaying(false);
+  if (state.hover) showHovered();
   if (!state.playing) refreshInspector();
+}
+
+// The hovered neuron's map in the big output, at the output's resolution (asked for after every
+// redraw while the pointer stays on it).
+function hoverNeuron(layer, neuron) {
+  state.hover = layer === null ? null : { layer, neuron };
+  if (!state.hover) heatmap.showNeuron(null);
+  else showHovered();
+}
+
+function showHovered() {
+  const { layer, neuron } = state.hover;
+  queue(async () => {
+    if (!state.hover || state.hover.layer !== layer || state.hover.neuron !== neuron) return;
+    try {
+      const map = await api.neuronMap(layer, neuron);
+      if (state.hover && state.hover.layer === layer && state.hover.neuron === neuron) {
+        heatmap.showNeuron(map, network.scaleOf(layer, neuron), network.neuronName(layer, neuron));
+      }
+    } catch (err) { /* the set-up changed under the pointer: nothing to show */ }
+  });
+}
+
+function editWeight(layer, neuron, input, value) {
+  return queue(async () => {
+    try {
+      const answer = await api.setWeight(layer, neuron, input, value);
+      banner('');
+      render(answer.snapshot);
+    } catch (err) {
+      banner(err.message);
+    }
+  });
 }
 
 function refreshInspector() {
@@ -118,7 +162,7 @@ function refreshInspector() {
 
 function updateSampleLabel() {
   const rows = state.setup.points[state.sample.part];
-  $('sample-label').textContent = `sample ${state.sample.index + 1} of ${rows.length} (${state.sample.part})`;
+  $('sample-label').textContent = `${state.sample.part} sample ${state.sample.index} (of 0–${rows.length - 1})`;
 }
 
 // --- talking to the server ----------------------------------------------------------------
@@ -138,10 +182,10 @@ function change(patch) {
   });
 }
 
-function trainSteps(steps) {
+function trainSteps(steps, budgetMs) {
   return queue(async () => {
     try {
-      const answer = await api.step(steps);
+      const answer = await api.step(steps, budgetMs);
       render(answer.snapshot);
     } catch (err) {
       banner(err.message);
@@ -160,8 +204,14 @@ function setPlaying(on) {
 
 async function loop() {
   while (state.playing) {
-    // one epoch per frame (at most 50 batches), as the TensorFlow Playground does
-    await trainSteps(Math.max(1, Math.min(state.setup.batches_per_epoch, 50)));
+    // up to one epoch per frame (at most pace.max_steps batches), as the TensorFlow Playground
+    // does, within pace.budget_ms of the server's time, at most one request per pace.frame_ms
+    // (the server's PACE in trainer.py: a classroom's tabs share it fairly)
+    const pace = state.meta.pace;
+    const start = performance.now();
+    await trainSteps(Math.max(1, Math.min(state.setup.batches_per_epoch, pace.max_steps)), pace.budget_ms);
+    const wait = pace.frame_ms - (performance.now() - start);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
 }
@@ -207,7 +257,8 @@ function wire() {
   const menu = document.querySelector('.menu-items');
   $('export').onclick = (e) => { e.stopPropagation(); menu.hidden = !menu.hidden; };
   document.addEventListener('click', () => { menu.hidden = true; });
-  $('share').onclick = () => openShare(state.meta.hideable, state.setup.config.hide, change);
+  $('share').onclick = () => openShare(state.meta, state.setup.config.hide, change,
+    () => shareLink());
   document.addEventListener('keydown', (e) => {
     if (e.target.closest('input, select, textarea, dialog') || e.ctrlKey || e.metaKey) return;
     if (e.key === ' ') { e.preventDefault(); setPlaying(!state.playing); }
@@ -215,15 +266,33 @@ function wire() {
     if (e.key === 'r') $('reset').click();
   });
   window.addEventListener('pagehide', () => api.close());
-  let width = 0;
-  window.addEventListener('resize', () => {
-    const now = $('network').clientWidth;
-    if (state.setup && Math.abs(now - width) > 20) {
-      width = now;
-      network.build(state.setup.config, state.setup.sizes, state.meta.limits);
-      network.update(state.snapshot, state.setup.config.discrete);
-    }
-  });
+  window.addEventListener('resize', () => relayout(false));
+}
+
+// The boxes changed size (window, projector mode): rebuild what is laid out in pixels.
+let laidOut = { network: 0, heatmap: 0 };
+function relayout(force) {
+  if (!state.setup) return;
+  const net = $('network').parentElement.clientWidth;  // the scroll box, not the drawing
+  if (force || Math.abs(net - laidOut.network) > 20) {
+    laidOut.network = net;
+    network.build(state.setup.config, state.setup.sizes, state.meta.limits, state.setup.classes, state.setup.task);
+    network.select(state.neuron.layer, state.neuron.neuron);
+    if (state.snapshot) network.update(state.snapshot, state.setup.config.discrete);
+  }
+  const box = $('heatmap').parentElement.clientWidth;
+  if (force || Math.abs(box - laidOut.heatmap) > 4) {
+    laidOut.heatmap = box;
+    heatmap.resize();
+    heatmap.draw(null);
+    if (state.snapshot) drawCurve($('curve'), state.snapshot.history);
+  }
+}
+
+// The link to the current set-up, at the address other machines reach this server at.
+function shareLink() {
+  const base = state.meta.share_base || `${location.origin}/`;
+  return `${base}?${state.setup.query}`;
 }
 
 function stepSample(delta) {
@@ -248,11 +317,21 @@ function neuronsChange(layer, delta) {
 
 async function start() {
   state.meta = await api.meta();
+  usePalette(state.meta.palette, state.meta.markers);
+  inspector = new Inspector(api, {
+    graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
+  }, state.meta.palette);
   datasetButtons = buildPicker($('datasets'), (name) => change({ data: name }));
   network = new NetworkView($('network'), {
     features: state.meta.features, onFeature: featureToggle, onNeurons: neuronsChange,
-    onSelect: selectNeuron, tooltip,
+    onSelect: selectNeuron, onHover: hoverNeuron,
+    onEdit: (layer, neuron, input, value, event) => !state.setup.config.hide.includes('edit') && editor.open(event, {
+      layer, neuron, input, value,
+      name: input === null ? `bias of ${network.neuronName(layer, neuron)}` : `weight layers.${layer}.neurons.${neuron}.w.${input}`,
+    }), tooltip,
   });
+  drawTool = new DrawTool({ api, queue, change, banner, heatmap, meta: state.meta,
+    button: $('draw'), classes: $('draw-classes'), hint: $('draw-hint') });
   wire();
   for (const [what, id] of [['graph', 'graph'], ['stepper', 'stepper']]) {
     if (!state.meta.available[what]) {
@@ -261,13 +340,17 @@ async function start() {
   }
   let answer;
   try {
-    answer = await api.create(location.search);
+    answer = await api.create(projector.withoutFlag(location.search));
   } catch (err) {
     banner(`This link's settings could not be used (${err.message}); starting from the defaults.`);
     answer = await api.create('');
   }
   applySetup(answer.setup);
+  relayout(true);
   render(answer.snapshot);
+  if (state.meta.classroom) {
+    new Classroom(api, $('push'), (query) => { location.href = `${location.pathname}?${projector.withFlag(query)}`; }).start();
+  }
   document.body.dataset.ready = '1';
 }
 

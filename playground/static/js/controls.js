@@ -12,6 +12,7 @@ export const HIDE_LABELS = {
   loss: 'Loss', opt: 'Optimizer', lr: 'Learning rate', batch: 'Batch size', reg: 'Regularisation',
   rate: 'Reg. rate', showtest: 'Show test data', discrete: 'Discretize', play: 'Play', step: 'Step',
   reset: 'Reset', export: 'Export', share: 'Share', graph: 'Computation graph', stepper: 'Backprop stepper',
+  draw: 'Drawing points', edit: 'Editing weights',
 };
 
 function fillSelect(select, choices, value, label = String) {
@@ -49,6 +50,11 @@ export function showConfig(config, losses) {
   document.getElementById('rate').disabled = config.reg === 'none';
   const usesClasses = config.data === 'spirals' || config.data === 'blobs';
   document.getElementById('classes-field').classList.toggle('is-hidden', !usesClasses);
+  // an upload or a drawing has its own points: the generator's settings do not apply to it
+  const own = config.data === 'csv' || config.data === 'drawn';
+  for (const id of ['noise', 'n']) {
+    document.getElementById(id).closest('.field').classList.toggle('is-hidden', own);
+  }
 }
 
 // The patch a control's change asks for, e.g. {lr: 0.03}.
@@ -67,9 +73,15 @@ export function previewRange(el) {
   if (out && OUTPUTS[el.dataset.key]) out.textContent = OUTPUTS[el.dataset.key](Number(el.value));
 }
 
+// Hide the controls a teacher listed; a box left with nothing to show goes too (no orphan
+// heading, question or empty bar).
 export function applyHidden(hide) {
   for (const el of document.querySelectorAll('[data-hide]')) {
     el.classList.toggle('teacher-hidden', hide.includes(el.dataset.hide));
+  }
+  for (const box of document.querySelectorAll('[data-hide-box]')) {
+    const parts = [...box.querySelectorAll('[data-hide]')];
+    box.classList.toggle('teacher-hidden', parts.length > 0 && parts.every((p) => p.classList.contains('teacher-hidden')));
   }
 }
 

@@ -1,7 +1,7 @@
 // The dataset picker: a small picture of each built-in set, drawn here (decoration only; the
 // real points come from the server).
 
-import { CLASS_COLORS, css, diverging, NEG, POS } from './colors.js';
+import { classColor, css, diverging } from './colors.js';
 
 function rng(seed) {                       // mulberry32: a tiny seeded generator
   return () => {
@@ -21,7 +21,7 @@ const SHAPES = {
     for (let i = 0; i < 70; i++) {
       const t = Math.PI * r(), c = i % 2;
       const x = c ? 1 - Math.cos(t) : Math.cos(t), y = c ? 0.5 - Math.sin(t) : Math.sin(t);
-      out.push([(x - 0.5) / 1.6 + 0.08 * gauss(r), (y - 0.25) / 1.6 + 0.08 * gauss(r), c ? POS : NEG]);
+      out.push([(x - 0.5) / 1.6 + 0.08 * gauss(r), (y - 0.25) / 1.6 + 0.08 * gauss(r), classColor(c)]);
     }
     return out;
   },
@@ -29,7 +29,7 @@ const SHAPES = {
     const out = [];
     for (let i = 0; i < 80; i++) {
       const t = 2 * Math.PI * r(), c = i % 2, rad = c ? 0.4 : 0.85;
-      out.push([rad * Math.cos(t) + 0.05 * gauss(r), rad * Math.sin(t) + 0.05 * gauss(r), c ? POS : NEG]);
+      out.push([rad * Math.cos(t) + 0.05 * gauss(r), rad * Math.sin(t) + 0.05 * gauss(r), classColor(c)]);
     }
     return out;
   },
@@ -37,7 +37,7 @@ const SHAPES = {
     const out = [];
     for (let i = 0; i < 80; i++) {
       const x = 2 * r() - 1, y = 2 * r() - 1;
-      out.push([x * 0.9, y * 0.9, x * y > 0 ? POS : NEG]);
+      out.push([x * 0.9, y * 0.9, classColor(x * y > 0 ? 1 : 0)]);
     }
     return out;
   },
@@ -46,7 +46,7 @@ const SHAPES = {
     for (let k = 0; k < 3; k++) {
       for (let i = 0; i < 30; i++) {
         const rad = i / 30, a = 4 * k + 4 * rad + 0.15 * gauss(r);
-        out.push([0.9 * rad * Math.sin(a), 0.9 * rad * Math.cos(a), CLASS_COLORS[k]]);
+        out.push([0.9 * rad * Math.sin(a), 0.9 * rad * Math.cos(a), classColor(k)]);
       }
     }
     return out;
@@ -55,7 +55,7 @@ const SHAPES = {
     const centres = [[-0.45, 0.45], [0.5, 0.3], [0, -0.5]];
     const out = [];
     centres.forEach(([cx, cy], k) => {
-      for (let i = 0; i < 25; i++) out.push([cx + 0.16 * gauss(r), cy + 0.16 * gauss(r), CLASS_COLORS[k]]);
+      for (let i = 0; i < 25; i++) out.push([cx + 0.16 * gauss(r), cy + 0.16 * gauss(r), classColor(k)]);
     });
     return out;
   },
@@ -86,10 +86,20 @@ export function drawIcon(canvas, name) {
   }
 }
 
-// The picker's buttons; onPick(name) when one is chosen.
+// The picker's buttons; onPick(name) when one is chosen. 'csv' and 'drawn' show only while in
+// use (an upload or drawn points), so that the data in use is always the selected tile.
 export function buildPicker(root, onPick) {
   root.innerHTML = '';
   const buttons = {};
+  for (const name of ['csv', 'drawn']) {
+    const button = document.createElement('button');
+    button.className = 'dataset own is-hidden';
+    button.dataset.dataset = name;
+    button.disabled = true;
+    button.innerHTML = `<span class="own-icon" aria-hidden="true">${name === 'csv' ? '⇪' : '✎'}</span>`;
+    button.appendChild(document.createTextNode(name === 'csv' ? 'Your CSV' : 'Drawn'));
+    buttons[name] = button;
+  }
   for (const name of Object.keys(SHAPES)) {
     const button = document.createElement('button');
     button.className = 'dataset';
@@ -103,5 +113,6 @@ export function buildPicker(root, onPick) {
     root.appendChild(button);
     buttons[name] = button;
   }
+  root.append(buttons.csv, buttons.drawn);
   return buttons;
 }

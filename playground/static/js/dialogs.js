@@ -24,18 +24,19 @@ export async function uploadCsv(file, { api, queue, change, limit }) {
   }
 }
 
-// The link to this set-up, and a checkbox per control to hide it from students.
-export function openShare(hideable, hidden, change) {
-  $('share-link').value = location.href;
+// The link to this set-up (link(): at the address students reach, see app.js), and a checkbox
+// per control to hide it from students.
+export function openShare(meta, hidden, change, link) {
+  $('share-link').value = link();
   $('copy-link').textContent = 'Copy';
   $('copy-link').onclick = () => {
     $('share-link').select();
     if (navigator.clipboard) navigator.clipboard.writeText($('share-link').value).catch(() => {});
     $('copy-link').textContent = 'Copied';
   };
-  buildHideList($('hide-list'), hideable, hidden, async (hide) => {
+  buildHideList($('hide-list'), meta.hideable, hidden, async (hide) => {
     await change({ hide });
-    $('share-link').value = location.href;
+    $('share-link').value = link();
   });
   $('share-dialog').showModal();
 }

@@ -1,5 +1,6 @@
-// "Inside one sample": the computation graph of one sample (drawn by chainrule's viz on the
-// server) and viz's backprop stepper for one neuron, in a frame.
+// "Inside one sample": the computation graph of one sample in viz's interactive graph viewer
+// (window.ChainruleViewer, served from viz/assets: the same component as in notebooks), and
+// viz's backprop stepper for one neuron, in a frame.
 
 import { fmt } from './colors.js';
 
@@ -17,15 +18,13 @@ function describe(answer, { task, classes, loss }) {
 }
 
 export class Inspector {
-  constructor(api, els) {
+  constructor(api, els, palette) {
     this.api = api;
-    this.els = els;      // {graph, stepper, facts, title, fit}
+    this.els = els;      // {graph, stepper, facts, title}
+    this.palette = palette;
     this.timer = null;
     this.version = 0;
-    els.fit.onclick = () => {
-      const fit = els.graph.classList.toggle('fit');
-      els.fit.textContent = fit ? 'Actual size' : 'Fit';
-    };
+    this.viewer = null;
   }
 
   // Redraw soon (several quick changes make one request).
@@ -41,12 +40,12 @@ export class Inspector {
       graph.classList.add('loading');
       if (!graph.querySelector('svg')) graph.innerHTML = '<p class="placeholder">Drawing the graph…</p>';
       try {
-        const answer = await this.api.graph(sample, part);
+        const answer = await this.api.graph(sample, part, 'model');
         if (version !== this.version) return;
-        const doc = new DOMParser().parseFromString(answer.svg, 'image/svg+xml');
-        const svg = doc.documentElement;
         graph.innerHTML = '';
-        if (svg && svg.nodeName === 'svg') graph.appendChild(document.importNode(svg, true));
+        // depth 'auto': neurons and the loss as cards; the student opens one to see inside
+        this.viewer = new window.ChainruleViewer(graph, answer.model,
+          { depth: 'auto', palette: this.palette, toolbar: true, minText: 12 });
         facts.textContent = describe(answer, target);
       } catch (err) {
         if (version !== this.version) return;
