@@ -65,14 +65,19 @@ class Scope(str):
         return (str, (str(self),))
 
 
+# how deep _nodes_in looks into nested lists: the call's (args, kwargs), an argument, a batch of
+# samples, a sample's list of outputs, a Value
+_DEPTH = 6
+
+
 def _nodes_in(obj: Any, out: list[Node], depth: int = 0) -> None:
-    """Collect the graph nodes in an argument: a node, or lists/tuples/dicts of them."""
+    """Collect the graph nodes in an argument: a node, or (nested) lists/tuples/dicts of them."""
     if isinstance(obj, Node):
         out.append(obj)
-    elif depth < 3 and isinstance(obj, (list, tuple)):
+    elif depth < _DEPTH and isinstance(obj, (list, tuple)):
         for item in obj:
             _nodes_in(item, out, depth + 1)
-    elif depth < 3 and isinstance(obj, dict):
+    elif depth < _DEPTH and isinstance(obj, dict):
         for item in obj.values():
             _nodes_in(item, out, depth + 1)
 

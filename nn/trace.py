@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Value
+from chainrule.autograd import Value, scope
 
 from .mlp import ENGINES, MLP
 
@@ -108,7 +108,7 @@ def trace_sample(
     if loss is not None:
         out = layers[-1]
         trace.loss = loss(out[0] if len(out) == 1 else out)
-        trace.loss.label = "loss"
+        scope.relabel(trace.loss, "loss")  # keeps the loss's name mark (one card in pictures)
         scalar.zero_grad()  # the parameters' grads become this sample's, not a sum with older
         trace.loss.backward()
     return trace

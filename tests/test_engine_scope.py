@@ -104,3 +104,20 @@ def test_bad_names_and_unmarked_regions_are_clear_errors():
         scope.mark(Value(1.0) * 2, None, [])
     with pytest.raises(ValueError, match="not the result of a scoped function"):
         scope.region(Value(1.0) * 2)
+
+
+def test_scalar_cross_entropy_on_nested_lists_records_its_inputs():
+    rows = [[Value(1.0), Value(2.0)], [Value(0.5), Value(-1.0)]]
+    loss = nn.functional.cross_entropy(rows, [1, 0])
+    s = scope.scope_of(loss)
+    assert s.name == "cross-entropy" and len(s.inputs) == 4
+    inside = scope.region(loss)
+    assert all(v not in inside for row in rows for v in row)
+
+
+def test_a_traced_sample_keeps_its_loss_mark_under_the_label_loss():
+    model = nn.MLP(2, [3, 2], engine="scalar")
+    trace = nn.trace_sample(model, [0.5, -1.0], loss=lambda out: nn.functional.cross_entropy(
+        [out], [1]))
+    assert str(trace.loss.label) == "loss"
+    assert scope.scope_of(trace.loss).name == "cross-entropy"
