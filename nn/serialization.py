@@ -19,9 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from . import safetensors
 
-def save_state(state: dict, path: Any) -> None:
-    """Write a dict of name -> array to ``path`` (a ``.npz`` file), atomically."""
+
+def save_state(state: dict, path: Any, metadata: dict[str, str] | None = None) -> None:
+    """Write a dict of name -> array to ``path``, atomically: a ``.safetensors`` file (with
+    ``metadata``, see ``nn.safetensors``) when the name ends so, else a ``.npz`` file."""
     arrays = {}
     for key, value in state.items():
         if not isinstance(key, str) or not key:
@@ -42,7 +45,10 @@ def save_state(state: dict, path: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)  # a file object: numpy appends no '.npz' to the name
+            if path.endswith(".safetensors"):
+                f.write(safetensors.encode(arrays, metadata))
+            else:
+                np.savez(f, **arrays)  # a file object: numpy appends no '.npz' to the name
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -54,6 +60,8 @@ def save_state(state: dict, path: Any) -> None:
 def load_state(path: Any) -> dict[str, np.ndarray]:
     """Read a state dict written by ``save_state`` / ``Module.save`` (no pickles allowed)."""
     path = os.fspath(path)
+    if path.endswith(".safetensors"):
+        return safetensors.read_weights(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load_state: no such file: {path}")
     try:
