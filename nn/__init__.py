@@ -21,6 +21,7 @@ parameter's module from its ``label`` (its dotted name from ``Module.named_membe
 
 from . import data, functional, init, losses, optim, targets
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from .bridge import UnsupportedLayer, from_torch, load_model, to_torch, to_torch_code
 from .dense import Dense
 from .display import summary
 from .layers import Linear, Sequential
@@ -36,6 +37,7 @@ __all__ = [
     "Dense",
     "History",
     "Identity",
+    "UnsupportedLayer",
     "Layer",
     "LeakyReLU",
     "Linear",
@@ -55,7 +57,11 @@ __all__ = [
     "functional",
     "init",
     "losses",
+    "load_model",
     "load_state",
+    "from_torch",
+    "to_torch",
+    "to_torch_code",
     "neuron_walkthrough",
     "optim",
     "predict",

@@ -202,11 +202,18 @@ class Module:
         return load_state_dict(self, state, strict=strict)
 
     def save(self, path: Any) -> None:
-        """Write ``state_dict()`` to a ``.npz`` file, atomically (see ``nn.save_state``)."""
-        save_state(self.state_dict(), path)
+        """Write ``state_dict()`` to ``path`` atomically (see ``nn.save_state``): a ``.safetensors``
+        file (PyTorch's format, the architecture in its metadata: see ``nn.load_model``) when
+        the name ends so, else ``.npz``."""
+        meta = None
+        if str(path).endswith(".safetensors"):
+            from .bridge.architecture import to_metadata  # lazy: the bridge builds on Module
+
+            meta = to_metadata(self)
+        save_state(self.state_dict(), path, meta)
 
     def load(self, path: Any, strict: bool = True) -> LoadResult:
-        """``load_state_dict(nn.load_state(path), strict)``."""
+        """``load_state_dict(nn.load_state(path), strict)`` (``.npz`` or ``.safetensors``)."""
         return self.load_state_dict(load_state(path), strict=strict)
 
     # --- display (the logic is in display.py) -------------------------------------------------

@@ -161,10 +161,14 @@ def read(path: Any) -> tuple[dict[str, np.ndarray], dict[str, str]]:
 
 
 def read_weights(path: Any) -> dict[str, np.ndarray]:
-    """A model's weights from ``path``: name -> a writable copy of each tensor, which must be a
-    float tensor (F16, F32 or F64): a model's parameters are floats, and an integer or boolean
-    tensor under a parameter's name is a sign of the wrong file."""
-    tensors, _ = read(path)
+    """A model's weights from the file at ``path`` (see ``float_weights``)."""
+    return float_weights(read(path)[0], os.fspath(path))
+
+
+def float_weights(tensors: dict[str, np.ndarray], path: str) -> dict[str, np.ndarray]:
+    """name -> a writable copy of each tensor, which must be a float tensor (F16, F32 or F64): a
+    model's parameters are floats, and an integer or boolean tensor under a parameter's name is
+    a sign of the wrong file."""
     wrong = [f"{k} ({NAMES[a.dtype]})" for k, a in tensors.items() if a.dtype.kind != "f"]
     if wrong:
         raise ValueError(
