@@ -27,6 +27,7 @@ from .display import summary
 from .layers import Linear, Sequential
 from .mlp import MLP
 from .module import Module
+from .onnx_export import export_onnx
 from .scalar import Layer, Neuron
 from .serialization import load_state, save_state
 from .state import LoadResult
@@ -53,6 +54,7 @@ __all__ = [
     "StepResult",
     "Tanh",
     "data",
+    "export_onnx",
     "fit",
     "functional",
     "init",

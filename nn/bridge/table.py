@@ -95,6 +95,14 @@ def _activation(cls: type, torch_name: str, onnx_op: str) -> Kind:
                 lambda s, g, x: g.node(onnx_op, [x]))
 
 
+def _softplus_onnx(s: dict, g: Any, x: str) -> str:
+    if g.dtype == np.float32:
+        return g.node("Softplus", [x])
+    # onnxruntime has no float64 Softplus: max(x, 0) + log(1 + e^-|x|), which never overflows
+    e = g.node("Exp", [g.node("Neg", [g.node("Abs", [x])])])
+    return g.node("Add", [g.node("Relu", [x]), g.node("Log", [g.node("Add", [e, g.const(1.0)])])])
+
+
 def _softplus_from_torch(t: Any) -> dict:
     if t.beta != 1:
         raise ValueError(f"Softplus(beta={t.beta}) has no chainrule layer (only beta=1)")
@@ -120,7 +128,7 @@ KINDS: tuple[Kind, ...] = (
     LEAKY_RELU,
     Kind("Softplus", act.Softplus, lambda m: {}, lambda s: act.Softplus(),
          "Softplus", lambda s: ((), {}), _softplus_from_torch,
-         lambda s, g, x: g.node("Softplus", [x])),
+         _softplus_onnx),
 )
 
 #: chainrule class -> its kind, and the PyTorch class name -> its kind

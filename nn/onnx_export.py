@@ -1,0 +1,134 @@
+"""``export_onnx``: a chainrule model as an ONNX file, for onnxruntime and every ONNX tool.
+
+The graph is written from the model's architecture (``nn.bridge.describe``), one ONNX node per
+layer, read from the layer table (``Kind.onnx``): ``Linear`` is ``Gemm(x, W, b, transB=1)``, that
+is ``x W^T + b`` with PyTorch's ``(out, in)`` weight as it is; activations are ``Relu``, ``Tanh``,
+``Sigmoid``, ``LeakyRelu(alpha)``, ``Softplus``, ``Identity``. The weights are initializers named
+by their state-dict keys (``layers.0.weight``). The input is ``input`` of shape
+``(batch, in_features)``, the batch size free; the output is ``output``.
+
+Pinned versions: opset ``OPSET`` (17) and IR version ``IR_VERSION`` (8), which every onnxruntime
+since 1.14 loads. ``onnx`` is needed to write the file (``pip install 'chainrule[onnx]'``, which
+also brings onnxruntime to run it); PyTorch is not.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from .activations import MODULES
+from .bridge.architecture import describe
+from .bridge.table import BY_CLASS, BY_NAME, LINEAR
+
+OPSET = 17
+IR_VERSION = 8
+
+
+def require_onnx() -> Any:
+    try:
+        import onnx
+    except ImportError:
+        raise ImportError(
+            "ONNX export needs the onnx package, which is not installed: "
+            "pip install 'chainrule[onnx]'"
+        ) from None
+    return onnx
+
+
+class _Graph:
+    """The ONNX nodes and initializers being written; names come from a counter, in order."""
+
+    def __init__(self, onnx: Any, state: dict[str, np.ndarray], dtype: np.dtype) -> None:
+        self.onnx, self.state, self.dtype = onnx, state, dtype
+        self.nodes: list = []
+        self.inits: list = []
+        self.prefix = ""
+
+    def weight(self, name: str) -> str:
+        key = self.prefix + name
+        array = np.ascontiguousarray(self.state[key], dtype=self.dtype)
+        self.inits.append(self.onnx.numpy_helper.from_array(array, key))
+        return key
+
+    def const(self, value: float) -> str:
+        name = f"const_{len(self.inits)}"
+        array = np.asarray(value, dtype=self.dtype)
+        self.inits.append(self.onnx.numpy_helper.from_array(array, name))
+        return name
+
+    def node(self, op: str, inputs: list[str], **attrs: Any) -> str:
+        out = f"{op.lower()}_{len(self.nodes)}"
+        self.nodes.append(self.onnx.helper.make_node(op, inputs, [out], name=out, **attrs))
+        return out
+
+    def add(self, tree: dict, x: str, prefix: str) -> str:
+        """The nodes of one architecture entry applied to ``x``; returns the output's name."""
+        if tree["kind"] == "Sequential":
+            for i, m in enumerate(tree["modules"]):
+                x = self.add(m, x, f"{prefix}{i}.")
+            return x
+        if tree["kind"] == "MLP":
+            s = tree["settings"]
+            sizes = [s["nin"], *s["nouts"]]
+            act = BY_CLASS[MODULES[s["activation"]]]
+            for i in range(len(s["nouts"])):
+                linear = {"in_features": sizes[i], "out_features": sizes[i + 1],
+                          "bias": s["bias"], "dtype": s["dtype"]}
+                x = self.add({"kind": LINEAR.name, "settings": linear}, x, f"{prefix}layers.{i}.")
+                if i < len(s["nouts"]) - 1 and s["activation"] != "linear":
+                    x = self.add({"kind": act.name, "settings": act.settings(act.cls())},
+                                 x, prefix)
+            return x
+        self.prefix = prefix
+        return BY_NAME[tree["kind"]].onnx(tree["settings"], self, x)
+
+
+def _sizes(tree: dict) -> tuple[int | None, int | None]:
+    """(in_features, out_features) of the whole model, where its layers say."""
+    if tree["kind"] == "Sequential":
+        ins = [_sizes(m) for m in tree["modules"]]
+        first = next((a for a, _ in ins if a is not None), None)
+        last = next((b for _, b in reversed(ins) if b is not None), None)
+        return first, last
+    s = tree["settings"]
+    if tree["kind"] == "MLP":
+        return s["nin"], s["nouts"][-1]
+    return s.get("in_features"), s.get("out_features")
+
+
+def to_onnx(model: Any, dtype: Any = None) -> bytes:
+    """The ONNX file of ``model`` as bytes (see the module docstring).
+
+    ``dtype``: the dtype of the weights and of the input (default: the model's own; pass
+    ``'float32'`` for a smaller file and the widest support).
+    """
+    onnx = require_onnx()
+    tree = describe(model)
+    state = model.state_dict()
+    dt = np.dtype(dtype) if dtype is not None else next(iter(state.values())).dtype
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"export_onnx writes float32 or float64, not {dt}")
+    g = _Graph(onnx, state, dt)
+    out = g.add(tree, "input", "")
+    g.nodes.append(onnx.helper.make_node("Identity", [out], ["output"], name="output"))
+    elem = onnx.helper.np_dtype_to_tensor_dtype(dt)
+    nin, nout = _sizes(tree)
+    graph = onnx.helper.make_graph(
+        g.nodes, "chainrule", [onnx.helper.make_tensor_value_info("input", elem, ["batch", nin])],
+        [onnx.helper.make_tensor_value_info("output", elem, ["batch", nout])], g.inits)
+    proto = onnx.helper.make_model(graph, producer_name="chainrule",
+                                   opset_imports=[onnx.helper.make_opsetid("", OPSET)])
+    proto.ir_version = IR_VERSION
+    onnx.checker.check_model(proto, full_check=True)
+    return proto.SerializeToString()
+
+
+def export_onnx(model: Any, path: Any, dtype: Any = None) -> None:
+    """Write ``model`` to ``path`` as ONNX (opset 17, IR version 8); checked by
+    ``onnx.checker`` (full check, with shape inference) before anything is written."""
+    data = to_onnx(model, dtype)
+    with open(os.fspath(path), "wb") as f:
+        f.write(data)
