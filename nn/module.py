@@ -34,6 +34,9 @@ from .serialization import load_state, save_state
 from .state import Entry, LoadResult, entries, grad_dict, load_state_dict, state_dict
 
 CONTAINERS = (list, tuple, dict)
+#: model -> the metadata of its .safetensors file. nn.bridge puts its architecture writer here
+#: when nn is imported (this file cannot import the layers that are built on it)
+FILE_METADATA: list[Any] = [lambda model: {"format": "pt"}]
 
 
 def is_parameter(x: Any) -> bool:
@@ -205,11 +208,7 @@ class Module:
         """Write ``state_dict()`` to ``path`` atomically (see ``nn.save_state``): a ``.safetensors``
         file (PyTorch's format, the architecture in its metadata: see ``nn.load_model``) when
         the name ends so, else ``.npz``."""
-        meta = None
-        if str(path).endswith(".safetensors"):
-            from .bridge.architecture import to_metadata  # lazy: the bridge builds on Module
-
-            meta = to_metadata(self)
+        meta = FILE_METADATA[0](self) if str(path).endswith(".safetensors") else None
         save_state(self.state_dict(), path, meta)
 
     def load(self, path: Any, strict: bool = True) -> LoadResult:

@@ -10,7 +10,7 @@ from chainrule import nn
 
 ROOT = Path(nn.__file__).parent
 FILES = sorted(ROOT.rglob("*.py"))
-OPTIONAL = {"matplotlib", "torch", "tqdm"}  # heavy optional imports may wait until they are used
+OPTIONAL = {"matplotlib", "onnx", "torch", "tqdm"}  # heavy optional imports may wait until they are used
 
 
 def _rel(path: Path) -> str:

@@ -17,10 +17,12 @@ from .drawing import Drawing
 from .explain import explain_backward
 from .output import render, to_svg
 from .plots import plot_activation, plot_decision_boundary, plot_history
+from .torch_trace import Trace, trace
 
 __all__ = [
     "Drawing",
     "Stepper",
+    "Trace",
     "animate_backward",
     "draw_graph",
     "explain_backward",
@@ -29,4 +31,5 @@ __all__ = [
     "plot_history",
     "render",
     "to_svg",
+    "trace",
 ]

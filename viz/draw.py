@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clusters, style, walk
+from . import clusters, style, torch_graph, walk
 from .drawing import Drawing
 from .layout import Layout
 from .paint import paint
@@ -36,6 +36,10 @@ def draw_graph(
     (output or loss); grey circles and pills are ops. Dashed frames are modules, teal cards are
     collapsed modules, crimson marks ``highlight``.
 
+    ``root`` may also be a ``torch.Tensor`` with a ``grad_fn`` (and ``model`` a
+    ``torch.nn.Module``): PyTorch's graph is drawn the same way (see ``viz.torch_graph``, and
+    ``viz.trace`` to record every value and gradient).
+
     Args:
         model: an ``nn.Module`` (anything with ``named_parameters()``); its parameters and the ops
             they feed are framed in clusters named by module path (``layers.0.neurons.3``).
@@ -56,6 +60,8 @@ def draw_graph(
     (``_grads``, for the stepper: node index in forward order -> the gradient to write,
     instead of reading ``.grad``.)
     """
+    if torch_graph.is_torch(root):  # PyTorch's graph, presented as nodes (see viz.torch_graph)
+        root, model = torch_graph.adapt(root, model)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
     if collapse not in (None, "neuron", "layer"):

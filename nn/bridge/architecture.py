@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import module
 from ..layers import Sequential
 from ..mlp import MLP
 from .table import BY_CLASS, BY_NAME
@@ -108,3 +109,6 @@ def from_metadata(metadata: dict[str, str], path: str) -> Any:
         return build(json.loads(metadata[KEY]))
     except (ValueError, TypeError, KeyError) as e:
         raise ValueError(f"{path}: the architecture in its metadata is not valid ({e!r})") from None
+
+
+module.FILE_METADATA[0] = to_metadata  # Module.save("m.safetensors") writes the architecture
