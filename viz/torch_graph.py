@@ -147,7 +147,7 @@ def adapt(root: Any, model: Any = None) -> tuple[TorchNode, Any]:
             continue
         parents = [made[(f, i)] for f, i in fn.next_functions if f is not None]
         t = root if key == top else trace.tensors.get(key) if trace is not None else None
-        data = _array(t) if t is not None else _saved_result(fn, k)
+        data = _array(t) if t is not None else _derived(fn, k, parents, meta_shape(fn, k))
         meta = fn._input_metadata[k]
         made[key] = TorchNode(data, _grad(t), parents, _op(fn), op_name(fn), "", meta.shape,
                               _np_dtype(meta.dtype), t)
@@ -171,14 +171,38 @@ def _leaf(v: Any, names: dict[int, str]) -> TorchNode:
                      _np_dtype(v.dtype), v)
 
 
-def _saved_result(fn: Any, k: int) -> np.ndarray | None:
-    """The op's output if PyTorch saved it for the backward pass (tanh, sigmoid, exp do)."""
-    if k != 0:
+def meta_shape(fn: Any, k: int) -> tuple:
+    return tuple(fn._input_metadata[k].shape)
+
+
+#: ops whose output follows from their one input alone (rearranged, never computed anew)
+REARRANGE = {
+    "transpose": lambda fn, a, shape: (a.T if a.ndim < 2 or not hasattr(fn, "_saved_dim0")
+                                       else np.swapaxes(a, fn._saved_dim0, fn._saved_dim1)),
+    "view": lambda fn, a, shape: a.reshape(shape),
+    "unsafeview": lambda fn, a, shape: a.reshape(shape),
+    "reshapealias": lambda fn, a, shape: a.reshape(shape),
+    "expand": lambda fn, a, shape: np.broadcast_to(a, shape),
+}
+
+
+def _derived(fn: Any, k: int, parents: list, shape: tuple) -> np.ndarray | None:
+    """The op's output when PyTorch saved it for the backward pass (tanh, sigmoid, exp do) or
+    it is a rearrangement of a known input (``W.T``, a view); else None (drawn as ``-``)."""
+    try:
+        saved = getattr(fn, "_saved_result", None) if k == 0 else None
+    except RuntimeError:  # freed by a backward pass without retain_graph
+        saved = None
+    if saved is not None:
+        return _array(saved)
+    rule = REARRANGE.get(op_name(fn))
+    if rule is None or len(parents) != 1 or parents[0].data is None:
         return None
     try:
-        return _array(getattr(fn, "_saved_result", None))
-    except RuntimeError:  # freed by a backward pass without retain_graph
+        out = np.asarray(rule(fn, parents[0].data, shape))
+    except (ValueError, RuntimeError, AttributeError):
         return None
+    return out if out.shape == shape else None
 
 
 def _order(top: Any) -> list:
