@@ -232,8 +232,8 @@ class TorchModel:
         self._module, self._leaves = module, leaves
 
     def named_parameters(self) -> list[tuple[str, TorchNode]]:
-        return [(n, self._leaves[id(p)]) for n, p in self._module.named_parameters()
-                if id(p) in self._leaves]
+        # a parameter the graph does not use stays a torch tensor: viz finds it in no node
+        return [(n, self._leaves.get(id(p), p)) for n, p in self._module.named_parameters()]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._module, name)
