@@ -50,12 +50,12 @@ def models() -> dict[str, tuple[nn.Module, torch.Tensor]]:
     }
 
 
-def chainrule_svg(model: nn.Module, x: torch.Tensor) -> str:
+def chainrule_svg(model: nn.Module, x: torch.Tensor, **options) -> str:
     """chainrule's picture: every value and gradient recorded by viz.trace, leaves named by the
     model's parameters, frames by module. No system Graphviz needed (renderer='embedded')."""
     tr = viz.trace(model, x)
     tr.output.pow(2).mean().backward()
-    return viz.to_svg(tr.output, model=model, renderer="embedded")
+    return viz.to_svg(tr.output, model=model, renderer="embedded", **options)
 
 
 def main() -> None:
@@ -63,6 +63,9 @@ def main() -> None:
     for name, (model, x) in models().items():
         (OUT / f"pytorch_{name}_chainrule.svg").write_text(chainrule_svg(model, x))
         print("wrote", f"pytorch_{name}_chainrule.svg")
+        if name == "mlp":  # one card per layer
+            svg = chainrule_svg(model, x, collapse="layer")
+            (OUT / "pytorch_mlp_chainrule_layers.svg").write_text(svg)
         if not shutil.which("dot"):
             continue  # torchviz and torchview render with the system Graphviz only
         try:
