@@ -203,3 +203,29 @@ def test_a_custom_module_saves_its_weights_without_architecture(tmp_path):
     other.fc.bias.data[:] = 5.0
     other.load(tmp_path / "n.safetensors")
     np.testing.assert_array_equal(other.state_dict()["fc.bias"], Net().state_dict()["fc.bias"])
+
+
+def test_a_failed_save_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "m.safetensors"
+    model = nn.MLP(2, [3, 1], engine="tensor", seed=0)
+    model.save(path)
+    before = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(st, "encode", broken)
+    with pytest.raises(OSError, match="disk full"):
+        nn.MLP(2, [3, 1], engine="tensor", seed=1).save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]  # no temporary left
+
+
+def test_importing_nn_loads_no_optional_package():
+    import subprocess
+    import sys
+
+    code = ("import sys; from chainrule import nn, viz; "
+            "bad = [m for m in ('torch', 'onnx', 'onnxruntime', 'safetensors') "
+            "if m in sys.modules]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
