@@ -108,3 +108,19 @@ def test_a_leaf_tensor_is_one_card():
     t = torch.ones(3, requires_grad=True)
     g = viz.draw_graph(t)
     assert "(3,) float32" in g.source
+
+
+def test_trace_as_a_context_records_the_loss_too():
+    torch.manual_seed(2)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    x, y = torch.randn(4, 2), torch.randn(4, 1)
+    with viz.trace(model) as tr:
+        loss = ((model(x) - y) ** 2).mean()
+    loss.backward()
+    root, _ = torch_graph.adapt(loss)
+    nodes = walk.forward_order(root)
+    assert [n.op_name for n in nodes if n.parents][-3:] == ["-", "**2", "mean"]
+    assert all(n.data is not None for n in nodes)  # every value recorded
+    assert all(n.grad is not None for n in nodes if n.op_name != "transpose")
+    assert root.grad == 1.0
+    assert "6 tensors" in repr(tr)

@@ -119,7 +119,11 @@ def _op(fn: Any) -> Any:
 
 
 def op_name(fn: Any) -> str:
+    """chainrule's name for the op of a grad_fn (``x ** 2`` as ``**2``, drawn x\u00b2)."""
     base = re.sub(r"Backward\d*$", "", type(fn).__name__)
+    k = getattr(fn, "_saved_exponent", None) if base == "Pow" else None
+    if isinstance(k, (int, float)) and not isinstance(k, bool):
+        return f"**{k:g}"
     return OP_NAMES.get(base, base.lower())
 
 

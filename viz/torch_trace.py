@@ -67,6 +67,34 @@ class Trace:
                 if n is not None and not isinstance(n.label, Scope):
                     n.label = Scope(path, inputs, f"{path} ({cls})")
 
+    def __enter__(self) -> Trace:
+        """Start recording: a hook on every module, and a mode that sees every torch call."""
+        torch = torch_graph._torch()
+        if not isinstance(self.model, torch.nn.Module):
+            raise TypeError(f"trace() takes a torch.nn.Module, not {type(self.model).__name__}")
+        from torch.overrides import TorchFunctionMode
+
+        tr = self
+
+        class Recorder(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                out = func(*args, **(kwargs or {}))
+                tr.record(out)
+                return out
+
+        self._handles = [m.register_forward_hook(_hook(self, path))
+                         for path, m in self.model.named_modules()]
+        self._mode = Recorder()
+        self._mode.__enter__()
+        torch_graph._TRACES.add(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._mode.__exit__(*exc)
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+
     def __repr__(self) -> str:
         return (f"Trace({type(self.model).__name__}: {len(self.tensors)} tensors, "
                 f"{len(self.modules)} module calls)")
@@ -74,34 +102,26 @@ class Trace:
 
 def trace(model: Any, *inputs: Any, **kwargs: Any) -> Trace:
     """Run ``model(*inputs, **kwargs)`` (a ``torch.nn.Module``), recording values, gradients
-    (after ``backward()``) and module boundaries for ``draw_graph``; returns the ``Trace``."""
-    torch = torch_graph._torch()
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"trace() takes a torch.nn.Module, not {type(model).__name__}")
-    from torch.overrides import TorchFunctionMode
+    (after ``backward()``) and module boundaries for ``draw_graph``; returns the ``Trace``.
 
+    Float inputs that need no gradient are replaced by copies that do (``trace.inputs``), so the
+    input is drawn, with its gradient. Without inputs, the trace is a context manager that
+    records everything computed inside its block (the loss too)::
+
+        with viz.trace(model) as tr:
+            loss = ((model(x) - y) ** 2).mean()
+    """
     tr = Trace(model)
-
-    class Recorder(TorchFunctionMode):
-        def __torch_function__(self, func, types, args=(), kwargs=None):
-            out = func(*args, **(kwargs or {}))
-            tr.record(out)
-            return out
-
+    if not inputs and not kwargs:
+        return tr
     for i, x in enumerate(inputs):
         if torch_graph.is_torch(x) and x.is_floating_point() and not x.requires_grad:
             x = x.detach().requires_grad_(True)
         tr.inputs.append(x)
         if torch_graph.is_torch(x):
             tr.input_names[id(x)] = "input" if len(inputs) == 1 else f"input.{i}"
-    handles = [m.register_forward_hook(_hook(tr, path)) for path, m in model.named_modules()]
-    try:
-        with Recorder():
-            tr.output = model(*tr.inputs, **kwargs)
-    finally:
-        for h in handles:
-            h.remove()
-    torch_graph._TRACES.add(tr)
+    with tr:
+        tr.output = model(*tr.inputs, **kwargs)
     return tr
 
 
