@@ -86,8 +86,8 @@ def decode(data: bytes) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         )
     try:
         header = json.loads(bytes(data[8:8 + n]).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"the header is not valid JSON ({e})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise ValueError(f"the header is not valid JSON ({e or 'nested too deeply'})") from None
     if not isinstance(header, dict):
         raise ValueError(f"the header is a JSON {type(header).__name__}, not an object")
     metadata = header.pop("__metadata__", None) or {}

@@ -101,6 +101,7 @@ GOOD = {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}
             "b": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4), "overlaps"),
     (_file({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}, b"\0" * 8), "gap"),
     (_file({"__metadata__": {"k": 1}, **GOOD}, b"\0" * 8), "__metadata__"),
+    (struct.pack("<Q", 200_000) + b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
 ])
 def test_hostile_files_are_refused_clearly(raw, message):
     with pytest.raises(ValueError, match=message):
@@ -183,6 +184,22 @@ def test_load_model_needs_an_architecture(tmp_path):
     _write(tmp_path / "x.safetensors", {"a": np.zeros(2)}, meta)
     with pytest.raises(ValueError, match="Conv9d"):
         nn.load_model(tmp_path / "x.safetensors")
+    huge = {"kind": "MLP", "settings": {"nin": 10**9, "nouts": [10**9], "activation": "relu",
+                                        "engine": "tensor", "bias": True, "dtype": "float64"}}
+    meta = {"chainrule.architecture": json.dumps(huge)}
+    _write(tmp_path / "h.safetensors", {"layers.0.weight": np.zeros((1, 1))}, meta)
+    with pytest.raises(ValueError, match="declares 1000000001000000000 parameters, the file "
+                                         "holds 1"):
+        nn.load_model(tmp_path / "h.safetensors")  # refused before allocating anything
+    meta = {"chainrule.architecture": json.dumps({"kind": "Sequential", "modules": [{}]})}
+    _write(tmp_path / "s.safetensors", {}, meta)
+    with pytest.raises(ValueError, match="not valid: no 'kind'"):
+        nn.load_model(tmp_path / "s.safetensors")
+    nested = '{"kind":"Sequential","modules":[' * 50_000 + '{"kind":"ReLU","settings":{}}'
+    deep = {"chainrule.architecture": nested + "]}" * 50_000}
+    _write(tmp_path / "d.safetensors", {}, deep)
+    with pytest.raises(ValueError, match="not valid"):
+        nn.load_model(tmp_path / "d.safetensors")
     nn.MLP(2, [1]).save(tmp_path / "m.npz")
     with pytest.raises(ValueError, match="weights only"):
         nn.load_model(tmp_path / "m.npz")

@@ -88,6 +88,19 @@ def build(tree: Any) -> Any:
     return BY_NAME[kind].build(s)
 
 
+def size(tree: dict) -> int:
+    """How many numbers the parameters of the described model hold, without building it."""
+    if tree["kind"] == "Sequential":
+        return sum(size(m) for m in tree["modules"])
+    s = tree["settings"]
+    if tree["kind"] == "MLP":
+        sizes = [s["nin"], *s["nouts"]]
+        return sum((a + s["bias"]) * b for a, b in zip(sizes, sizes[1:]))
+    if tree["kind"] not in BY_NAME:
+        raise ValueError(f"unknown layer kind {tree['kind']!r} (known: {supported()})")
+    return BY_NAME[tree["kind"]].size(s)
+
+
 def to_metadata(model: Any) -> dict[str, str]:
     """The metadata of a ``.safetensors`` file for ``model``: ``format: pt`` (what PyTorch tools
     expect) and, when the model is made of supported layers, its architecture as JSON."""
@@ -98,17 +111,24 @@ def to_metadata(model: Any) -> dict[str, str]:
     return meta
 
 
-def from_metadata(metadata: dict[str, str], path: str) -> Any:
-    """The model described by a file's metadata (weights not yet loaded)."""
+def from_metadata(metadata: dict[str, str], path: str, numel: int) -> Any:
+    """The model described by a file's metadata (weights not yet loaded), checked first to hold
+    as many numbers as the file's ``numel``: a header that declares a layer of 10^9 x 10^9 is
+    refused before anything is allocated."""
     if KEY not in metadata:
         raise ValueError(
             f"{path} holds weights but no architecture (it was not saved by chainrule from a "
             "model of supported layers): build the model in code and call model.load(path)"
         )
     try:
-        return build(json.loads(metadata[KEY]))
-    except (ValueError, TypeError, KeyError) as e:
-        raise ValueError(f"{path}: the architecture in its metadata is not valid ({e!r})") from None
+        tree = json.loads(metadata[KEY])
+        declared = size(tree)
+        if declared != numel:
+            raise ValueError(f"it declares {declared} parameters, the file holds {numel}")
+        return build(tree)
+    except (ValueError, TypeError, KeyError, RecursionError) as e:
+        why = f"no {e}" if isinstance(e, KeyError) else str(e) or type(e).__name__
+        raise ValueError(f"{path}: the architecture in its metadata is not valid: {why}") from None
 
 
 module.FILE_METADATA[0] = to_metadata  # Module.save("m.safetensors") writes the architecture

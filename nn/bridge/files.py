@@ -32,6 +32,6 @@ def load_model(path: Any) -> Any:
             "(an .npz file holds weights only: build the model in code and call model.load(path))"
         )
     tensors, metadata = safetensors.read(path)
-    model = from_metadata(metadata, path)
+    model = from_metadata(metadata, path, sum(int(a.size) for a in tensors.values()))
     model.load_state_dict(safetensors.float_weights(tensors, path))
     return model

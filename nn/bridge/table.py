@@ -10,6 +10,8 @@ An entry says, for one kind of layer, everything the bridge needs:
     from_torch(t)    the settings of a PyTorch layer of that class (``from_torch``)
     onnx(s, g, x)    the layer as ONNX nodes (``export_onnx``): ``g`` adds nodes, ``x`` is the
                      input's name, the output's name is returned
+    size(s)          how many numbers its parameters hold (0 by default), so that a file's
+                     architecture is checked against its weights before anything is allocated
 
 Weights never need an entry: every layer here has PyTorch's parameter names and layouts
 (``Linear.weight`` is ``(out, in)``), so the state dicts of the two sides are the same dict.
@@ -48,6 +50,7 @@ class Kind:
     torch_args: Callable[[dict], tuple[tuple, dict]]
     from_torch: Callable[[Any], dict]
     onnx: Callable[[dict, Any, str], str]
+    size: Callable[[dict], int] = lambda s: 0
 
 
 def torch_dtype(module: Any) -> str:
@@ -82,6 +85,7 @@ LINEAR = Kind(
     from_torch=lambda t: {"in_features": t.in_features, "out_features": t.out_features,
                           "bias": t.bias is not None, "dtype": torch_dtype(t)},
     onnx=_linear_onnx,
+    size=lambda s: (s["in_features"] + s["bias"]) * s["out_features"],
 )
 
 
