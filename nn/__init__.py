@@ -21,13 +21,20 @@ parameter's module from its ``label`` (its dotted name from ``Module.named_membe
 
 from . import data, functional, init, losses, optim, targets
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
-from .bridge import UnsupportedLayer, from_torch, load_model, to_torch, to_torch_code
+from .bridge import (
+    UnsupportedLayer,
+    from_torch,
+    load_model,
+    to_safetensors,
+    to_torch,
+    to_torch_code,
+)
 from .dense import Dense
 from .display import summary
 from .layers import Linear, Sequential
 from .mlp import MLP
 from .module import Module
-from .onnx_export import export_onnx
+from .onnx_export import export_onnx, to_onnx
 from .scalar import Layer, Neuron
 from .serialization import load_state, save_state
 from .state import LoadResult
@@ -62,6 +69,8 @@ __all__ = [
     "load_model",
     "load_state",
     "from_torch",
+    "to_onnx",
+    "to_safetensors",
     "to_torch",
     "to_torch_code",
     "neuron_walkthrough",
