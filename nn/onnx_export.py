@@ -5,7 +5,8 @@ layer, read from the layer table (``Kind.onnx``): ``Linear`` is ``Gemm(x, W, b, 
 is ``x W^T + b`` with PyTorch's ``(out, in)`` weight as it is; activations are ``Relu``, ``Tanh``,
 ``Sigmoid``, ``LeakyRelu(alpha)``, ``Softplus``, ``Identity``. The weights are initializers named
 by their state-dict keys (``layers.0.weight``). The input is ``input`` of shape
-``(batch, in_features)``, the batch size free; the output is ``output``.
+``(batch, in_features)`` (``(batch, channels, height, width)`` for a convolution first), the batch
+size free; the output is ``output``.
 
 Pinned versions: opset ``OPSET`` (17) and IR version ``IR_VERSION`` (8), which every onnxruntime
 since 1.14 loads. ``onnx`` is needed to write the file (``pip install 'chainrule[onnx]'``, which
@@ -20,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from .activations import MODULES
-from .bridge.architecture import describe
-from .bridge.table import BY_CLASS, BY_NAME, LINEAR
+from .bridge.architecture import UnsupportedLayer, describe
+from .bridge.kinds import BY_CLASS, BY_NAME
+from .bridge.table import LINEAR
 
 OPSET = 17
 IR_VERSION = 8
@@ -83,20 +85,45 @@ class _Graph:
                                  x, prefix)
             return x
         self.prefix = prefix
-        return BY_NAME[tree["kind"]].onnx(tree["settings"], self, x)
+        try:
+            return BY_NAME[tree["kind"]].onnx(tree["settings"], self, x)
+        except ValueError as e:  # a setting ONNX export does not cover
+            where = prefix.rstrip(".") or "the model"
+            raise UnsupportedLayer(f"export_onnx: {where}: {e}") from None
 
 
-def _sizes(tree: dict) -> tuple[int | None, int | None]:
-    """(in_features, out_features) of the whole model, where its layers say."""
+def _layers(tree: dict) -> list[dict]:
+    """The model's leaf entries in order (an MLP counts as one)."""
     if tree["kind"] == "Sequential":
-        ins = [_sizes(m) for m in tree["modules"]]
-        first = next((a for a, _ in ins if a is not None), None)
-        last = next((b for _, b in reversed(ins) if b is not None), None)
-        return first, last
-    s = tree["settings"]
-    if tree["kind"] == "MLP":
-        return s["nin"], s["nouts"][-1]
-    return s.get("in_features"), s.get("out_features")
+        return [leaf for m in tree["modules"] for leaf in _layers(m)]
+    return [tree]
+
+
+def _dims_in(s: dict) -> list | None:
+    """The input dims a layer's settings fix (batch size free), or None (any shape)."""
+    if "in_channels" in s:
+        return ["batch", s["in_channels"], "height", "width"]
+    n = s.get("nin", s.get("in_features"))
+    return None if n is None else ["batch", n]
+
+
+def _dims_out(s: dict) -> list | None:
+    """The output dims a layer's settings fix, or None for a layer that keeps its input's."""
+    n = s["nouts"][-1] if "nouts" in s else s.get("out_features")
+    if n is not None:
+        return ["batch", n]
+    if "out_channels" in s or "kernel_size" in s:  # a convolution or a pooling
+        return ["batch", s.get("out_channels", "channels"), "out_height", "out_width"]
+    if "start_dim" in s:
+        return ["batch", "features"]
+    return None
+
+
+def _io(tree: dict) -> tuple[list | None, list | None]:
+    """(input dims, output dims) of the model, from its first and last layers that say."""
+    layers = [leaf.get("settings", {}) for leaf in _layers(tree)]
+    dims_in = next((d for d in map(_dims_in, layers) if d), ["batch", "features"])
+    return dims_in, next((d for d in map(_dims_out, reversed(layers)) if d), dims_in)
 
 
 def to_onnx(model: Any, dtype: Any = None) -> bytes:
@@ -115,10 +142,10 @@ def to_onnx(model: Any, dtype: Any = None) -> bytes:
     out = g.add(tree, "input", "")
     g.nodes.append(onnx.helper.make_node("Identity", [out], ["output"], name="output"))
     elem = onnx.helper.np_dtype_to_tensor_dtype(dt)
-    nin, nout = _sizes(tree)
+    dims_in, dims_out = _io(tree)
     graph = onnx.helper.make_graph(
-        g.nodes, "chainrule", [onnx.helper.make_tensor_value_info("input", elem, ["batch", nin])],
-        [onnx.helper.make_tensor_value_info("output", elem, ["batch", nout])], g.inits)
+        g.nodes, "chainrule", [onnx.helper.make_tensor_value_info("input", elem, dims_in)],
+        [onnx.helper.make_tensor_value_info("output", elem, dims_out)], g.inits)
     proto = onnx.helper.make_model(graph, producer_name="chainrule",
                                    opset_imports=[onnx.helper.make_opsetid("", OPSET)])
     proto.ir_version = IR_VERSION

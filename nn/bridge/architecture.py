@@ -27,7 +27,7 @@ import numpy as np
 from .. import module
 from ..layers import Sequential
 from ..mlp import MLP
-from .table import BY_CLASS, BY_NAME
+from .kinds import BY_CLASS, BY_NAME
 
 #: the metadata key under which a .safetensors file holds the architecture (JSON text)
 KEY = "chainrule.architecture"

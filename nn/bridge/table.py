@@ -134,8 +134,3 @@ KINDS: tuple[Kind, ...] = (
          "Softplus", lambda s: ((), {}), _softplus_from_torch,
          _softplus_onnx),
 )
-
-#: chainrule class -> its kind, and the PyTorch class name -> its kind
-BY_CLASS: dict[type, Kind] = {k.cls: k for k in KINDS}
-BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
-BY_TORCH: dict[str, Kind] = {k.torch_name: k for k in KINDS}

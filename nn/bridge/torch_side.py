@@ -20,7 +20,8 @@ import numpy as np
 from ..layers import Sequential
 from ..mlp import MLP
 from .architecture import CONTAINERS, UnsupportedLayer, build, describe, supported
-from .table import BY_NAME, BY_TORCH, Dtype, torch_dtype
+from .kinds import BY_NAME, BY_TORCH
+from .table import Dtype, torch_dtype
 
 
 def require_torch() -> Any:
