@@ -10,7 +10,7 @@
 Imports nothing heavier than numpy.
 """
 
-from . import ops
+from . import ops, scope
 from ._state import collector_paused, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .backprop import grad
 from .check import GradcheckError, gradcheck
@@ -43,6 +43,7 @@ __all__ = [
     "apply",
     "collector_paused",
     "ops",
+    "scope",
     "Value",
     "concatenate",
     "detect_anomaly",

@@ -14,7 +14,8 @@ gives one Value per sample, or a list of k Values per sample for k outputs). Tar
 
 The gradient of the mean of n terms is 1/n times each term's, which is why the learning rate
 does not depend on the batch size. ``nn.losses`` lists the losses by name, with the targets each
-one wants (``nn.targets``); ``nn.fit`` and ``nn.train_step`` take those names.
+one wants (``nn.targets``); ``nn.fit`` and ``nn.train_step`` take those names. Each loss marks
+its result with ``autograd.scope`` so that a picture can draw it as one card ("cross-entropy").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Node
+from chainrule.autograd import Node, scope
 
 from ._arrays import flat_nodes, is_tensor, numbers
 from .targets import BINARY, CLASSES, SIGNED
@@ -48,6 +49,7 @@ def _mean_of(term: Callable[[Any, Any], Any], pred: Any, target: Any, who: str) 
     return sum(term(p, y) for p, y in zip(ps, ys, strict=True)) * (1.0 / len(ps))
 
 
+@scope.named("MSE loss")
 def mse_loss(pred: Any, target: Any) -> Any:
     """Mean squared error: mean over all elements of (pred - target)^2."""
 
@@ -58,6 +60,7 @@ def mse_loss(pred: Any, target: Any) -> Any:
     return _mean_of(term, pred, target, "mse_loss")
 
 
+@scope.named("hinge loss")
 def hinge_loss(scores: Any, labels: Any) -> Any:
     """micrograd's max-margin (SVM) loss: mean max(0, 1 - y s), labels -1 or +1.
 
@@ -67,6 +70,7 @@ def hinge_loss(scores: Any, labels: Any) -> Any:
     return _mean_of(lambda s, t: (1.0 - t * s).relu(), scores, y, "hinge_loss")
 
 
+@scope.named("binary cross-entropy")
 def binary_cross_entropy_with_logits(logits: Any, labels: Any) -> Any:
     """Mean of softplus(z) - y z, the cross-entropy of sigmoid(z) against y in [0, 1].
 
@@ -85,6 +89,7 @@ def _class_labels(labels: Any, n: int, k: int) -> np.ndarray:
     return CLASSES.check(y, "cross_entropy", classes=k).astype(np.int64)
 
 
+@scope.named("cross-entropy")
 def cross_entropy(logits: Any, labels: Any) -> Any:
     """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].
 
@@ -126,11 +131,13 @@ def _sum_over(params: Iterable[Node], term: Callable[[Node], Node]) -> Any:
     return sum(parts[1:], parts[0])
 
 
+@scope.named("L2 penalty")
 def l2_penalty(params: Iterable[Node]) -> Any:
     """sum of p^2 over every parameter; ``alpha * l2_penalty(params)`` is L2 regularisation."""
     return _sum_over(params, lambda p: p * p)
 
 
+@scope.named("L1 penalty")
 def l1_penalty(params: Iterable[Node]) -> Any:
     """sum of |p| over every parameter; pushes weights to exactly zero (sparse models)."""
     return _sum_over(params, abs)
