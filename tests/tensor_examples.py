@@ -5,6 +5,9 @@ of standard normal samples moved away from -0.5, 0 and 0.5)."""
 import numpy as np
 
 from chainrule import autograd
+from chainrule.autograd.tensor.conv import Geometry, fold, unfold
+
+GEO = Geometry((2, 2), (1, 2), ((1, 0), (0, 1)), (1, 1))
 
 COURSE_EXAMPLES = {
     "tan": lambda x: (x * 0.5).tan(),
@@ -26,4 +29,8 @@ COURSE_EXAMPLES = {
     "einsum": lambda x: autograd.einsum("ij,kj->ik", x, x * x),
     "prod": lambda x: x.prod(axis=1),
     "cumsum": lambda x: x.cumsum(axis=1) * x,
+    "erf": lambda x: x.erf(),
+    "unfold": lambda x: unfold(x.reshape(1, 1, 3, 4), GEO) ** 2,
+    "fold": lambda x: fold(x.reshape(1, 3, 2, 1, 1, 2), Geometry((1, 2), (1, 1), ((0, 0),) * 2,
+                                                              (1, 1)), (1, 1, 3, 3)) ** 2,
 }

@@ -200,3 +200,21 @@ class Sign(_Unary):
 
     def partials(self, F, out, x):
         return (0.0 * F.step(x),)
+
+
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(_Unary):
+    """erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt;  d/dx erf(x) = 2/sqrt(pi) e^(-x^2)"""
+
+    name = "erf"
+    derivatives = ("2/sqrt(pi) exp(-{a}**2)",)
+    methods = ("erf",)
+
+    def forward(self, F, x):
+        dtype = x.dtype if x.dtype.kind == "f" else np.float64
+        return np.asarray(_ERF(x), dtype=dtype)  # math.erf per element: exact, and numpy has none
+
+    def partials(self, F, out, x):
+        return ((2.0 / math.sqrt(math.pi)) * F.exp(-(x * x)),)
