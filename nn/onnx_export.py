@@ -92,6 +92,10 @@ class _Graph:
             raise UnsupportedLayer(f"export_onnx: {where}: {e}") from None
 
 
+#: layers whose input may have any shape: the model's input shape comes from the next one
+SHAPELESS = ("ReLU", "Tanh", "Sigmoid", "Identity", "LeakyReLU", "Softplus", "Dropout")
+
+
 def _layers(tree: dict) -> list[dict]:
     """The model's leaf entries in order (an MLP counts as one)."""
     if tree["kind"] == "Sequential":
@@ -101,36 +105,34 @@ def _layers(tree: dict) -> list[dict]:
 
 def _dims_in(s: dict) -> list | None:
     """The input dims a layer's settings fix (batch size free), or None (any shape)."""
-    if "in_channels" in s:
-        return ["batch", s["in_channels"], "height", "width"]
+    if "in_channels" in s or "kernel_size" in s:  # a convolution or a pooling: images
+        return ["batch", s.get("in_channels", "channels"), "height", "width"]
     n = s.get("nin", s.get("in_features"))
     return None if n is None else ["batch", n]
 
 
-def _dims_out(s: dict) -> list | None:
-    """The output dims a layer's settings fix, or None for a layer that keeps its input's."""
-    n = s["nouts"][-1] if "nouts" in s else s.get("out_features")
-    if n is not None:
-        return ["batch", n]
-    if "out_channels" in s or "kernel_size" in s:  # a convolution or a pooling
-        return ["batch", s.get("out_channels", "channels"), "out_height", "out_width"]
-    if "start_dim" in s:
-        return ["batch", "features"]
-    return None
+def _input_dims(tree: dict, input_shape: Any) -> list:
+    if input_shape is not None:
+        return ["batch" if k == 0 and d is None else f"d{k}" if d is None else int(d)
+                for k, d in enumerate(input_shape)]
+    first = next((leaf.get("settings", {}) for leaf in _layers(tree)
+                  if leaf["kind"] not in SHAPELESS), {})
+    dims = _dims_in(first)
+    if dims is None:
+        raise ValueError(
+            "export_onnx cannot tell the input's shape from the model's first layer: pass "
+            "input_shape=, e.g. (None, 64) for batches of 64 features (None: any size)"
+        )
+    return dims
 
 
-def _io(tree: dict) -> tuple[list | None, list | None]:
-    """(input dims, output dims) of the model, from its first and last layers that say."""
-    layers = [leaf.get("settings", {}) for leaf in _layers(tree)]
-    dims_in = next((d for d in map(_dims_in, layers) if d), ["batch", "features"])
-    return dims_in, next((d for d in map(_dims_out, reversed(layers)) if d), dims_in)
-
-
-def to_onnx(model: Any, dtype: Any = None) -> bytes:
+def to_onnx(model: Any, dtype: Any = None, input_shape: Any = None) -> bytes:
     """The ONNX file of ``model`` as bytes (see the module docstring).
 
     ``dtype``: the dtype of the weights and of the input (default: the model's own; pass
-    ``'float32'`` for a smaller file and the widest support).
+    ``'float32'`` for a smaller file and the widest support: onnxruntime's CPU kernels for
+    ``Conv`` and ``AveragePool`` are float32 only). ``input_shape``: the input's shape, ``None`` for
+    a free size; needed only when the first layer does not fix it (a ``LayerNorm``, say).
     """
     onnx = require_onnx()
     tree = describe(model)
@@ -142,20 +144,22 @@ def to_onnx(model: Any, dtype: Any = None) -> bytes:
     out = g.add(tree, "input", "")
     g.nodes.append(onnx.helper.make_node("Identity", [out], ["output"], name="output"))
     elem = onnx.helper.np_dtype_to_tensor_dtype(dt)
-    dims_in, dims_out = _io(tree)
     graph = onnx.helper.make_graph(
-        g.nodes, "chainrule", [onnx.helper.make_tensor_value_info("input", elem, dims_in)],
-        [onnx.helper.make_tensor_value_info("output", elem, dims_out)], g.inits)
+        g.nodes, "chainrule",
+        [onnx.helper.make_tensor_value_info("input", elem, _input_dims(tree, input_shape))],
+        [onnx.helper.make_tensor_value_info("output", elem, None)], g.inits)
     proto = onnx.helper.make_model(graph, producer_name="chainrule",
                                    opset_imports=[onnx.helper.make_opsetid("", OPSET)])
     proto.ir_version = IR_VERSION
+    # the output's shape is what ONNX's own shape inference derives from the input's
+    proto = onnx.shape_inference.infer_shapes(proto, strict_mode=True)
     onnx.checker.check_model(proto, full_check=True)
     return proto.SerializeToString()
 
 
-def export_onnx(model: Any, path: Any, dtype: Any = None) -> None:
-    """Write ``model`` to ``path`` as ONNX (opset 17, IR version 8); checked by
-    ``onnx.checker`` (full check, with shape inference) before anything is written."""
-    data = to_onnx(model, dtype)
+def export_onnx(model: Any, path: Any, dtype: Any = None, input_shape: Any = None) -> None:
+    """Write ``model`` to ``path`` as ONNX (opset 17, IR version 8), checked by ``onnx.checker``
+    (full check, with shape inference) before anything is written; see ``to_onnx``."""
+    data = to_onnx(model, dtype, input_shape)
     with open(os.fspath(path), "wb") as f:
         f.write(data)

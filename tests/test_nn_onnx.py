@@ -63,3 +63,29 @@ def test_without_onnx_the_error_names_the_extra(monkeypatch, tmp_path):
     with pytest.raises(ImportError, match=r"pip install 'chainrule\[onnx\]'"):
         nn.export_onnx(nn.MLP(2, [1]), tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_a_cnn_in_float32():
+    # onnxruntime's CPU kernels for Conv and AveragePool are float32 only
+    model = nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, groups=2, stride=(1, 2), bias=False, seed=1), nn.AvgPool2d(1),
+        nn.Flatten(), nn.LayerNorm(4), nn.Dropout(0.5), nn.Linear(4, 3, seed=2)).eval()
+    data = nn.to_onnx(model, dtype="float32")
+    onnx.checker.check_model(onnx.load_from_string(data), full_check=True)
+    x = np.random.default_rng(0).normal(size=(5, 2, 6, 6)).astype(np.float32)
+    np.testing.assert_allclose(_run(data, x), model(x.astype(np.float64)).data,
+                               rtol=1e-5, atol=1e-5)
+    proto = onnx.load_from_string(data)
+    assert [d.dim_value for d in proto.graph.output[0].type.tensor_type.shape.dim][1:] == [3]
+
+
+def test_input_shape_when_the_first_layer_does_not_fix_it():
+    model = nn.Sequential(nn.LayerNorm(6), nn.Linear(6, 2, seed=0))
+    with pytest.raises(ValueError, match="input_shape="):
+        nn.to_onnx(model)
+    data = nn.to_onnx(model, input_shape=(None, 6))
+    x = np.random.default_rng(1).normal(size=(3, 6))
+    np.testing.assert_allclose(_run(data, x), model(x).data, rtol=1e-5, atol=1e-5)
+    with pytest.raises(nn.UnsupportedLayer, match="export_onnx: 0: ONNX export of Embedding"):
+        nn.to_onnx(nn.Sequential(nn.Embedding(4, 2)), input_shape=(None, 3))

@@ -112,13 +112,16 @@ def test_hostile_files_are_refused_clearly(raw, message):
 
 
 def _models():
-    return [nn.MLP(2, [4, 3, 1], seed=0),
+    return [nn.Sequential(nn.Conv2d(1, 2, 3, seed=0), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.LayerNorm(2), nn.Embedding(3, 2, seed=1), nn.Dropout(0.1)),
+            nn.MLP(2, [4, 3, 1], seed=0),
             nn.MLP(2, [4, 1], activation="tanh", engine="tensor", seed=0, dtype=np.float32),
             nn.Sequential(nn.Linear(3, 4, seed=1), nn.LeakyReLU(0.2), nn.Linear(4, 2, bias=False,
                                                                               seed=2))]
 
 
-@pytest.mark.parametrize("model", _models(), ids=["scalar-mlp", "f32-mlp", "sequential"])
+@pytest.mark.parametrize("model", _models(), ids=["layers", "scalar-mlp", "f32-mlp",
+                                                  "sequential"])
 def test_save_and_load_model_by_suffix(model, tmp_path):
     path = tmp_path / "m.safetensors"
     model.save(path)
