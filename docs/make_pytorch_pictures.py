@@ -55,6 +55,7 @@ def chainrule_svg(model: nn.Module, x: torch.Tensor, **options) -> str:
     model's parameters, frames by module. No system Graphviz needed (renderer='embedded')."""
     tr = viz.trace(model, x)
     tr.output.pow(2).mean().backward()
+    options = {"collapse": None, **options}  # every node, unless asked otherwise
     return viz.to_svg(tr.output, model=model, renderer="embedded", **options)
 
 
@@ -63,8 +64,8 @@ def main() -> None:
     for name, (model, x) in models().items():
         (OUT / f"pytorch_{name}_chainrule.svg").write_text(chainrule_svg(model, x))
         print("wrote", f"pytorch_{name}_chainrule.svg")
-        if name == "mlp":  # one card per layer
-            svg = chainrule_svg(model, x, collapse="layer")
+        if name == "mlp":  # one card per module
+            svg = chainrule_svg(model, x, collapse="auto")  # the readable default
             (OUT / "pytorch_mlp_chainrule_layers.svg").write_text(svg)
         if not shutil.which("dot"):
             continue  # torchviz and torchview render with the system Graphviz only
