@@ -16,7 +16,24 @@ from .backprop import grad
 from .check import GradcheckError, gradcheck
 from .graph import topological_order
 from .node import Node, apply
-from .tensor import Tensor, concatenate, maximum, minimum, stack, tensor, where
+from .tensor import (
+    Tensor,
+    arange,
+    cat,
+    concatenate,
+    einsum,
+    eye,
+    full,
+    full_like,
+    maximum,
+    minimum,
+    ones_like,
+    outer,
+    stack,
+    tensor,
+    where,
+    zeros_like,
+)
 from .value import Value
 
 __all__ = [
@@ -41,4 +58,5 @@ __all__ = [
     "tensor",
     "topological_order",
     "where",
+    "arange", "cat", "einsum", "eye", "full", "full_like", "ones_like", "outer", "zeros_like",
 ]

@@ -21,11 +21,24 @@ parameter's module from its ``label`` (its dotted name from ``Module.named_membe
 
 from . import data, functional, init, losses, optim, targets
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from .attention import MultiheadAttention
+from .bridge import (
+    UnsupportedLayer,
+    from_torch,
+    load_model,
+    to_safetensors,
+    to_torch,
+    to_torch_code,
+)
+from .conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .dense import Dense
 from .display import summary
+from .embedding import Dropout, Embedding
 from .layers import Linear, Sequential
 from .mlp import MLP
 from .module import Module
+from .norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from .onnx_export import export_onnx, to_onnx
 from .scalar import Layer, Neuron
 from .serialization import load_state, save_state
 from .state import LoadResult
@@ -33,9 +46,20 @@ from .trace import SampleTrace, neuron_walkthrough, to_engine, trace_sample
 from .train import History, StepResult, fit, predict, train_step
 
 __all__ = [
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "LayerNorm",
+    "MaxPool2d",
+    "MultiheadAttention",
     "Dense",
     "History",
     "Identity",
+    "UnsupportedLayer",
     "Layer",
     "LeakyReLU",
     "Linear",
@@ -51,11 +75,18 @@ __all__ = [
     "StepResult",
     "Tanh",
     "data",
+    "export_onnx",
     "fit",
     "functional",
     "init",
     "losses",
+    "load_model",
     "load_state",
+    "from_torch",
+    "to_onnx",
+    "to_safetensors",
+    "to_torch",
+    "to_torch_code",
     "neuron_walkthrough",
     "optim",
     "predict",

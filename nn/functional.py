@@ -16,6 +16,13 @@ The gradient of the mean of n terms is 1/n times each term's, which is why the l
 does not depend on the batch size. ``nn.losses`` lists the losses by name, with the targets each
 one wants (``nn.targets``); ``nn.fit`` and ``nn.train_step`` take those names. Each loss marks
 its result with ``autograd.scope`` so that a picture can draw it as one card ("cross-entropy").
+
+The layers' functions, with PyTorch's names and arguments, live in three files and are imported
+here, so that ``nn.functional`` is one namespace as in PyTorch: ``functional_conv.py`` (conv1d,
+conv2d, max_pool2d, avg_pool2d, pad), ``functional_layers.py`` (layer_norm, batch_norm,
+embedding, dropout, one_hot) and ``functional_extra.py`` (gelu, silu, elu, leaky_relu, softplus,
+hardtanh, relu, sigmoid, tanh, softmax, log_softmax, binary_cross_entropy, nll_loss,
+scaled_dot_product_attention, attention_weights).
 """
 
 from __future__ import annotations
@@ -28,6 +35,25 @@ import numpy as np
 from chainrule.autograd import Node, scope
 
 from ._arrays import flat_nodes, is_tensor, numbers
+from .functional_conv import avg_pool2d, conv1d, conv2d, max_pool2d, pad
+from .functional_extra import (
+    attention_weights,
+    binary_cross_entropy,
+    elu,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    nll_loss,
+    relu,
+    scaled_dot_product_attention,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
+from .functional_layers import batch_norm, dropout, embedding, layer_norm, one_hot
 from .targets import BINARY, CLASSES, SIGNED
 
 
@@ -159,3 +185,14 @@ def accuracy(pred: Any, labels: Any) -> float:
     if p.size != y.size:
         raise ValueError(f"accuracy: {p.size} predictions but {y.size} labels")
     return float(np.mean((p > 0) == (y > 0)))
+
+
+__all__ = [
+    "accuracy", "binary_cross_entropy_with_logits", "cross_entropy", "hinge_loss", "l1_penalty",
+    "l2_penalty", "mse_loss",
+    # PyTorch's layer functions (functional_conv, functional_layers, functional_extra)
+    "attention_weights", "avg_pool2d", "batch_norm", "binary_cross_entropy", "conv1d", "conv2d",
+    "dropout", "elu", "embedding", "gelu", "hardtanh", "layer_norm", "leaky_relu", "log_softmax",
+    "max_pool2d", "nll_loss", "one_hot", "pad", "relu", "scaled_dot_product_attention", "sigmoid",
+    "silu", "softmax", "softplus", "tanh",
+]

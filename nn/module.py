@@ -34,6 +34,9 @@ from .serialization import save_state
 from .state import Entry, LoadResult, entries, grad_dict, load_file, load_state_dict, state_dict
 
 CONTAINERS = (list, tuple, dict)
+#: model -> the metadata of its .safetensors file. nn.bridge puts its architecture writer here
+#: when nn is imported (this file cannot import the layers that are built on it)
+FILE_METADATA: list[Any] = [lambda model: {"format": "pt"}]
 
 
 def is_parameter(x: Any) -> bool:
@@ -203,13 +206,16 @@ class Module:
         return load_state_dict(self, state, strict=strict, allow_nonfinite=allow_nonfinite)
 
     def save(self, path: Any) -> None:
-        """Write ``state_dict()`` to a ``.npz`` file, atomically (see ``nn.save_state``)."""
-        save_state(self.state_dict(), path)
+        """Write ``state_dict()`` to ``path`` atomically (see ``nn.save_state``): a ``.safetensors``
+        file (PyTorch's format, the architecture in its metadata: see ``nn.load_model``) when
+        the name ends so, else ``.npz``."""
+        meta = FILE_METADATA[0](self) if str(path).endswith(".safetensors") else None
+        save_state(self.state_dict(), path, meta)
 
     def load(self, path: Any, strict: bool = True, *, allow_nonfinite: bool = False
              ) -> LoadResult:
-        """``load_state_dict(nn.load_state(path), strict)``, checked from the file's headers
-        before any array is read; see ``nn.state.load_file``."""
+        """``load_state_dict(nn.load_state(path), strict)`` (``.npz`` or ``.safetensors``),
+        checked from the file's headers before any array is read; see ``nn.state.load_file``."""
         return load_file(self, path, strict=strict, allow_nonfinite=allow_nonfinite)
 
     # --- display (the logic is in display.py) -------------------------------------------------

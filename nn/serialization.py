@@ -31,6 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib import format as npy
 
+from . import safetensors
+
 # deflate expands at most ~1032:1; a member claiming more than this is damaged or crafted
 MAX_RATIO = 1100
 MAX_BYTES = 2**28  # what load_state reads by default, in all
@@ -47,9 +49,9 @@ class Member(NamedTuple):
     shape: tuple
     dtype: np.dtype
 
-
-def save_state(state: dict, path: Any) -> None:
-    """Write a dict of name -> array to ``path`` (a ``.npz`` file), atomically."""
+def save_state(state: dict, path: Any, metadata: dict[str, str] | None = None) -> None:
+    """Write a dict of name -> array to ``path``, atomically: a ``.safetensors`` file (with
+    ``metadata``, see ``nn.safetensors``) when the name ends so, else a ``.npz`` file."""
     arrays = {}
     for key, value in state.items():
         if not isinstance(key, str) or not key:
@@ -72,7 +74,10 @@ def save_state(state: dict, path: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)  # a file object: numpy appends no '.npz' to the name
+            if path.endswith(".safetensors"):
+                f.write(safetensors.encode(arrays, metadata))
+            else:
+                np.savez(f, **arrays)  # a file object: numpy appends no '.npz' to the name
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -116,6 +121,9 @@ def read_members(path: Any) -> dict[str, Member]:
     Raises ``ValueError`` naming the problem for anything ``load_state`` would refuse.
     """
     path = os.fspath(path)
+    if path.endswith(".safetensors"):
+        tensors, _ = safetensors.read(path)
+        return {k: Member(k, a.shape, a.dtype) for k, a in tensors.items()}
     with _archive(path) as zf:
         return _members(zf, path)
 
@@ -130,6 +138,9 @@ def load_state(path: Any, *, keys: Iterable[str] | None = None,
     number, or None, for bigger files.
     """
     path = os.fspath(path)
+    if path.endswith(".safetensors"):
+        weights = safetensors.read_weights(path)
+        return {k: weights[k] for k in (weights if keys is None else keys) if k in weights}
     with _archive(path) as zf:
         members = _members(zf, path)
         wanted = list(members) if keys is None else [k for k in keys if k in members]

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from tensor_examples import COURSE_EXAMPLES
 from tensor_helpers import away_from, check
 
 from chainrule import autograd
@@ -120,6 +121,7 @@ EXAMPLES = {
     "where": lambda x: autograd.where(M > 0, x * x, x.exp()),
     "concatenate": lambda x: autograd.concatenate([x, x * x], axis=1),
     "stack": lambda x: autograd.stack([x, x.exp()], axis=0),
+    **COURSE_EXAMPLES,
 }
 
 

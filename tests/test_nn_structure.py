@@ -10,7 +10,8 @@ from chainrule import nn
 
 ROOT = Path(nn.__file__).parent
 FILES = sorted(ROOT.rglob("*.py"))
-OPTIONAL = {"matplotlib", "torch", "tqdm"}  # heavy optional imports may wait until they are used
+# heavy optional imports may wait until they are used
+OPTIONAL = {"matplotlib", "onnx", "torch", "tqdm"}
 
 
 def _rel(path: Path) -> str:

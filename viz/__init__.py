@@ -19,11 +19,13 @@ from .explain import explain_backward
 from .learnstep import LearningStep, learning_step
 from .output import render, to_svg
 from .plots import plot_activation, plot_decision_boundary, plot_history
+from .torch_trace import Trace, trace
 
 __all__ = [
     "Drawing",
     "LevelWarning",
     "Stepper",
+    "Trace",
     "animate_backward",
     "draw_graph",
     "explain_backward",
@@ -34,5 +36,6 @@ __all__ = [
     "plot_history",
     "render",
     "to_svg",
+    "trace",
     "viewer",
 ]

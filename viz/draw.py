@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from . import clusters, levels, place, scopes, style, walk
+from . import clusters, levels, place, scopes, style, torch_graph, walk
 from .drawing import Drawing
 from .layout import Layout
 from .paint import paint
@@ -53,6 +53,10 @@ def draw_graph(
     Dashed frames are modules, green cards closed modules ("× 16": 16 identical ones folded),
     grey cards with a thick border composite functions such as a loss.
 
+    ``root`` may also be a ``torch.Tensor`` with a ``grad_fn`` (and ``model`` a
+    ``torch.nn.Module``): PyTorch's graph is drawn the same way (see ``viz.torch_graph``, and
+    ``viz.trace`` to record every value and gradient).
+
     Args:
         model: an ``nn.Module`` (anything with ``named_parameters()``); its parameters and the ops
             they feed are grouped by module path (``layers.0.neurons.3``). Without it, leaves
@@ -79,6 +83,8 @@ def draw_graph(
     (``_grads``, for the stepper: node index in forward order -> the gradient to write instead
     of ``.grad``; it draws every node with the names ``explain_backward`` prints.)
     """
+    if torch_graph.is_torch(root):  # PyTorch's graph, presented as nodes (see viz.torch_graph)
+        root, model = torch_graph.adapt(root, model)
     _check(rankdir, color_by, theme)
     nodes = walk.forward_order(root)
     if model is not None:

@@ -51,7 +51,10 @@ def _compact(x: float) -> str:
 
 
 def array(a: Any) -> str:
-    """An array's values when it has at most ``MAX_LISTED`` elements, else ``min / mean / max``."""
+    """An array's values when it has at most ``MAX_LISTED`` elements, else ``min / mean / max``;
+    ``-`` for None (a value the graph did not keep, e.g. inside a PyTorch graph)."""
+    if a is None:
+        return "-"
     a = np.asarray(a)
     if a.size == 0:
         return "[] (empty)"

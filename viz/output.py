@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import rendering
+from . import rendering, torch_graph
 from .draw import draw_graph
 
 
 def _source(obj: Any, draw_kwargs: dict) -> str:
     """DOT source of a node (drawn with ``draw_graph``) or of a Digraph / Source."""
-    if hasattr(obj, "parents") and hasattr(obj, "data"):
+    if hasattr(obj, "parents") and hasattr(obj, "data") or torch_graph.is_torch(obj):
         return draw_graph(obj, **draw_kwargs).source
     if draw_kwargs:
         raise TypeError(f"draw options {sorted(draw_kwargs)} apply to a node, not an already "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -43,3 +43,21 @@ def shape_arg(args: tuple, what: str) -> tuple[int, ...]:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
             raise TypeError(f"{what}: a shape holds ints, not {args!r}")
     return tuple(int(n) for n in args)
+
+
+def torch_axis(axis: Any, keepdims: Any, dim: Any, keepdim: Any, what: str) -> tuple[Any, bool]:
+    """numpy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim`` (one spelling of each)."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{what}: give axis (numpy) or dim (PyTorch), not both")
+        axis = dim
+    if keepdim is not None:
+        keepdims = keepdim
+    return axis, bool(keepdims)
+
+
+class MinMax(NamedTuple):
+    """PyTorch's result of ``max(dim=...)`` / ``min(dim=...)``: the values and their indices."""
+
+    values: Any
+    indices: Any

@@ -4,7 +4,8 @@ The elementwise ops Value and Tensor share (``+``, ``exp``, ``relu``, ...) are i
 from the op registry (``autograd/ops/``). ``clip`` is an ordinary elementwise op (``forward`` and
 ``partials``), so broadcasting and the chain rule are handled as for ``+`` or ``*``; its local
 derivative is a 0/1 mask built from ``F.step``, a constant whose own derivative is zero. The
-comparisons give boolean tensors that carry no gradient.
+comparisons ``== != < <= > >=`` give boolean tensors that carry no gradient (see
+``ElementwiseMethods``).
 """
 
 from __future__ import annotations
@@ -47,9 +48,17 @@ class Clip(Op):
 
 
 class ElementwiseMethods:
-    """Mixed into ``Tensor``: clip and the comparisons ``< <= > >=``."""
+    """Mixed into ``Tensor``: clip and the comparisons ``== != < <= > >=``.
+
+    A comparison gives a boolean tensor, as numpy and PyTorch do, so ``(pred == y).float().mean()``
+    is an accuracy. It is a constant: a comparison is a step function, whose derivative is 0 almost
+    everywhere, so no gradient flows through it. Tensors stay hashable by identity (``__hash__``
+    below), so they still serve as dictionary keys and set members; ``x in [a, b]`` compares
+    elements and is as ambiguous as in PyTorch: use ``any(x is t for t in ...)``.
+    """
 
     __slots__ = ()
+    __hash__ = object.__hash__  # defining __eq__ would otherwise make Tensor unhashable
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
         """Each element limited to [lo, hi] (either bound may be None); gradient 1 inside, 0 out."""
@@ -61,8 +70,25 @@ class ElementwiseMethods:
         return self._apply(op, op.forward(None, self.data))
 
     def _compare(self, other: Any, fn: Any) -> Tensor:
-        other = other.data if isinstance(other, Node) else other
-        return self._constant(np.asarray(fn(self.data, other)))
+        if isinstance(other, Node):
+            if not isinstance(other, type(self)):
+                return NotImplemented  # a Value: Python falls back to identity (False for ==)
+            other = other.data
+        elif not isinstance(other, (int, float, np.ndarray, np.generic, list, tuple)):
+            return NotImplemented  # t == None or t == "text": False, as Python objects compare
+        try:
+            return self._constant(np.asarray(fn(self.data, other)))
+        except ValueError:
+            raise ValueError(
+                f"comparison '{fn.__name__}': shapes {self.shape} and {np.shape(other)} do not "
+                "broadcast together"
+            ) from None
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)

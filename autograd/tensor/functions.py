@@ -188,8 +188,9 @@ def _record_nary(op: Any, data: Any, xs: list[Tensor]) -> Tensor:
     return xs[0]._record(op, data, tuple(xs), NARY, any(x.requires_grad for x in xs))
 
 
-def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
-    """Tensors joined along an existing ``axis``; all other axes must match."""
+def concatenate(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Tensors joined along an existing ``axis`` (or ``dim``); all other axes must match."""
+    axis = axis if dim is None else dim
     xs = _sequence(seq, "concatenate")
     shapes = [x.shape for x in xs]
     if any(len(s) == 0 for s in shapes):
@@ -205,8 +206,9 @@ def concatenate(seq: Sequence[Any], axis: int = 0) -> Tensor:
     return _record_nary(op, data, xs)
 
 
-def stack(seq: Sequence[Any], axis: int = 0) -> Tensor:
-    """Tensors of one shape joined along a new ``axis``."""
+def stack(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Tensors of one shape joined along a new ``axis`` (or ``dim``)."""
+    axis = axis if dim is None else dim
     xs = _sequence(seq, "stack")
     shapes = [x.shape for x in xs]
     if len(set(shapes)) != 1:

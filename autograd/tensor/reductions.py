@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..ops import Op
-from .arguments import normalize_axes, raw
+from .arguments import MinMax, normalize_axes, raw, torch_axis
 
 if TYPE_CHECKING:
     from .core import Tensor
@@ -188,40 +188,61 @@ class ReductionMethods:
 
     __slots__ = ()
 
-    def _reduce(self, cls: Any, axis: Any, keepdims: bool) -> Tensor:
+    def _reduce(self, cls: Any, axis: Any, keepdims: bool, dim: Any = None,
+                keepdim: Any = None) -> Tensor:
+        axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, cls.name)
         shape = self.data.shape
         op = cls(normalize_axes(axis, shape, cls.name), bool(keepdims), shape)
         return self._apply(op, op.forward(None, self.data))
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: Any = None) -> Tensor:
         """Sum over ``axis`` (None: all; an int, negative int or tuple of them)."""
-        return self._reduce(Sum, axis, keepdims)
+        return self._reduce(Sum, axis, keepdims, dim, keepdim)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: Any = None) -> Tensor:
         """Mean over ``axis``."""
-        return self._reduce(Mean, axis, keepdims)
+        return self._reduce(Mean, axis, keepdims, dim, keepdim)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; tied maxima share the gradient equally."""
-        return self._reduce(Max, axis, keepdims)
+    def _extreme(self, cls: Any, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
+        values = self._reduce(cls, axis, keepdims, dim, keepdim)
+        if dim is None:
+            return values
+        # PyTorch's max(dim) gives the values and where they are; its amax(dim) only the values
+        arg = self.argmax if cls is Max else self.argmin
+        return MinMax(values, arg(dim=dim, keepdim=bool(keepdim)))
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; tied minima share the gradient equally."""
-        return self._reduce(Min, axis, keepdims)
+    def max(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: Any = None) -> Any:
+        """Maximum over ``axis``; tied maxima share the gradient equally. With PyTorch's ``dim``
+        the result is PyTorch's pair ``(values, indices)``; ``amax(dim)`` gives the values."""
+        return self._extreme(Max, axis, keepdims, dim, keepdim)
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+    def min(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: Any = None) -> Any:
+        """Minimum over ``axis``; tied minima share the gradient equally (``dim``: as ``max``)."""
+        return self._extreme(Min, axis, keepdims, dim, keepdim)
+
+    def logsumexp(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+                  keepdim: Any = None) -> Tensor:
         """log(sum(exp(x))) over ``axis``, without overflow."""
-        return self._reduce(LogSumExp, axis, keepdims)
+        return self._reduce(LogSumExp, axis, keepdims, dim, keepdim)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``, without overflow (a 0-d tensor gives 1)."""
-        op = Softmax(_softmax_axis(axis, self.data.shape, "softmax"))
+    def _along(self, cls: Any, axis: Any, dim: Any) -> Tensor:
+        axis, _ = torch_axis(axis, False, dim, None, cls.name)
+        op = cls(_softmax_axis(-1 if axis is None else axis, self.data.shape, cls.name))
         return self._apply(op, op.forward(None, self.data))
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - logsumexp(x) along ``axis``, without overflow (a 0-d tensor gives 0)."""
-        op = LogSoftmax(_softmax_axis(axis, self.data.shape, "log_softmax"))
-        return self._apply(op, op.forward(None, self.data))
+    def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``; default the last), without overflow
+        (a 0-d tensor gives 1)."""
+        return self._along(Softmax, axis, dim)
+
+    def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """x - logsumexp(x) along ``axis`` (or ``dim``; the last by default), without overflow
+        (a 0-d tensor gives 0)."""
+        return self._along(LogSoftmax, axis, dim)
 
 
 def _softmax_axis(axis: Any, shape: tuple, name: str) -> Any:

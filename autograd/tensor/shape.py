@@ -166,19 +166,14 @@ class ShapeMethods:
         merged = (math.prod(shape[s : e + 1]),)
         return self._reshaped(Flatten, shape[:s] + merged + shape[e + 1 :])
 
-    def squeeze(self, axis: Any = None) -> Tensor:
-        """Axes of length 1 removed (all of them, or those in ``axis``)."""
+    def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor:
+        """Axes of length 1 removed: all of them, or those of ``axis`` (``dim``) that have length
+        1; as in PyTorch, a named axis of another length is left alone rather than an error."""
         shape = self.data.shape
-        if axis is None:
-            axes = tuple(i for i, n in enumerate(shape) if n == 1)
-        else:
-            axes = normalize_axes(axis, shape, "squeeze")
-            for a in axes:
-                if shape[a] != 1:
-                    raise ValueError(
-                        f"squeeze: axis {a} of shape {shape} has length {shape[a]}, not 1"
-                    )
-        return self._reshaped(Squeeze, tuple(n for i, n in enumerate(shape) if i not in axes))
+        axis = axis if dim is None else dim
+        axes = normalize_axes(axis, shape, "squeeze")
+        return self._reshaped(Squeeze, tuple(n for i, n in enumerate(shape)
+                                             if i not in axes or n != 1))
 
     def expand_dims(self, axis: Any) -> Tensor:
         """New axes of length 1 at the positions ``axis`` (int or tuple) of the result."""
@@ -190,8 +185,12 @@ class ShapeMethods:
         return self._reshaped(ExpandDims, new)
 
     def transpose(self, *axes: Any) -> Tensor:
-        """Axes permuted: reversed by default, or ``t.transpose(1, 0, 2)`` / ``((1, 0, 2))``."""
+        """Axes permuted: reversed by default, or by a permutation ``t.transpose((1, 0, 2))``
+        (numpy). Two ints swap two axes, as PyTorch: ``t.transpose(0, 1)`` (for numpy's
+        permutation of a matrix, write it as a tuple: ``t.transpose((0, 1))`` changes nothing)."""
         ndim = self.data.ndim
+        if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return self.swapaxes(*axes)
         if not axes or axes == (None,):
             perm = tuple(range(ndim))[::-1]
         else:
@@ -217,7 +216,8 @@ class ShapeMethods:
         perm = list(range(self.data.ndim))
         i, j = (normalize_axes(a, self.data.shape, "swapaxes")[0] for a in (axis1, axis2))
         perm[i], perm[j] = perm[j], perm[i]
-        return self.transpose(tuple(perm))
+        op = Transpose(tuple(perm))
+        return self._apply(op, op.forward(None, self.data))
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """The tensor repeated along new or length-1 axes to ``shape`` (numpy broadcasting)."""

@@ -1,0 +1,144 @@
+"""Sliding windows, the core of convolution and pooling: ``unfold`` (im2col) and its adjoint
+``fold`` (col2im), each the other's gradient, so convolutions have second derivatives too.
+
+``unfold(x, geometry)`` takes images ``x`` of shape (N, C, H, W) and returns every window the
+kernel visits as one array of shape (N, OH, OW, C, kh, kw): window (oh, ow) of channel c holds
+``x_padded[c, oh*sh + i*dh, ow*sw + j*dw]`` for i < kh, j < kw. A convolution is then one matrix
+product of those windows (reshaped to (N*OH*OW, C*kh*kw)) with the weights (reshaped to
+(O, C*kh*kw)): the "im2col" method. Pooling reduces over the last two axes.
+
+- unfold: y = windows of x;  dx = fold(g): each window's gradient added back where it came from
+- fold:   y = windows summed back into an image;  dx = unfold(g)
+
+Padding uses ``geometry.value`` (0 for convolution, -inf for max pooling); the gradient never
+flows to padding. One window copy is made (numpy's ``as_strided`` view, then one copy); fold adds
+kh*kw strided slices.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..ops import Op
+
+if TYPE_CHECKING:
+    from .core import Tensor
+
+
+class Geometry(NamedTuple):
+    """How a kernel slides over an image (all pairs are (rows, columns))."""
+
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
+    dilation: tuple[int, int]
+    value: float = 0.0
+
+    def out_size(self, h: int, w: int) -> tuple[int, int]:
+        """(OH, OW) for an (h, w) image; raises if the kernel does not fit."""
+        sizes = []
+        for n, k, s, (a, b), d in zip((h, w), self.kernel, self.stride, self.padding,
+                                      self.dilation, strict=True):
+            span = d * (k - 1) + 1
+            if n + a + b < span:
+                raise ValueError(
+                    f"the kernel spans {span} pixels (kernel {k}, dilation {d}) but the padded "
+                    f"input has only {n + a + b}: use a smaller kernel or more padding"
+                )
+            sizes.append((n + a + b - span) // s + 1)
+        return sizes[0], sizes[1]
+
+
+def unfold_array(x: np.ndarray, geo: Geometry) -> np.ndarray:
+    """The windows of ``x`` (N, C, H, W) as a new (N, OH, OW, C, kh, kw) array."""
+    (pt, pb), (pl, pr) = geo.padding
+    oh, ow = geo.out_size(*x.shape[2:])
+    if pt or pb or pl or pr:
+        x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=geo.value)
+    n, c = x.shape[:2]
+    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
+    s0, s1, s2, s3 = x.strides
+    view = as_strided(x, (n, oh, ow, c, kh, kw), (s0, s2 * sh, s3 * sw, s1, s2 * dh, s3 * dw),
+                      writeable=False)
+    return np.ascontiguousarray(view)
+
+
+def fold_array(cols: np.ndarray, geo: Geometry, shape: tuple[int, ...]) -> np.ndarray:
+    """The adjoint of ``unfold_array``: windows (N, OH, OW, C, kh, kw) summed into an image of
+    ``shape`` (N, C, H, W), each value added where its window took it from."""
+    (pt, pb), (pl, pr) = geo.padding
+    n, c, h, w = shape
+    out = np.zeros((n, c, h + pt + pb, w + pl + pr), dtype=cols.dtype)
+    _, oh, ow = cols.shape[:3]
+    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
+    g = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, OH, OW)
+    for i in range(kh):
+        for j in range(kw):
+            out[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh,
+                j * dw : j * dw + sw * (ow - 1) + 1 : sw] += g[:, :, i, j]
+    return out[:, :, pt : pt + h, pl : pl + w]
+
+
+class Unfold(Op):
+    """y = the kernel's windows of x (im2col);  dx = fold(g), each window's gradient added back"""
+
+    __slots__ = ("geo", "in_shape")
+    name = "unfold"
+    kind = "shape"
+    params = ("geo",)
+    derivatives = ("fold({g})",)
+    engines = ("tensor",)
+
+    def __init__(self, geo: Geometry, in_shape: tuple[int, ...]) -> None:
+        self.geo = geo
+        self.in_shape = in_shape
+
+    def forward(self, F, x):
+        return unfold_array(x, self.geo)
+
+    def vjp(self, F, g, out, xs, need):
+        if F.name == "graph":
+            return (fold(g, self.geo._replace(value=0.0), self.in_shape),)
+        return (fold_array(g, self.geo, self.in_shape),)
+
+
+class Fold(Op):
+    """y = windows summed back into an image (col2im, the adjoint of unfold);  dx = unfold(g)"""
+
+    __slots__ = ("geo", "shape")
+    name = "fold"
+    kind = "shape"
+    params = ("geo", "shape")
+    derivatives = ("unfold({g})",)
+    engines = ("tensor",)
+
+    def __init__(self, geo: Geometry, shape: tuple[int, ...]) -> None:
+        self.geo = geo
+        self.shape = shape
+
+    def forward(self, F, x):
+        return fold_array(x, self.geo, self.shape)
+
+    def vjp(self, F, g, out, xs, need):
+        if F.name == "graph":
+            return (unfold(g, self.geo._replace(value=0.0)),)
+        return (unfold_array(g, self.geo._replace(value=0.0)),)
+
+
+def unfold(x: Tensor, geo: Geometry) -> Tensor:
+    """The windows of images ``x`` (N, C, H, W) as a Tensor (N, OH, OW, C, kh, kw)."""
+    if x.ndim != 4:
+        raise ValueError(f"unfold: expected images of shape (N, C, H, W), got {x.shape}")
+    op = Unfold(geo, x.shape)
+    return x._apply(op, op.forward(None, x.data))
+
+
+def fold(cols: Tensor, geo: Geometry, shape: tuple[int, ...]) -> Tensor:
+    """Windows (N, OH, OW, C, kh, kw) summed back into images of ``shape`` (N, C, H, W)."""
+    op = Fold(geo, tuple(shape))
+    return cols._apply(op, op.forward(None, cols.data))
+
+
