@@ -14,8 +14,9 @@ sampling a character, appending it, and predicting again.
    ``LayerNorm``, then the scores. The attention weights of one sample are drawn as a picture.
 
 Losses are the mean cross-entropy in nats on held-out windows (the last 10% of the text); a model
-that knew nothing would score ln 28 = 3.33. The MLP has the most parameters and
-memorises its lines best (its samples read well) but does worst on the held-out lines: it overfits.
+that knew nothing would score ln 28 = 3.33. On 2,500 characters the bigger models are
+best on the held-out lines after a few hundred steps and then start to memorise their training
+lines (their samples read well, their held-out loss rises): the loss curves show overfitting.
 """
 
 from __future__ import annotations
