@@ -70,14 +70,16 @@ def numpy_side(X: np.ndarray, y: np.ndarray):
     W2 = r.uniform(-0.09, 0.09, (10, 128)).astype(np.float32)
     b2 = np.zeros(10, np.float32)
     n = len(y)
-    xp = np.pad(X[:, 0], ((0, 0), (1, 1), (1, 1)))
-    s = xp.strides
-    cols = np.lib.stride_tricks.as_strided(xp, (n, 8, 8, 3, 3), (s[0], s[1], s[2], s[1], s[2]))
-    cols = np.ascontiguousarray(cols).reshape(n * 64, 9)  # im2col, once: the input is fixed
     onehot = np.eye(10, dtype=np.float32)[y]
 
     def step() -> float:
         nonlocal W1, b1, W2, b2
+        # im2col every step, as for a new batch (and as chainrule does)
+        xp = np.pad(X[:, 0], ((0, 0), (1, 1), (1, 1)))
+        s = xp.strides
+        cols = np.lib.stride_tricks.as_strided(xp, (n, 8, 8, 3, 3),
+                                               (s[0], s[1], s[2], s[1], s[2]))
+        cols = np.ascontiguousarray(cols).reshape(n * 64, 9)
         a = np.maximum(cols @ W1.T + b1, 0).reshape(n, 4, 2, 4, 2, 8)  # channels last
         p = a.max(axis=(2, 4))  # (n, 4, 4, 8)
         h = p.reshape(n, 128)

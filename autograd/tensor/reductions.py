@@ -130,10 +130,11 @@ class Max(_Reduce):
         x = raw(xs[0])
         # the mask of the maxima is a constant: its own derivative is zero, as in PyTorch
         mask = x == self.keep(raw(out))
-        ties = small_reduce(np.add, mask, self.axes, np.int32) if self.axes else mask
-        if ties.max(initial=0) > 1:  # share equally; without ties the mask is the weight
-            return (self.keep(g) * (mask / np.maximum(ties, 1)).astype(x.dtype),)
-        return (self.keep(g) * mask,)
+        if not self.axes:
+            return (g * mask,)
+        ties = small_reduce(np.add, mask, self.axes, np.int32)
+        share = (1.0 / np.maximum(ties, 1)).astype(x.dtype)  # small: the result's shape
+        return ((self.keep(g) * share) * mask,)  # tied extremes share the gradient equally
 
 
 class Min(Max):
