@@ -7,7 +7,9 @@ derivative itself as a graph, which is what makes second and third derivatives p
 (``create_graph=True``).
 
 The float backend follows IEEE like PyTorch instead of raising as Python's ``math`` does:
-``log(0) = -inf``, ``log(-1) = nan``, ``1 / 0 = inf``, ``exp(1000) = inf``.
+``log(0) = -inf``, ``log(-1) = nan``, ``1 / 0 = inf``, ``exp(1000) = inf``, ``(-10) ** 401 = -inf``,
+``sin(inf) = nan``, ``relu(nan) = nan``; the array backend gives the same without numpy's
+RuntimeWarnings.
 """
 
 from __future__ import annotations
@@ -40,10 +42,10 @@ class MathBackend:
     def pow(a: float, b: float) -> float:
         try:
             r = a**b
-        except ZeroDivisionError:  # 0 ** negative
-            return _INF
-        except OverflowError:
-            return _INF
+        except (ZeroDivisionError, OverflowError):  # 0 ** negative; a result beyond 1.8e308
+            # IEEE pow: the sign of a negative base survives an odd integer exponent only
+            odd = b % 2.0 == 1.0
+            return math.copysign(_INF, a) if odd else _INF
         if type(r) is complex:  # negative base, fractional exponent
             return _NAN
         return r
@@ -74,9 +76,21 @@ class MathBackend:
         return math.sqrt(x) if x >= 0.0 else _NAN
 
     tanh = staticmethod(math.tanh)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
     abs = staticmethod(abs)
+
+    @staticmethod
+    def sin(x: float) -> float:
+        try:
+            return math.sin(x)
+        except ValueError:  # +-inf: math raises "math domain error", IEEE gives nan
+            return _NAN
+
+    @staticmethod
+    def cos(x: float) -> float:
+        try:
+            return math.cos(x)
+        except ValueError:
+            return _NAN
 
     @staticmethod
     def sigmoid(x: float) -> float:
@@ -94,7 +108,7 @@ class MathBackend:
 
     @staticmethod
     def relu(x: float) -> float:
-        return x if x > 0.0 else 0.0
+        return 0.0 if x <= 0.0 else x  # nan stays nan, as max(nan, 0) in numpy and PyTorch
 
     @staticmethod
     def step(x: float) -> float:
@@ -103,7 +117,13 @@ class MathBackend:
 
     @staticmethod
     def sign(x: float) -> float:
+        """1, -1 or 0 (at 0 and at nan, as PyTorch's derivative of abs)."""
         return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+    @staticmethod
+    def is_zero(x: float) -> float:
+        """1 where x == 0 (either sign), else 0; a constant, like ``step``."""
+        return 1.0 if x == 0.0 else 0.0
 
 
 class NumpyBackend:
@@ -142,9 +162,17 @@ class NumpyBackend:
             return np.sqrt(x)
 
     tanh = staticmethod(np.tanh)
-    sin = staticmethod(np.sin)
-    cos = staticmethod(np.cos)
     abs = staticmethod(np.abs)
+
+    @staticmethod
+    def sin(x: Any) -> Any:
+        with np.errstate(invalid="ignore"):  # sin(+-inf) = nan, silently
+            return np.sin(x)
+
+    @staticmethod
+    def cos(x: Any) -> Any:
+        with np.errstate(invalid="ignore"):
+            return np.cos(x)
 
     @staticmethod
     def sigmoid(x: Any) -> Any:
@@ -166,7 +194,11 @@ class NumpyBackend:
 
     @staticmethod
     def sign(x: Any) -> Any:
-        return np.sign(x)
+        return np.sign(np.nan_to_num(x, nan=0.0, posinf=1.0, neginf=-1.0))  # sign(nan) = 0
+
+    @staticmethod
+    def is_zero(x: Any) -> Any:
+        return (x == 0).astype(x.dtype)
 
     @staticmethod
     def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
@@ -226,6 +258,10 @@ class GraphBackend:
     @staticmethod
     def sign(x: Any) -> Any:
         return x._constant(x._backend.sign(x.data))
+
+    @staticmethod
+    def is_zero(x: Any) -> Any:
+        return x._constant(x._backend.is_zero(x.data))
 
     @staticmethod
     def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:

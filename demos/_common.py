@@ -31,6 +31,8 @@ class Report:
 
     files: list[Path] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
+    #: the matplotlib figures saved, in order (the tests check their fonts, legends and colours)
+    figures: list[Any] = field(default_factory=list, repr=False)
 
     def add(self, path: str | os.PathLike) -> Path:
         path = Path(path)
@@ -62,9 +64,35 @@ def figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.0, 4.5
 
 
 def save(fig: Any, path: Path, report: Report) -> Path:
-    """Save a figure (the suffix picks the format) and list it in the report."""
+    """Make a figure readable on a projector, save it (the suffix picks the format), list it.
+
+    ``viz.plots.readable`` raises every text to 12 pt at the size the figure is shown (a slide
+    or a notebook cell 1,024 px wide), whatever the figure's width.
+    """
+    from chainrule.viz.plots import readable
+
+    readable(fig)
     fig.savefig(path, dpi=150)
+    if fig not in report.figures:
+        report.figures.append(fig)
     return report.add(path)
+
+
+def diverging_cmap() -> Any:
+    """The palette's signed map as a matplotlib colormap: vermillion (-), white (0), blue (+)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    from chainrule.viz import palette
+
+    return LinearSegmentedColormap.from_list("chainrule-diverging", list(palette.DIVERGING_STOPS))
+
+
+def series_style(k: int) -> dict[str, Any]:
+    """Series ``k``'s look from the palette: colour, line style and marker (two cues beyond hue)."""
+    from chainrule.viz import palette
+
+    return {"color": palette.class_color(k), "linestyle": palette.line_style(k),
+            "marker": palette.marker(k)}
 
 
 def print_files(report: Report) -> None:

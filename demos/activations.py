@@ -81,31 +81,54 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
         print(f"{name:>11}: max |backward - formula| = {errors[name]:.1e}   {note}")
     print("(at x = 0 ReLU has no derivative; the engine uses 0 there, as PyTorch does)")
 
-    fig, axes = figure(2, 3, size=(11.5, 6.6))
-    for ax, (name, (ys, ds)) in zip(axes.flat, found.items()):
-        ax.axhline(0, color="#94A3B8", linewidth=0.8)
-        ax.axvline(0, color="#94A3B8", linewidth=0.8)
-        ax.plot(xs, ys, color="#2563EB", linewidth=2.2, label=f"{name}(x)")
-        ax.plot(xs, ds, color="#EA580C", linewidth=2, linestyle="--", label="derivative")
-        ax.set_title(name if name != "leaky_relu" else f"leaky_relu (slope {SLOPE})")
-        ax.set_ylim(-1.2, 2.2)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
-    last = axes.flat[-1]
-    for name, (_, ds) in found.items():  # relu dashed: it runs along leaky_relu for x > 0
-        last.plot(xs, ds, linewidth=2.2 if name == "relu" else 1.8,
-                  linestyle="--" if name == "relu" else "-", label=name, zorder=3)
-    last.axhline(0.25, color="#64748B", linewidth=0.8, linestyle=":")
-    last.text(-3.9, 0.28, "0.25: sigmoid's largest slope", fontsize=8, color="#475569")
-    last.set_title("the derivatives together")
-    last.set_ylim(-0.1, 1.15)
-    last.grid(alpha=0.3)
-    last.legend(fontsize=8, loc="upper left")
-    fig.suptitle("activation functions (solid) and their derivatives (dashed), by backward()",
-                 fontsize=12)
-    save(fig, folder / "activations.png", report)
+    save(_figure(xs, found), folder / "activations.png", report)
     report.results.update(derivative_errors=errors)
     return report
+
+
+# the derivatives panel: colour, line style, width, marker offset. Every pair differs in line
+# style as well as colour (read by a deuteranope: tanh vs softplus, relu vs leaky_relu); relu is
+# drawn last, black, narrow and dashed, over a wide purple leaky_relu, so where both are 1 both
+# still show, and their markers sit at different x.
+TOGETHER = {
+    "tanh": (0, "-", 2.4, 0),
+    "sigmoid": (1, "--", 2.4, 0),
+    "softplus": (2, (0, (1, 1.5)), 2.8, 0),
+    "leaky_relu": (3, "-", 6.0, 0),
+    "relu": (4, (0, (4, 2.5)), 2.2, 20),
+}
+
+
+def _figure(xs: np.ndarray, found: dict):
+    from chainrule.viz import palette
+    from chainrule.viz.plots import legend_outside
+
+    fig, axes = figure(2, 3, size=(11.5, 7.0))
+    for ax, (name, (ys, ds)) in zip(axes.flat, found.items()):
+        ax.axhline(0, color=palette.FRAME, linewidth=1)
+        ax.axvline(0, color=palette.FRAME, linewidth=1)
+        ax.plot(xs, ys, color=palette.class_color(0), linestyle="-", linewidth=2.4,
+                label="f(x)")
+        ax.plot(xs, ds, color=palette.class_color(1), linestyle="--", linewidth=2.4,
+                label="f'(x), by backward()")
+        ax.set_title(name if name != "leaky_relu" else f"leaky_relu ({SLOPE})")
+        ax.set_ylim(-1.2, 2.2)
+        ax.grid(alpha=0.3)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower left", ncols=2, frameon=False)
+    last = axes.flat[-1]
+    for name, (k, style, width, offset) in TOGETHER.items():
+        last.plot(xs, found[name][1], color=palette.class_color(k), linestyle=style,
+                  linewidth=width, marker=palette.marker(k), markersize=6,
+                  markevery=(offset, 40) if len(xs) > 80 else None, label=name,
+                  zorder=3 + list(TOGETHER).index(name))
+    last.axhline(0.25, color=palette.AXIS, linewidth=1, linestyle=":")
+    last.set_title("f'(x) together (0.25: sigmoid's top)")
+    last.set_ylim(-0.1, 1.15)
+    last.grid(alpha=0.3)
+    legend_outside(last)
+    fig.suptitle("activation functions (solid) and their derivatives (dashed), by backward()")
+    return fig
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,8 +3,10 @@
 The lessons follow the order in which deep learning is usually introduced: a layer's forward and
 backward pass, why layers need a non-linearity, the activation functions, why depth makes training
 harder, a real application (reading handwritten digits), second derivatives, the two engines side
-by side, and the main job that puts it all together. Each lesson is a module
-``chainrule.demos.NAME`` with ``run`` and ``main``; it is imported only when it runs.
+by side, the main job that puts it all together, then the challenges of deep learning: data, cost
+and interpretability. ``notebooks`` copies the notebook course into a folder to open in Jupyter.
+Each lesson is a module ``chainrule.demos.NAME`` with ``run`` and ``main``, imported only when it
+runs: to add one, write ``demos/NAME.py`` and add one line to ``LESSONS``.
 """
 
 from __future__ import annotations
@@ -25,12 +27,16 @@ LESSONS: dict[str, str] = {
     "newton": "second derivatives: Newton's method vs gradient descent, Hessian-vector products",
     "scalar_vs_tensor": "the same MLP on both engines: equal outputs and gradients, speed",
     "moons": "the main job: micrograd's moons MLP on the scalar engine, every picture",
+    "data": "deep learning needs data: test accuracy against the number of training examples",
+    "cost": "deep learning is expensive: time and multiply-adds of a step, wider and deeper",
+    "interpretability": "what a digits network looks at: saliency maps, what excites a neuron",
+    "notebooks": "the notebook course (six notebooks with exercises), copied into a folder",
 }
 
 
 def listing() -> str:
     lines = ["chainrule's lessons (run one with: chainrule demo NAME [--out DIR]):", ""]
-    lines += [f"  {i}. {name:<17} {line}" for i, (name, line) in enumerate(LESSONS.items(), 1)]
+    lines += [f"  {i:>2}. {name:<17} {line}" for i, (name, line) in enumerate(LESSONS.items(), 1)]
     lines += ["", "Each writes its pictures to ./chainrule-out/NAME/ (or --out DIR), then lists",
               "them. The main job (make demo, python -m chainrule.demos) is the moons lesson."]
     return "\n".join(lines)

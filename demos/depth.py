@@ -16,7 +16,10 @@ initialisation doubles the weights' variance to make up for it: ``nn.init.kaimin
 Part 1 measures ``||dL/dW_l||`` for every layer l of freshly initialised MLPs (width 32, depths 2
 to 20, Glorot uniform weights, binary cross-entropy on 200 moons points). Part 2 trains depths 2,
 5, 10 and 20 with full-batch SGD (momentum 0.9) and plots their losses: the deep sigmoid
-networks stay at ln 2 = 0.693, the loss of answering 50% everywhere.
+networks stay at ln 2 = 0.693, the loss of answering 50% everywhere. tanh and ReLU, whose
+gradients do reach the first layers, learn at depths 5 and 10; at depth 20 even they train
+erratically (the loss jumps back up): the lesson says in words what each run did (``verdict``),
+and the figure's title names the runs still at ln 2, both computed from the run itself.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ import numpy as np
 
 from chainrule import nn
 from chainrule.nn import functional as F
+from chainrule.viz import palette
 
-from ._common import Report, figure, heading, lesson_main, output_dir, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save, series_style
 
 ACTS = ("sigmoid", "tanh", "relu")
 WIDTH = 32
@@ -67,7 +71,7 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
     ratio = {act: float(norms[act][depths[-1]][0] / norms[act][depths[-1]][-1]) for act in ACTS}
     print(f"at depth {depths[-1]} the first layer gets " + ", ".join(
         f"{ratio[a]:.0e} ({a})" for a in ACTS) + " times the last layer's gradient")
-    save(_norms_figure(norms, depths), folder / "gradient_per_layer.png", report)
+    save(_norms_figure(norms, depths, ratio), folder / "gradient_per_layer.png", report)
 
     train_depths = [2, 3] if quick else [2, 5, 10, 20]
     steps = 5 if quick else 300
@@ -81,55 +85,77 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
             history = nn.fit(model, X, y, loss="bce", optimizer=opt, epochs=steps, verbose=False)
             curves[act][d] = history.loss
             acc = F.accuracy(nn.predict(model, X), y)
-            final[f"{act}/{d}"] = (history.loss[-1], acc)
+            final[f"{act}/{d}"] = (history.loss[-1], acc, verdict(history.loss))
             print(f"{act:>8}, depth {d:>2}: loss {history.loss[0]:.3f} -> {history.loss[-1]:.3f}, "
-                  f"accuracy {acc:.0%}")
+                  f"accuracy {acc:>4.0%}: {verdict(history.loss)}")
     print("(a network stuck at loss 0.693 may still score above 50%: its outputs are all close "
           "to 0.5, on the right side by a hair)")
-    save(_training_figure(curves, steps), folder / "training_by_depth.png", report)
+    stuck = [f"{act} at depth " + ", ".join(ds) for act in ACTS
+             if (ds := [str(d) for d in train_depths if final[f"{act}/{d}"][2] == "stuck at ln 2"])]
+    print("still at ln 2 after training: " + ("; ".join(stuck) or "none"))
+    save(_training_figure(curves, steps, stuck), folder / "training_by_depth.png", report)
     report.results.update(first_over_last=ratio, final=final, norms=norms)
     return report
 
 
-def _norms_figure(norms: dict, depths: list[int]):
-    from matplotlib import colormaps
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
+SHOWN_DEPTHS = (2, 5, 10, 20)
 
-    fig, axes = figure(1, 3, size=(13, 4.4))
-    cmap, scale = colormaps["viridis"], Normalize(min(depths), max(depths))
+
+def _norms_figure(norms: dict, depths: list[int], ratio: dict):
+    from chainrule.viz.plots import log_axis
+
+    shown = [d for d in SHOWN_DEPTHS if d in depths] or depths
+    fig, axes = figure(1, 3, size=(12, 4.6))
     for ax, act in zip(axes[0], ACTS, strict=True):
-        for d in depths:
-            ax.plot(np.arange(1, d + 1), norms[act][d], marker="o", markersize=2.5,
-                    color=cmap(scale(d)), linewidth=1.3)
-        ax.set_yscale("log")
+        for k, d in enumerate(shown):
+            ax.plot(np.arange(1, d + 1), norms[act][d], markersize=6, linewidth=2,
+                    label=f"depth {d}", **series_style(k))
+        log_axis(ax)
         ax.set_xlabel("layer (1 = next to the input)")
-        ax.set_title(f"{act}")
-        ax.grid(alpha=0.3, which="both")
+        ax.set_title(f"{act}: first / last = {ratio[act]:.0e}")
+        ax.grid(alpha=0.3, which="major")
     axes[0, 0].set_ylabel("||dL/dW|| at initialisation")
-    fig.colorbar(ScalarMappable(scale, cmap), ax=axes[0, -1], label="depth (layers)")
-    fig.suptitle(f"gradient reaching each layer, MLPs of width {WIDTH} with Glorot-uniform "
-                 "weights: sigmoid's vanishes towards the input", fontsize=11)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(shown), frameon=False)
+    fig.suptitle(f"the gradient reaching each layer: with sigmoid it vanishes towards the input "
+                 f"(depth {depths[-1]}: {ratio['sigmoid']:.0e} of the last layer's)")
     return fig
 
 
-def _training_figure(curves: dict, steps: int):
-    fig, axes = figure(1, 3, size=(13, 4.2))
-    colors = ("#2563EB", "#059669", "#EA580C", "#DC2626")
+def _training_figure(curves: dict, steps: int, stuck: list[str]):
+    fig, axes = figure(1, 3, size=(12, 4.6))
     for ax, act in zip(axes[0], ACTS, strict=True):
-        for c, (d, loss) in zip(colors, curves[act].items(), strict=False):
-            ax.plot(np.arange(1, len(loss) + 1), loss, color=c, linewidth=1.8, label=f"depth {d}")
-        ax.axhline(np.log(2), color="#64748B", linestyle=":", linewidth=1)
-        ax.text(steps * 0.98, np.log(2) + 0.03, "ln 2: a 50/50 guess everywhere", fontsize=8,
-                color="#475569", ha="right")
+        ax.axhline(np.log(2), color=palette.AXIS, linestyle=":", linewidth=1.5,
+                   label="ln 2 = 0.693: 50/50 everywhere")
+        for k, (d, loss) in enumerate(curves[act].items()):
+            # markers at staggered steps: lines lying exactly on top of each other still show
+            ax.plot(np.arange(1, len(loss) + 1), loss, linewidth=2, markersize=7,
+                    markevery=(k * max(steps // 40, 1), max(steps // 10, 1)),
+                    label=f"depth {d}", **series_style(k))
         ax.set_title(act)
         ax.set_xlabel("SGD step")
         ax.set_ylim(0, 1.1)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="lower left")
-    axes[0, 0].set_ylabel("training loss (binary cross-entropy)")
-    fig.suptitle("the same data, deeper networks: deep sigmoid networks do not learn", fontsize=11)
+    axes[0, 0].set_ylabel("training loss (cross-entropy)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    what = "; ".join(stuck) if stuck else "none"
+    fig.suptitle(f"after {steps} SGD steps on the same data, still at ln 2 (nothing learned): "
+                 f"{what}")
     return fig
+
+
+def verdict(loss: list[float]) -> str:
+    """What a training curve did, in words: stuck at ln 2, learned, partly, and if it spiked."""
+    final, jump = loss[-1], float(np.max(np.diff(loss))) if len(loss) > 1 else 0.0
+    if abs(final - np.log(2)) < 0.01:
+        what = "stuck at ln 2"
+    elif final < 0.05:
+        what = "learned"
+    else:
+        what = "partly learned"
+    return what + (f", erratic (the loss jumped up by {jump:.2f} in one step)" if jump > 0.2
+                   else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

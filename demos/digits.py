@@ -22,6 +22,7 @@ import numpy as np
 
 from chainrule import nn
 from chainrule.nn import functional as F
+from chainrule.viz import palette
 
 from ._common import (
     Report,
@@ -38,6 +39,14 @@ def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X (1797, 64) in [0, 1], y (1797,) digits 0-9, images (1797, 8, 8) of 0-16)."""
     X, y = nn.data.load_digits()
     return X, y, (X * 16).reshape(-1, 8, 8)
+
+
+def train_reader(Xtr: np.ndarray, ytr: np.ndarray, epochs: int = 20) -> tuple:
+    """(model, history): ``nn.MLP(64, [64, 10])`` on tensors, Adam (lr 0.01), batches of 32."""
+    model = nn.MLP(64, [64, 10], engine="tensor", seed=0)
+    history = nn.fit(model, Xtr, ytr, loss="cross_entropy", epochs=epochs, batch_size=32,
+                     optimizer=nn.optim.Adam(model.parameters(), lr=0.01), verbose=False)
+    return model, history
 
 
 def confusion(pred: np.ndarray, y: np.ndarray, k: int = 10) -> np.ndarray:
@@ -63,11 +72,9 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
 
     epochs = 3 if quick else 20
     heading(f"training nn.MLP(64, [64, 10]) on tensors: Adam, batches of 32, {epochs} epochs")
-    model = nn.MLP(64, [64, 10], engine="tensor", seed=0)
-    print(f"{model.num_parameters()} parameters (64*64 + 64 + 64*10 + 10)")
     with Stopwatch() as t:
-        history = nn.fit(model, Xtr, ytr, loss="cross_entropy", epochs=epochs, batch_size=32,
-                         optimizer=nn.optim.Adam(model.parameters(), lr=0.01), verbose=False)
+        model, history = train_reader(Xtr, ytr, epochs)
+    print(f"{model.num_parameters()} parameters (64*64 + 64 + 64*10 + 10)")
     pred = nn.predict(model, Xte).argmax(axis=1)
     test_acc = float(np.mean(pred == yte))
     train_acc = F.accuracy(nn.predict(model, Xtr), ytr)
@@ -93,30 +100,39 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
 
 
 def _examples_figure(images: np.ndarray, y: np.ndarray):
-    fig, axes = figure(2, 10, size=(10, 2.5))
+    fig, axes = figure(2, 10, size=(10, 3.2))
     for k, ax in enumerate(axes.flat):
         i = int(np.flatnonzero(y == k % 10)[k // 10])  # two of each digit
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=16)
-        ax.set_title(str(y[i]), fontsize=10)
+        ax.set_title(str(y[i]))
         ax.axis("off")
-    fig.suptitle("the data: 8x8 images, 17 grey levels (UCI's handwritten digits)", fontsize=11)
+    fig.suptitle("the data: 8x8 images, 17 grey levels (UCI's handwritten digits)")
     return fig
+
+
+def blues():
+    """A white-to-blue map ending in the palette's blue (counts, saliency magnitudes)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("chainrule-blues", ["#FFFFFF", palette.class_color(0)])
 
 
 def _confusion_figure(C: np.ndarray, acc: float):
     fig, (row,) = figure(1, 1, size=(6, 5.4))
     ax = row[0]
-    ax.imshow(C, cmap="Blues")
+    ax.imshow(C, cmap=blues(), vmin=0, vmax=C.max())
     for (i, j), n in np.ndenumerate(C):
-        if n:
-            ax.text(j, i, str(n), ha="center", va="center", fontsize=9,
-                    color="white" if n > C.max() / 2 else ("#B91C1C" if i != j else "black"))
+        if n:  # white on the dark cells; the mistakes in bold vermillion
+            dark = n > C.max() / 2
+            ax.text(j, i, str(n), ha="center", va="center",
+                    color="white" if dark else (palette.class_ink(1) if i != j else palette.TEXT),
+                    fontweight="bold" if i != j else "normal")
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
     ax.set_xlabel("the model read it as")
     ax.set_ylabel("true digit")
     ax.set_title(f"confusion matrix on the test images (accuracy {acc:.1%})\n"
-                 "diagonal: right; red numbers off it: mistakes", fontsize=10)
+                 "diagonal: right; bold numbers off it: mistakes")
     return fig
 
 
@@ -129,9 +145,9 @@ def _mistakes_figure(images: np.ndarray, true: np.ndarray, pred: np.ndarray):
         ax.axis("off")
         if k < len(true):
             ax.imshow(images[k], cmap="gray_r", vmin=0, vmax=16)
-            ax.set_title(f"{true[k]} -> {pred[k]}", fontsize=9, color="#B91C1C")
+            ax.set_title(f"{true[k]}→{pred[k]}", color=palette.class_ink(1))
     fig.suptitle(f"every misclassified test image ({len(true)}): true digit -> the model's "
-                 "answer", fontsize=10)
+                 "answer")
     return fig
 
 

@@ -27,8 +27,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from chainrule.autograd import Tensor, Value
+from chainrule.viz import palette
 
-from ._common import Report, figure, heading, lesson_main, output_dir, save
+from ._common import Report, diverging_cmap, figure, heading, lesson_main, output_dir, save
 
 N_IN, N_OUT, M = 3, 2, 4  # inputs per example, outputs, examples in the batch
 
@@ -146,19 +147,19 @@ def _shapes_figure(hand: dict, X: np.ndarray):
     mats = [(hand["delta"], f"dy * f'(Wx+b)\n(n_out, m) = {hand['delta'].shape}"),
             (X.T, f"x$^T$\n(m, n_in) = {X.T.shape}"),
             (hand["dW"] * m, f"(dy * f'(Wx+b)) x$^T$ = m dW\n(n_out, n_in) = {hand['dW'].shape}")]
-    fig, axes = figure(1, 3, size=(10.5, 3.4))
+    fig, axes = figure(1, 3, size=(11, 3.9))
     for ax, (a, title) in zip(axes[0], mats, strict=True):
         lim = float(np.abs(a).max()) or 1.0
-        ax.imshow(a, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        ax.imshow(a, cmap=diverging_cmap(), vmin=-lim, vmax=lim)
         for (i, j), v in np.ndenumerate(a):
-            # black on the deep ends of the colour map is unreadable: white there
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9,
-                    color="white" if abs(v) > 0.6 * lim else "black")
-        ax.set_title(title, fontsize=10)
+            # dark text on the deep ends of the map is unreadable: the palette picks white there
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center",
+                    color=palette.ink_on(palette.diverging(v / lim)))
+        ax.set_title(title)
         ax.set_xticks(range(a.shape[1]))
         ax.set_yticks(range(a.shape[0]))
     fig.suptitle("the weight gradient is a matrix product: one row per output, one column per "
-                 "input", fontsize=11)
+                 "input")
     return fig
 
 

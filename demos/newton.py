@@ -29,7 +29,7 @@ from chainrule import autograd, nn
 from chainrule.autograd import Value
 from chainrule.nn import functional as F
 
-from ._common import Report, figure, heading, lesson_main, output_dir, save
+from ._common import Report, figure, heading, lesson_main, output_dir, save, series_style
 
 X_STAR = math.log(2.0) / 3.0  # f'(x) = e^x - 2 e^(-2x) = 0  <=>  e^(3x) = 2
 
@@ -135,35 +135,37 @@ def run(out: str | os.PathLike | None = None, *, quick: bool = False) -> Report:
 
 
 def _figure(newton: list[float], gd: list[float], lr: float, hvp: dict):
-    fig, axes = figure(1, 3, size=(14, 4.3))
+    from chainrule.viz import palette
+    from chainrule.viz.plots import legend_outside, log_axis
+
+    fig, axes = figure(1, 3, size=(13, 4.6))
     a, b, c = axes[0]
     xs = np.linspace(-0.6, 2.2, 300)
-    a.plot(xs, np.exp(xs) + np.exp(-2 * xs), color="#334155", linewidth=2, label="f(x)")
-    for path, color, name in ((gd, "#2563EB", f"gradient descent (lr {lr})"),
-                              (newton, "#EA580C", "Newton")):
+    a.plot(xs, np.exp(xs) + np.exp(-2 * xs), color=palette.MUTED, linewidth=2, label="f(x)")
+    methods = ((gd, 0, f"gradient descent, lr {lr}"), (newton, 1, "Newton"))
+    for path, k, name in methods:
         p = np.array(path[:8])
-        a.plot(p, np.exp(p) + np.exp(-2 * p), "o-", color=color, markersize=5, linewidth=1,
-               label=name + " (first steps)")
-    a.axvline(X_STAR, color="#64748B", linestyle=":", linewidth=1)
-    a.set_title("f(x) = e$^x$ + e$^{-2x}$ and the iterates")
+        a.plot(p, np.exp(p) + np.exp(-2 * p), markersize=7, linewidth=1.5, label=name,
+               **series_style(k))
+    a.axvline(X_STAR, color=palette.AXIS, linestyle=":", linewidth=1)
+    a.set_title("f(x) = e$^x$ + e$^{-2x}$, first 8 steps")
     a.set_xlabel("x")
-    a.legend(fontsize=8)
     a.grid(alpha=0.3)
-    for path, color, name in ((gd, "#2563EB", "gradient descent"), (newton, "#EA580C", "Newton")):
+    for path, k, name in methods:
         err = np.abs(np.array(path) - X_STAR)
-        k = np.flatnonzero(err > 0)  # an exact hit (error 0) has no place on a log scale
-        b.semilogy(k, err[k], "o-", color=color, markersize=3.5, label=name)
-    b.set_title("distance to the minimum, |x$_k$ - x*|\n(Newton's line ends where it is exact "
-                "to the last bit)", fontsize=10)
+        i = np.flatnonzero(err > 0)  # an exact hit (error 0) has no place on a log scale
+        b.plot(i, err[i], markersize=6, linewidth=1.8, label=name, **series_style(k))
+    log_axis(b)
+    b.set_title("|x$_k$ - x*| (Newton ends: exact)")
     b.set_xlabel("step k")
-    b.legend(fontsize=8)
-    b.grid(alpha=0.3, which="both")
-    c.plot(hvp["fd"], hvp["hv"], "o", color="#059669", markersize=3)
+    b.grid(alpha=0.3, which="major")
+    legend_outside(b)
+    c.plot(hvp["fd"], hvp["hv"], linestyle="none", markersize=5, **{
+        k: v for k, v in series_style(2).items() if k != "linestyle"})
     lim = float(np.abs(hvp["fd"]).max()) * 1.05
-    c.plot([-lim, lim], [-lim, lim], color="#94A3B8", linewidth=1, zorder=0)
-    c.set_title(f"H v: autograd vs finite differences\n{hvp['n']} entries, relative error "
-                f"{hvp['rel']:.0e}", fontsize=10)
-    c.set_xlabel("finite differences of the gradient")
+    c.plot([-lim, lim], [-lim, lim], color=palette.FRAME, linewidth=1, zorder=0)
+    c.set_title(f"H v: {hvp['n']} entries, rel. error {hvp['rel']:.0e}")
+    c.set_xlabel("finite differences")
     c.set_ylabel("autograd (create_graph)")
     c.grid(alpha=0.3)
     return fig

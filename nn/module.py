@@ -30,8 +30,8 @@ from typing import Any
 from chainrule.autograd import Node
 
 from .display import module_repr, summary
-from .serialization import load_state, save_state
-from .state import Entry, LoadResult, entries, grad_dict, load_state_dict, state_dict
+from .serialization import save_state
+from .state import Entry, LoadResult, entries, grad_dict, load_file, load_state_dict, state_dict
 
 CONTAINERS = (list, tuple, dict)
 
@@ -197,17 +197,20 @@ class Module:
         """The gradients, with the same keys and shapes as ``state_dict()`` (zeros if none yet)."""
         return grad_dict(self)
 
-    def load_state_dict(self, state: dict, strict: bool = True) -> LoadResult:
+    def load_state_dict(self, state: dict, strict: bool = True, *,
+                        allow_nonfinite: bool = False) -> LoadResult:
         """Copy arrays into the parameters; see ``nn.state.load_state_dict``."""
-        return load_state_dict(self, state, strict=strict)
+        return load_state_dict(self, state, strict=strict, allow_nonfinite=allow_nonfinite)
 
     def save(self, path: Any) -> None:
         """Write ``state_dict()`` to a ``.npz`` file, atomically (see ``nn.save_state``)."""
         save_state(self.state_dict(), path)
 
-    def load(self, path: Any, strict: bool = True) -> LoadResult:
-        """``load_state_dict(nn.load_state(path), strict)``."""
-        return self.load_state_dict(load_state(path), strict=strict)
+    def load(self, path: Any, strict: bool = True, *, allow_nonfinite: bool = False
+             ) -> LoadResult:
+        """``load_state_dict(nn.load_state(path), strict)``, checked from the file's headers
+        before any array is read; see ``nn.state.load_file``."""
+        return load_file(self, path, strict=strict, allow_nonfinite=allow_nonfinite)
 
     # --- display (the logic is in display.py) -------------------------------------------------
 

@@ -25,6 +25,8 @@ import numpy as np
 
 from chainrule.autograd import Node
 
+from .serialization import load_state, read_members
+
 
 class Entry(NamedTuple):
     """One state-dict entry: ``key``, and the ``nodes`` whose data fill an array of ``shape``.
@@ -103,37 +105,84 @@ class LoadResult(NamedTuple):
     unexpected_keys: list
 
 
-def load_state_dict(module: Any, state: dict, strict: bool = True) -> LoadResult:
+def load_state_dict(module: Any, state: dict, strict: bool = True, *,
+                    allow_nonfinite: bool = False) -> LoadResult:
     """Copy the arrays of ``state`` into the module's parameters.
 
     Every key is checked before anything is copied, so a failed load changes nothing. With
     ``strict=True`` (the default) a missing key, an unexpected key or a shape mismatch raises one
     ``ValueError`` that lists all of them; with ``strict=False`` missing and unexpected keys are
-    skipped (and returned), but a shape mismatch is still an error.
+    skipped (and returned), but a shape mismatch is still an error. Only real numbers load (float,
+    int, bool: complex, dates, text and records are refused), and nan or infinite values only
+    with ``allow_nonfinite=True``.
     """
     if not hasattr(state, "keys") or not hasattr(state, "__getitem__"):
         raise TypeError(
             f"load_state_dict() needs a dict of name -> array, not {type(state).__name__}"
         )
     wanted = _unique(module)
-    keys = {e.key for e in wanted}
-    missing = [e.key for e in wanted if e.key not in state]
-    unexpected = [k for k in state if k not in keys]
     arrays, problems = {}, []
     for e in wanted:
         if e.key not in state:
             continue
-        try:
-            a = np.asarray(state[e.key], dtype=np.float64)
-        except (TypeError, ValueError):
-            problems.append(f"  {e.key}: not a numeric array ({type(state[e.key]).__name__})")
-            continue
-        if a.shape != e.shape:
+        a, problem = _real_array(e.key, state[e.key], allow_nonfinite)
+        if problem:
+            problems.append(problem)
+        elif a.shape != e.shape:
             problems.append(f"  {e.key}: the model has shape {e.shape}, the state {a.shape}")
-        arrays[e.key] = a
+        else:
+            arrays[e.key] = a
+    result = _check_keys(module, wanted, state, strict, problems)
+    for e in wanted:
+        if e.key in arrays:
+            e.set(arrays[e.key])
+    return result
+
+
+def load_file(module: Any, path: Any, strict: bool = True, *,
+              allow_nonfinite: bool = False) -> LoadResult:
+    """``Module.load``: ``load_state_dict`` from a file, with the keys and shapes checked from the
+    file's headers before any array is read, and only the model's own arrays read."""
+    members = read_members(path)
+    wanted = _unique(module)
+    problems = [f"  {e.key}: the model has shape {e.shape}, the file {members[e.key].shape}"
+                for e in wanted if e.key in members and members[e.key].shape != e.shape]
+    _check_keys(module, wanted, members, strict, problems)
+    state = load_state(path, keys=[e.key for e in wanted])
+    load_state_dict(module, state, strict=False, allow_nonfinite=allow_nonfinite)
+    return LoadResult([e.key for e in wanted if e.key not in members],
+                      [k for k in members if k not in {e.key for e in wanted}])
+
+
+def _real_array(key: str, value: Any, allow_nonfinite: bool) -> tuple[Any, str]:
+    """(value as a float64 array, '') or (None, the problem's line)."""
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError):
+        return None, f"  {key}: not a numeric array ({type(value).__name__})"
+    if a.dtype.kind not in "biuf" or a.dtype.fields is not None:
+        return None, (f"  {key}: not a numeric array of real numbers (dtype {a.dtype}; complex "
+                      "numbers, dates, text and records cannot be weights)")
+    a = a.astype(np.float64)
+    if not allow_nonfinite:
+        bad = a.size - int(np.count_nonzero(np.isfinite(a)))
+        if bad:
+            return None, (f"  {key}: {bad} of {a.size} values are nan or infinite (a diverged "
+                          "training run?); pass allow_nonfinite=True to load them anyway")
+    return a, ""
+
+
+def _check_keys(module: Any, wanted: list[Entry], state: Any, strict: bool,
+                problems: list[str]) -> LoadResult:
+    """The missing and unexpected keys; raise one ValueError listing every problem, if any."""
+    keys = {e.key for e in wanted}
+    missing = [e.key for e in wanted if e.key not in state]
+    unexpected = [k for k in state if k not in keys]
     if strict and (missing or unexpected):
         problems[:0] = [f"  missing key: {k}" for k in missing]
-        problems.extend(f"  unexpected key: {k}" for k in unexpected)
+        problems.extend(f"  unexpected key: {str(k)[:80]}" for k in unexpected[:20])
+        if len(unexpected) > 20:
+            problems.append(f"  ... and {len(unexpected) - 20} more unexpected keys")
     if problems:
         raise ValueError(
             f"load_state_dict() into {type(module).__name__} failed; nothing was changed:\n"
@@ -141,7 +190,4 @@ def load_state_dict(module: Any, state: dict, strict: bool = True) -> LoadResult
             + "\n(are the model and the state the same architecture? strict=False skips missing"
             " and unexpected keys)"
         )
-    for e in wanted:
-        if e.key in arrays:
-            e.set(arrays[e.key])
     return LoadResult(missing, unexpected)

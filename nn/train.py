@@ -180,7 +180,8 @@ def fit(
             pass); use ``predict`` afterwards for the final model's numbers.
         callbacks: functions called with each step's log dict (step, epoch, lr, loss, metrics);
             one returning True stops training (``history.stopped_early``).
-        verbose: a progress bar (tqdm) when ``stream`` (stderr) is a terminal.
+        verbose: a progress bar (tqdm) when ``stream`` (stderr) is a terminal or a
+            notebook's output (see ``nn.progress``).
         l2: adds ``l2 * sum of p^2`` over the parameters to the loss (micrograd used 1e-4).
     """
     if not isinstance(model, Module):

@@ -90,8 +90,8 @@ def _labels(y: np.ndarray, name: str) -> tuple[str, list[str], np.ndarray, str]:
     values = np.unique(y)
     whole = np.issubdtype(y.dtype, np.integer)
     if len(values) < 2:
-        raise BadRequest(f"every label in {name} is {values[0]!r}: a model needs at least two "
-                         "different labels (or varied numbers for regression)")
+        raise BadRequest(f"every label in {name} is {values.tolist()[0]!r}: a model needs at "
+                         "least two different labels (or varied numbers for regression)")
     if whole and len(values) <= MAX_CLASSES:
         index = np.searchsorted(values, y)
         task = "binary" if len(values) == 2 else "multiclass"

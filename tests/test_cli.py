@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 import math
+import os
 import sys
+import tempfile
 import types
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -168,3 +171,160 @@ def test_whitelist_is_the_registry():
     }
     assert {"exp", "tanh", "abs", "leaky_relu", "log1p"} <= set(expr.FUNCTIONS)
     assert expr.build(expr.parse("leaky_relu(x, 0.2)"), {"x": Value(-1.0)}).data == -0.2
+
+
+# --- issue 11: what a careless user or an attacker typed --------------------------------------
+
+@pytest.mark.parametrize(("text", "symbol"), [
+    ("x^2", "'^'"), ("x % 2", "'%'"), ("x // 2", "'//'"), ("~x", "'~'"), ("not x", "'not'"),
+    ("x @ y", "'@'"), ("x << 1", "'<<'"), ("x >> 1", "'>>'"), ("x | y", "'|'"), ("x & y", "'&'"),
+])
+def test_refused_operators_are_named(text, symbol, capsys):
+    code, _, err = run(["graph", text, "x=1", "y=2"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert f"operator {symbol} is not allowed" in err
+    assert ("powers are written **" in err) == (symbol == "'^'")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["9" * 400 + " * x", "x=1"], "400 digits) is too large"),
+    (["x\udcff", "x=1"], "not UTF-8"),
+    (["x", "x=1\udcff"], "not UTF-8"),
+    (["x", "x=1", "-o", "g\udcff.svg"], "not UTF-8"),
+    (["x", "x=1", "--name", "a\nb"], "printable"),
+    (["exp"], "exp is a function: call it on a value, as exp(x)"),
+    (["exp + x", "x=1"], "exp is a function"),
+    (["x", "x=1", "--timeout", "0"], "--timeout"),
+    (["x", "x=1", "-y=2"], "goes first (or after --)"),
+])
+def test_more_errors_are_one_line_with_status_2(argv, message, capsys):
+    code, _, err = run(["graph", *argv], capsys)
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+
+
+def test_a_huge_value_is_not_echoed_in_full(capsys):
+    code, _, err = run(["graph", "x", "x=" + "9" * 400], capsys)
+    assert code == 2 and "finite" in err and len(err) < 160
+
+
+@pytest.mark.parametrize("argv", [
+    ["-x*2", "x=3"], ["--backward", "-x*2", "x=3"], ["--", "-x*2", "x=3"],
+    ["-x*2", "x=3", "--name", "y"], ["--name=y", "-x*2", "x=3"], ["--na", "y", "-x*2", "x=3"],
+])
+def test_an_expression_may_start_with_a_minus(argv, capsys):
+    code, out, err = run(["graph", *argv], capsys)
+    assert (code, err) == (0, "")
+    assert " = -6.0" in out
+
+
+def test_fullwidth_names_are_the_names_python_reads(capsys):
+    for argv in (["\uff58*2", "\uff58=3"], ["x*2", "\uff58=3"], ["\uff58*2", "x=3"]):
+        code, out, err = run(["graph", *argv], capsys)
+        assert (code, err) == (0, "") and "out = 6.0" in out
+
+
+def test_nothing_drawn_says_how_to_draw(capsys):
+    code, out, _ = run(["graph", "x*2", "x=1", "--backward"], capsys)
+    assert code == 0 and "dout/dx = 2.0" in out and "-o graph.svg" in out
+
+
+def test_a_graph_over_the_node_limit_is_refused_before_any_layout(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(graph, "within", lambda *a: pytest.fail("the layout should not start"))
+    big = "+".join(["x*y"] * 150)  # within the length limit: 301 values, very wide
+    code, _, err = run(["graph", big, "x=1", "y=2", "-o", str(tmp_path / "g.svg")], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "301 values, more than --max-nodes 150" in err and not (tmp_path / "g.svg").exists()
+    code, _, err = run(["graph", "x*y+x", "x=1", "y=2", "-o", str(tmp_path / "g.svg"),
+                        "--max-nodes", "3"], capsys)
+    assert code == 2 and "4 values, more than --max-nodes 3" in err
+
+
+def test_a_slow_layout_is_stopped_at_the_timeout(tmp_path, capsys, monkeypatch):
+    import time
+
+    monkeypatch.setattr(graph.viz, "render", lambda *a, **k: time.sleep(60))
+    start = time.monotonic()
+    code, _, err = run(["graph", "x*2", "x=1", "-o", str(tmp_path / "g.svg"),
+                        "--timeout", "0.5"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "raise --timeout" in err
+    assert time.monotonic() - start < 10  # the child was stopped, not waited for
+
+
+def test_the_deadline_stops_the_child_and_what_it_started(tmp_path):
+    import os
+    import subprocess
+    import time
+
+    from chainrule.cli import deadline
+
+    assert deadline.within(5, lambda: "drawn") == "drawn"
+    with pytest.raises(RuntimeError, match="no such folder"):
+        deadline.within(5, lambda: (_ for _ in ()).throw(OSError("no such folder")))
+    pidfile = tmp_path / "pid"
+
+    def slow():  # like viz running Graphviz's dot: a grandchild process
+        p = subprocess.Popen(["sleep", "60"])
+        pidfile.write_text(str(p.pid))
+        p.wait()
+        return "never"
+
+    with pytest.raises(deadline.DeadlineError, match="stopped after 0.5 s"):
+        deadline.within(0.5, slow)
+    pid = int(pidfile.read_text())
+    for _ in range(100):  # the grandchild gets SIGKILL with its group; its parent is gone
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+            break  # a zombie: killed, waiting to be reaped by init
+        time.sleep(0.05)
+    else:
+        pytest.fail("the grandchild process still runs")
+
+
+# --- the property: any text in, exit 0 or 2, one line on stderr, never a traceback ------------
+
+def _terminal():
+    """A stream like a real terminal's: UTF-8, strict for stdout, backslashreplace for stderr."""
+    import io
+
+    return (io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict"),
+            io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace"))
+
+
+ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrogates included
+EXPRESSION_LIKE = st.text(alphabet="xyw()+-*/^%.e 0123456789tanhexplogsqrtrelu,_=\uff58\udcff",
+                          max_size=30)
+VALUE_LIKE = st.one_of(
+    st.text(ANY_CHAR, max_size=20),
+    st.tuples(st.sampled_from(["x", "y", "w", "\uff58", "exp", "_x", ""]),
+              st.one_of(st.floats().map(repr), st.text(ANY_CHAR, max_size=12),
+                        st.integers().map(str), st.just("9" * 400)))
+    .map(lambda t: f"{t[0]}={t[1]}"),
+)
+# values that fit the well-formed expressions of _exprs(): any float, huge and tiny included
+FITTING = st.tuples(st.floats(), st.floats()).map(lambda t: [f"x={t[0]!r}", f"w={t[1]!r}"])
+DOT = str(Path(tempfile.gettempdir()) / f"chainrule-cli-property-{os.getpid()}.dot")
+OPTIONS = st.lists(st.sampled_from([
+    ["--backward"], ["--explain"], ["--name", "y"], ["--rankdir", "TB"], ["--name", "\udcff"],
+    ["--max-nodes", "1"], ["--timeout", "nan"], ["--"], ["-h"], ["--bogus"], ["-o", DOT],
+    ["-o", "/no/such/folder/g.svg"], ["--animate", "g.txt"],
+]), max_size=3)
+
+
+@settings(max_examples=400, deadline=5000)
+@given(st.one_of(st.text(ANY_CHAR, max_size=40), EXPRESSION_LIKE, _exprs().map(lambda t: t[0])),
+       st.one_of(st.lists(VALUE_LIKE, max_size=3), FITTING), OPTIONS)
+def test_any_text_gives_exit_0_or_2_and_one_line(expression, values, options):
+    import contextlib
+
+    out, err = _terminal()
+    argv = ["graph", expression, *values, *[o for opt in options for o in opt]]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(argv)  # an exception here is the failure the test looks for
+    err.flush()
+    text = err.buffer.getvalue().decode()
+    assert code in (0, 2)
+    assert text.count("\n") == (1 if code == 2 else 0), text
+    assert "Traceback" not in text

@@ -12,11 +12,19 @@ import pytest
 
 from chainrule.demos import cli
 
+pytest.importorskip("matplotlib")
+from figure_checks import problems  # noqa: E402  (needs matplotlib)
+
 
 def _files_ok(report, names):
+    """The files are written, and every figure is fit for a projector (tests/figure_checks.py):
+    text of 12 pt at the size shown, no legend over data, log axes with ticks, palette colours."""
     assert [p.name for p in report.files] == names
     for p in report.files:
         assert p.is_file() and p.stat().st_size > 500, p
+    assert len(report.figures) == len([p for p in names if not p.endswith((".svg", ".html"))])
+    for fig in report.figures:
+        assert problems(fig) == [], fig.get_suptitle()
 
 
 def test_forward_backward_matches_the_hand_formula(tmp_path):
@@ -31,20 +39,24 @@ def test_forward_backward_matches_the_hand_formula(tmp_path):
 
 
 def test_dw_shapes_numbers_stay_readable_on_dark_cells():
-    from matplotlib.colors import to_rgb
-
+    """Each number's colour is the palette's ink for its cell (white on the deep ends)."""
     from chainrule.demos.forward_backward import _shapes_figure
+    from chainrule.viz import palette
 
     rng = np.random.default_rng(0)
     hand = {"delta": rng.normal(size=(2, 4)), "dW": rng.normal(size=(2, 3))}
     fig = _shapes_figure(hand, rng.normal(size=(3, 4)))
+    whites = 0
     for ax in fig.axes:
         a = ax.images[0].get_array()
         lim = float(np.abs(a).max())
         for text in ax.texts:
             x, y = text.get_position()
-            dark = abs(a[int(y), int(x)]) > 0.6 * lim  # the deep ends of RdBu_r
-            assert (to_rgb(text.get_color()) == (1.0, 1.0, 1.0)) == dark, text.get_text()
+            cell = palette.diverging(a[int(y), int(x)] / lim)
+            assert text.get_color() == palette.ink_on(cell), text.get_text()
+            assert palette.contrast(text.get_color(), cell) >= 3.0, text.get_text()
+            whites += text.get_color() == "#FFFFFF"
+    assert whites  # the deep cells do get white numbers
 
 
 def test_hand_formula_is_the_finite_difference_gradient():
@@ -189,3 +201,42 @@ def test_chainrule_command_dispatches_to_demo(capsys):
 
     assert main(["demo"]) == 0
     assert "forward_backward" in capsys.readouterr().out
+
+
+def test_notebooks_lesson_copies_the_course_and_keeps_answers(tmp_path, capsys):
+    from chainrule.demos import notebooks as L
+
+    report = L.run(tmp_path)
+    names = [p.name for p in report.files]
+    assert len(names) == 6 and names[0] == "01_slope.ipynb" and names[-1] == "06_tensors.ipynb"
+    first = report.files[0]
+    first.write_text(first.read_text().replace("slope = ...", "slope = 1.0"))
+    L.run(tmp_path)  # a second run keeps the student's copy
+    assert "slope = 1.0" in first.read_text()
+    assert "kept your copy" in capsys.readouterr().out
+
+
+def test_depth_says_what_each_run_did():
+    from chainrule.demos.depth import verdict
+
+    ln2 = math.log(2)
+    assert verdict([0.8, ln2 + 0.002]) == "stuck at ln 2"
+    assert verdict([0.7, 0.3, 0.01]) == "learned"
+    assert verdict([0.7, 0.3, 0.9, 0.4]).startswith("partly learned, erratic")
+    assert "jumped up by 0.60" in verdict([0.7, 0.3, 0.9, 0.4])
+
+
+def test_activations_derivatives_differ_without_colour(tmp_path):
+    """In the derivatives panel, every line has its own style and marker; relu is drawn over
+    leaky_relu (where both are 1) and narrower, so both show."""
+    from chainrule.demos import activations as L
+
+    fig = L.run(tmp_path, quick=True).figures[0]
+    lines = {line.get_label(): line for line in fig.axes[5].get_lines() if line.get_label()
+             in L.ACTIVATIONS}
+    assert set(lines) == set(L.ACTIVATIONS)
+    looks = {(str(line.get_linestyle()), line.get_linewidth(), line.get_marker())
+             for line in lines.values()}
+    assert len(looks) == len(lines)
+    relu, leaky = lines["relu"], lines["leaky_relu"]
+    assert relu.get_zorder() > leaky.get_zorder() and relu.get_linewidth() < leaky.get_linewidth()

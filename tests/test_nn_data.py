@@ -164,3 +164,110 @@ def test_load_csv_missing_file_and_bad_source(tmp_path):
         data.load_csv(tmp_path)
     with pytest.raises(TypeError, match="path or an open file"):
         data.load_csv(42)
+
+
+# --- issue 11: hostile and odd CSV files ------------------------------------------------------
+
+def test_load_csv_streams_with_a_row_limit(tmp_path):
+    import tracemalloc
+
+    peaks = []
+    for n in (4_000, 12_000):
+        raw = b"0.25,-1.5,1\n" * n
+        tracemalloc.start()
+        X, y = data.load_csv(io.BytesIO(raw))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert X.shape == (n, 2) and y.dtype == np.int64
+    # memory per row: 24 bytes of numbers, plus copies while the array grows and X and y are cut
+    # out (~80 bytes in all); no Python float or list per field (that was 236 bytes a row), and
+    # the text is never held whole
+    assert (peaks[1] - peaks[0]) / 8_000 < 120
+    path = tmp_path / "many.csv"
+    path.write_bytes(raw)
+    with pytest.raises(CSVError, match=r"more than 1,000 data rows; pass max_rows=None"):
+        data.load_csv(path, max_rows=1000)
+    assert data.load_csv(io.StringIO("1,2,0\n" * 5), max_rows=5)[0].shape == (5, 2)
+
+
+@pytest.mark.parametrize("label", ["9223372036854775808", "1e19", "-1e30"])
+def test_whole_labels_too_large_for_int64_are_refused(label):
+    with pytest.raises(CSVError, match=rf"line 2: the label '{label}' is too large for a class"):
+        data.load_csv(io.StringIO(f"1,2,0\n3,4,{label}\n"))
+    _, y = data.load_csv(io.StringIO(f"1,2,0.5\n3,4,{label}\n"))  # a regression target: fine
+    assert y.dtype == np.float64 and y[1] == float(label)
+
+
+@pytest.mark.parametrize("raw", [
+    b"\xef\xbb\xbf0.0,1.0,0\n2,3,1\n",            # a UTF-8 byte-order mark, no header
+    b"\xef\xbb\xbfx1,x2,label\r\n0.0,1.0,0\r\n2,3,1\r\n",
+    b"0.0,1.0,0\r2,3,1\r",                        # old Mac: CR only
+    b"0.0,1.0,0\r2,3,1",
+    b"x1,x2,label\r\n0.0,1.0,0\r\n\r\n2,3,1",
+])
+def test_byte_order_marks_and_line_endings(tmp_path, raw):
+    path = tmp_path / "ends.csv"
+    path.write_bytes(raw)
+    for source in (path, io.BytesIO(raw), io.StringIO(raw.decode("utf-8"))):
+        X, y = data.load_csv(source)
+        assert X.tolist() == [[0.0, 1.0], [2.0, 3.0]] and y.tolist() == [0, 1]
+
+
+def test_a_huge_bad_field_gives_a_short_message():
+    line = "1," + "z" * 9_000 + ",0\n"
+    with pytest.raises(CSVError) as info:
+        data.load_csv(io.StringIO("1,2,0\n" + line))
+    assert len(str(info.value)) < 200 and "line 2, column 2" in str(info.value)
+    with pytest.raises(CSVError, match="line 2: longer than 10,000 characters") as info:
+        data.load_csv(io.BytesIO(b"1,2,0\n1," + b"7" * 10_000_000 + b",0\n"))
+    assert len(str(info.value)) < 200
+    with pytest.raises(CSVError, match=r"'nan' is not a finite") as info:
+        data.load_csv(io.StringIO("1,2,0\n1,nan" + " " * 5000 + ",0\n"))
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64])
+def test_lines_split_the_same_whatever_the_chunk_size(monkeypatch, chunk):
+    from chainrule.nn.data import files
+
+    monkeypatch.setattr(files, "_CHUNK", chunk)  # a \r at a chunk's end may precede a \n
+    raw = "\ufeff1,2,0\r\n3,4,1\r5,6,0\n\r\n7,8,1\r".encode()
+    for source in (io.BytesIO(raw), io.StringIO(raw.decode())):
+        X, y = data.load_csv(source)
+        assert X.tolist() == [[1, 2], [3, 4], [5, 6], [7, 8]] and y.tolist() == [0, 1, 0, 1]
+
+
+def test_csv_fuzz_gives_arrays_or_a_csv_error():
+    """A seeded fuzzer: rows of fields, valid and not, joined by any line end, then bytes
+    flipped: always arrays of n rows or a CSVError with a short message, never another error."""
+    rng = np.random.default_rng(11)
+    fields = ["0.5", "-1e3", "1", "0", "2", "1e-300", "x1", "nan", "-inf", "1e400", "9" * 30,
+              "\ufeff1", " 3 ", "", "1_0", "\u0661", "0x1", "2**3", "1,5", "\x00", "\xff"]
+    ends = ["\n", "\r", "\r\n", "\u2028", "\n\n", "\n#c\n"]
+    outcomes = {"read": 0, "refused": 0}
+    for case in range(600):
+        rows = []
+        for _ in range(int(rng.integers(0, 8))):
+            valid = rng.random() < 0.85
+            pool = fields[:6] if valid else fields
+            rows.append(",".join(rng.choice(pool, size=3 if valid else int(rng.integers(1, 5)))))
+        raw = bytearray(str(rng.choice(ends)).join(rows).encode("utf-8", "surrogatepass"))
+        if case % 3 == 0 and raw:
+            for i in rng.integers(0, len(raw), size=2):
+                raw[i] = int(rng.integers(0, 256))
+        try:
+            X, y = data.load_csv(io.BytesIO(bytes(raw)))
+        except CSVError as e:
+            outcomes["refused"] += 1
+            assert len(str(e)) < 300
+        else:
+            outcomes["read"] += 1
+            assert X.shape == (len(y), 2) and np.isfinite(X).all() and np.isfinite(y).all()
+    assert outcomes["refused"] > 100 and outcomes["read"] > 100, outcomes
+
+
+def test_an_upload_of_one_label_names_it_as_a_plain_number():
+    from chainrule.playground.uploads import BadRequest, parse_csv
+
+    with pytest.raises(BadRequest, match=r"every label in one.csv is 0: a model needs") as info:
+        parse_csv(b"".join(b"%d,%d,0\n" % (i, i) for i in range(40)), "one.csv")
+    assert "np." not in str(info.value)

@@ -48,3 +48,38 @@ def test_a_run_without_a_terminal_does_not_import_tqdm():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+class KernelStream(io.StringIO):
+    """What a Jupyter kernel puts in sys.stderr: not a terminal, from the ipykernel package."""
+
+    def isatty(self):
+        return False
+
+
+KernelStream.__module__ = "ipykernel.iostream"
+
+
+def test_a_text_bar_in_a_notebook_without_ipywidgets(monkeypatch):
+    from chainrule.nn import progress as P
+
+    monkeypatch.setattr(P, "_has_widgets", lambda: False)
+    stream = KernelStream()
+    assert P.in_notebook(stream) and not P.in_notebook(io.StringIO())
+    bar = progress(2, stream=stream)
+    bar.update({"loss": 0.5})
+    bar.update({"loss": 0.25})
+    bar.close()
+    assert "2/2" in stream.getvalue() and "loss 0.25" in stream.getvalue()
+    assert progress(2, False, stream).__class__.__name__ == "_Silent"  # verbose=False still wins
+
+
+def test_fit_shows_its_bar_in_a_notebook(monkeypatch):
+    from chainrule import nn
+    from chainrule.nn import progress as P
+
+    monkeypatch.setattr(P, "_has_widgets", lambda: False)
+    stream = KernelStream()
+    X, y = nn.data.make_moons(10, signed=True)
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", epochs=3, stream=stream)
+    assert "3/3" in stream.getvalue()

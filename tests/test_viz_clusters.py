@@ -73,14 +73,14 @@ def test_frames_when_drawn_with_a_model():
     m = FakeMLP(2, [3, 3, 1])
     loss = hinge_sample(m)
     loss.backward()
-    src = viz.draw_graph(loss, model=m).source.replace("\u00a0", "")
+    src = viz.draw_graph(loss, model=m, collapse=None).source.replace("\u00a0", "")
     frames = re.findall(r'label="?(layers\.[0-9.a-z]+)"? ', src)
     assert sorted(set(frames)) == sorted(
         ["layers.0", "layers.1", "layers.2"]
         + [f"layers.{k}.neurons.{n}" for k, w in enumerate([3, 3, 1]) for n in range(w)])
     assert src.count("subgraph cluster_") == 3 + 7
     assert "label=\"w.1 | data" in src  # inside its neuron's frame a weight is named w.1
-    svg = viz.to_svg(loss, model=m)
+    svg = viz.to_svg(loss, model=m, collapse=None)
     assert svg.count('class="node cr&#45;param"') == 3 * 3 + 3 * 4 + 4
 
 
@@ -90,13 +90,13 @@ def test_collapse_counts_for_an_mlp_2_16_16_1(level, count):
     loss = hinge_sample(m)
     loss.backward()
     with pytest.raises(ValueError, match="collapse="):
-        viz.draw_graph(loss, model=m, max_nodes=1000)  # ~1700 nodes uncollapsed
-    g = viz.draw_graph(loss, model=m, collapse=level)
+        viz.draw_graph(loss, model=m, collapse=None, max_nodes=1000)  # ~1000 nodes uncollapsed
+    g = viz.draw_graph(loss, model=m, collapse=level, fold=False)
     src = g.source
     assert src.count('class="cr-module"') == count
     assert src.count("cr-param") == 0
-    # the loss ops and the two input numbers (drawn once each) stay visible
-    assert src.count('class="cr-const"') == 2 + 2
+    # the loss ops' constants and the two inputs (drawn once each, named x1, x2) stay visible
+    assert src.count('class="cr-const"') == 2 and src.count('class="cr-input"') == 2
     svg = viz.to_svg(g)
     assert svg.count('class="node cr&#45;module"') == count
     assert "relu \u00b7 3 params" in svg if level == "neuron" else "relu \u00b7 48 params" in svg
@@ -111,7 +111,7 @@ def test_collapsed_card_summary_matches_the_neuron():
     out = nodes[cl.outputs[0]]
     data, grad = C.output_text(cl, nodes, True)
     assert (data, grad) == (viz.fmt.num(out.data), viz.fmt.num(out.grad))
-    src = viz.draw_graph(loss, model=m, collapse="neuron").source
+    src = viz.draw_graph(loss, model=m, collapse="neuron", fold=False).source
     assert f"out {data} | grad {grad}" in src
 
 
@@ -155,7 +155,7 @@ def test_a_loss_after_a_linear_output_neuron_stays_outside_its_card():
     model = nn.MLP(2, [3, 1], seed=0)  # the output neuron is linear
     loss = F.binary_cross_entropy_with_logits(model([Value(0.5), Value(-1.0)]), 1.0)
     loss.backward()
-    src = viz.draw_graph(loss, model=model, collapse="neuron").source
+    src = viz.draw_graph(loss, model=model, collapse="neuron", expand=True).source
     assert "softplus" in src  # drawn as its own op node, outside the card
     assert "softplus · " not in src and "linear · " in src
     assert "relu · " in src  # hidden neurons still absorb their declared activation
@@ -168,4 +168,5 @@ def test_a_model_that_did_not_make_the_graph_is_refused():
     out = made([Value(0.5), Value(-1.0)])
     with pytest.raises(ValueError, match="none of the model's 9 parameters appear"):
         viz.draw_graph(out, model=other, collapse="neuron")
-    assert "layers.0.neurons.1" in viz.draw_graph(out, model=made, collapse="neuron").source
+    assert "layers.0.neurons.1" in viz.draw_graph(out, model=made, collapse="neuron",
+                                                  fold=False).source

@@ -187,7 +187,7 @@ def test_polish_bolds_names_and_dims_captions():
     y, _ = neuron()
     svg = viz.to_svg(y)
     assert 'font-weight="bold">y</text>' in svg
-    assert '<tspan class="cr-key" fill-opacity="0.55">data</tspan>' in svg
+    assert '<tspan class="cr-key" fill-opacity="0.75">data</tspan>' in svg
     assert 'font-style="italic"' in svg  # the made-up name of x1 * w1
 
 

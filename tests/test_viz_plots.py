@@ -10,8 +10,11 @@ from viz_fakes import FakeMLP
 
 from chainrule import viz
 from chainrule.viz import data as D
+from chainrule.viz import palette
+from chainrule.viz.plots import min_font_size, readable
 
 pytest.importorskip("matplotlib")
+from figure_checks import problems, small_texts  # noqa: E402  (needs matplotlib)
 
 
 def blobs(n=40, seed=0):
@@ -82,7 +85,8 @@ def test_bad_data_is_explained():
 def test_history_from_dict_list_and_object(tmp_path):
     fig = viz.plot_history({"loss": [1.0, 0.5, 0.25], "accuracy": [0.5, 0.75, 1.0]},
                            tmp_path / "h.png")
-    assert [a.get_title() for a in fig.axes] == ["training loss", "metrics"]
+    # each series on its own axis (issue 13: a learning rate never shares the accuracy's panel)
+    assert [a.get_title() for a in fig.axes] == ["training loss", "accuracy (this step's batch)"]
     assert len(viz.plot_history([3.0, 2.0, 1.0]).axes) == 1
 
     class History:
@@ -126,3 +130,59 @@ def test_missing_matplotlib_says_how_to_install_it(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_mpl)
     with pytest.raises(ImportError, match=r"pip install matplotlib"):
         viz.plot_activation("tanh")
+
+
+def test_history_never_mixes_series_and_names_a_constant_one():
+    steps = 60
+    hist = {"step": list(range(steps)), "loss": list(np.geomspace(2.0, 0.01, steps)),
+            "lr": [1 - 0.9 * k / steps for k in range(steps)],
+            "accuracy": list(np.linspace(0.4, 1.0, steps))}
+    fig = viz.plot_history(hist)
+    assert [a.get_ylabel() for a in fig.axes] == ["loss", "lr", "accuracy"]
+    assert all(len(a.get_lines()) == 1 for a in fig.axes[1:])
+    assert fig.axes[0].get_yscale() == "log"
+    assert problems(fig) == []
+    hist["lr"] = [0.05] * steps  # a flat learning rate: no panel, named in the title
+    fig = viz.plot_history(hist)
+    assert [a.get_ylabel() for a in fig.axes] == ["loss", "accuracy"]
+    assert fig.axes[0].get_title() == "training loss (lr 0.05 throughout)"
+
+
+@pytest.mark.parametrize("lo, hi", [(0.2, 0.7), (0.03, 0.9), (1e-5, 3.0), (1e-13, 1.0),
+                                    (0.31, 0.34)])
+def test_a_log_loss_axis_has_at_least_three_labelled_ticks(lo, hi):
+    fig = viz.plot_history({"loss": list(np.geomspace(hi, lo, 50)) + [hi * 30]})
+    assert fig.axes[0].get_yscale() == "log"
+    assert problems(fig) == []
+
+
+def test_fonts_are_12pt_at_the_size_shown():
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    fig = Figure(figsize=(13, 4))  # 1,248 px at 96 dpi, shown 1,024 wide: scaled by 0.82
+    assert min_font_size(fig) == pytest.approx(12 * 13 * 96 / 1024)
+    assert min_font_size(Figure(figsize=(6, 4))) == 12
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.set_title("title", fontsize=8)
+    ax.legend(fontsize=6)
+    ax.text(0.5, 0.5, "note", fontsize=30)
+    readable(fig)
+    assert small_texts(fig) == []
+    sizes = {t.get_text(): t.get_fontsize() for t in fig.findobj(Text)}
+    assert sizes["title"] == pytest.approx(min_font_size(fig)) and sizes["note"] == 30
+
+
+def test_plots_take_the_palettes_colours_and_keep_data_clear():
+    X, y = blobs(30)
+    fig = viz.plot_decision_boundary(lambda P: np.asarray(getattr(P, "data", P))[:, :1], X, y)
+    faces = [c.get_facecolor()[0] for c in fig.axes[0].collections if len(c.get_offsets()) == 30]
+    from matplotlib.colors import to_hex
+
+    assert [to_hex(f).upper() for f in faces] == list(palette.CLASS_COLORS[:2])
+    assert problems(fig) == []
+    fig = viz.plot_activation("relu")
+    styles = [line.get_linestyle() for line in fig.axes[0].get_lines()[-2:]]
+    assert styles[0] != styles[1]  # function and derivative differ without colour
+    assert problems(fig) == []

@@ -109,8 +109,8 @@ def test_real_tensor_stepper_ends_with_every_grad():
     state = {s[0]: s for f in data["frames"] for s in f["set"]}
     loss.backward()
     i = position(viz.walk.forward_order(loss), W)
-    np.testing.assert_allclose(np.array(state[f"v{i}"][2]).reshape(2, 2), W.grad, rtol=1e-12)
-    assert state[f"v{i}"][1] == fmt.array(W.grad)
+    np.testing.assert_allclose(np.array(state[f"n{i}"][4]).reshape(2, 2), W.grad, rtol=1e-12)
+    assert state[f"n{i}"][2] == fmt.array(W.grad)
 
 
 @needs_tensor

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clusters, fmt, style, walk
+import numpy as np
+
+from . import clusters, fmt, layout, style, walk
 
 
 def pad(text: str, bold: bool = False) -> str:
@@ -39,7 +41,7 @@ def card(lay: Any, i: int, show_data, grad_row, grads) -> dict:
     fields = [name]
     if tensor:
         fields.append(fmt.shape_dtype(n))
-    if show_data:
+    if show_data and not (tensor and role == "input" and np.size(n.data) > fmt.MAX_LISTED):
         fields.append("data " + (fmt.array(n.data) if tensor else fmt.num(n.data)))
     if grad_row and n.requires_grad:
         g = walk.grad_of(n) if grads else None
@@ -49,22 +51,58 @@ def card(lay: Any, i: int, show_data, grad_row, grads) -> dict:
         fields.append("grad " + text)
     attrs.update(label=record(lay, fields),
                  tooltip=tip(n, lay.names[i], lay.override is None))
-    if not getattr(n, "label", ""):
-        attrs["class"] += " cr-auto"  # a made-up name: drawn in grey italics
+    if not getattr(n, "label", "") and i not in lay.inputs:
+        attrs["class"] += " cr-auto"  # a name viz made up: drawn in grey italics
     return attrs
 
 
-def module_card(lay: Any, cl: clusters.Cluster, grads: bool, grad_row: bool) -> dict:
-    data, grad = clusters.output_text(cl, lay.nodes, grads)
+def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
+    """A closed module (or ``count`` identical siblings folded into one): its name, activation,
+    parameter count, ``in -> out`` sizes (shapes for tensors), and its output and grad."""
+    cl = lay.groups[path]
+    count = lay.fold.get(path, (path, 1))[1]
+    siblings = [lay.groups[p] for p in lay.folded(path)]
     n = cl.num_params(lay.nodes)
-    fields = [cl.path or "(model)",
-              f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}",
-              "out " + data]
-    if grad_row and grad is not None:
-        fields.append("grad " + grad)
-    tip = f"{cl.path}: {len(cl.members)} nodes, {n} parameters, output {data}"
-    return dict(style.ROLES["module"], label=record(lay, fields), tooltip=tip,
-                **{"class": "cr-module"})
+    title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or "(model)")
+    each = " each" if count > 1 else ""
+    fields = [title, f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}{each}",
+              clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j),
+                            clusters.resolve(lay.model, path) if lay.model else None) + each]
+    if count > 1:
+        merged = clusters.Cluster(path, outputs=[i for c in siblings for i in c.outputs])
+        data, grad = clusters.output_text(merged, lay.nodes, grads)
+    else:
+        data, grad = clusters.output_text(cl, lay.nodes, grads)
+    tensor = any(fmt.is_tensor(lay.nodes[i]) for i in cl.outputs)
+    if not tensor:
+        fields.append("out " + data)
+        if grad_row and grad is not None:
+            fields.append("grad " + grad)
+    tip_text = (f"{path}: {sum(len(c.members) for c in siblings)} nodes, {n * count} "
+                f"parameters, output {data}")
+    if grad is not None:
+        tip_text += f", grad {grad}"
+    attrs = dict(style.ROLES["module"], label=record(lay, fields), tooltip=tip_text,
+                 **{"class": "cr-module"})
+    return attrs
+
+
+def scope_card(lay: Any, r: Any, grads: bool, grad_row: bool) -> dict:
+    """A composite function's call (``scope.named``) as one card: its name, value and grad."""
+    out = lay.nodes[r.output]
+    label = getattr(out, "label", "") or ""
+    title = r.name if str(label) == r.name else f"{label} = {r.name}"
+    tensor = fmt.is_tensor(out)
+    fields = [title, f"{len(r.members)} nodes"]
+    fields.append("data " + (fmt.array(out.data) if tensor else fmt.num(out.data)))
+    if grad_row and out.requires_grad:
+        g = walk.grad_of(out) if grads else None
+        fields.append("grad " + ("-" if g is None else fmt.array(g) if tensor else fmt.num(g)))
+    role = "output" if out is lay.root else "scope"
+    attrs = dict(style.ROLES[role], label=record(lay, fields), **{"class": f"cr-{role} cr-scope"})
+    attrs.update(tooltip=f"{r.name}: one call, {len(r.members)} nodes "
+                 "(expand=True draws them)")
+    return attrs
 
 
 def esc(text: str) -> str:

@@ -23,6 +23,7 @@ A module's *output* is a member used outside the module (or the root) that is no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +76,8 @@ class Cluster:
         return "/".join(dict.fromkeys(self.activations)) or "linear"
 
 
-def _resolve(model: Any, path: str) -> Any:
+def resolve(model: Any, path: str) -> Any:
+    """The module at a dotted path of ``model`` (None if there is none)."""
     obj = model
     for part in path.split(".") if path else ():
         try:
@@ -96,7 +98,7 @@ def declared_activations(model: Any, paths: Any) -> dict[str, str]:
     layers = getattr(model, "layers", None)
     model_act = getattr(model, "activation", None)
     for path in paths:
-        act = getattr(_resolve(model, path), "activation", None)
+        act = getattr(resolve(model, path), "activation", None)
         if not isinstance(act, str) and isinstance(model_act, str) and layers is not None:
             parts = path.split(".")
             if len(parts) >= 2 and parts[0] == "layers" and parts[1].isdigit():
@@ -107,12 +109,19 @@ def declared_activations(model: Any, paths: Any) -> dict[str, str]:
 
 
 def assign(
-    nodes: list, params: dict[int, str], level: str = "neuron", declared: dict | None = None
+    nodes: list, params: dict[int, str], level: str = "neuron", declared: dict | None = None,
+    key: Callable[[str], str] | None = None,
 ) -> dict[str, Cluster]:
-    """Cluster path -> Cluster, for the nodes in forward order (see the module docstring)."""
+    """Cluster path -> Cluster, for the nodes in forward order (see the module docstring).
+
+    ``level`` 'neuron' keeps each parameter's own module, 'layer' cuts paths to ``layer_path``;
+    ``key`` (module path -> cluster path) replaces both (``levels.Level.key``).
+    """
     declared = declared or {}
     if level not in ("neuron", "layer"):
         raise ValueError(f"cluster level must be 'neuron' or 'layer', not {level!r}")
+    if key is None:
+        key = (lambda c: c) if level == "neuron" else layer_path
     index = {id(n): i for i, n in enumerate(nodes)}
     rank: dict[str, int] = {}
     for name in params.values():
@@ -147,7 +156,7 @@ def assign(
             member[i] = c
             closed.add(i)
     _prune_unused_pure(nodes, parents, pure, member, params)
-    return _collect(nodes, parents, member, pure, closed, params, level)
+    return _collect(nodes, parents, member, pure, closed, params, key)
 
 
 def _is_zero_constant(n: Any) -> bool:
@@ -169,8 +178,7 @@ def _prune_unused_pure(nodes, parents, pure, member, params) -> None:
             del member[j]
 
 
-def _collect(nodes, parents, member, pure, closed, params, level) -> dict[str, Cluster]:
-    key = (lambda c: c) if level == "neuron" else layer_path
+def _collect(nodes, parents, member, pure, closed, params, key) -> dict[str, Cluster]:
     clusters: dict[str, Cluster] = {}
     for i in sorted(member):
         path = key(member[i])
@@ -204,3 +212,25 @@ def output_text(cl: Cluster, nodes: list, grads: bool) -> tuple[str, str | None]
     data = np.array([np.mean(n.data) for n in outs], dtype=np.float64)
     g = np.array([np.mean(grad_of(n)) if grad_of(n) is not None else np.nan for n in outs])
     return fmt.array(data), (fmt.array(g) if grads else "-")
+
+
+def in_out(cl: Cluster, nodes: list, parents: list[list[int]], same=lambda j: j,
+           module: Any = None) -> str:
+    """``(4, 2) -> (4, 16)`` (tensor shapes), else ``2 -> 16``: the module's own
+    ``in_features``/``out_features`` when it has them (per sample), else the numbers drawn."""
+    inside = set(cl.members)
+    firsts: dict = {}  # one per input: a number merged for every neuron counts once
+    for i in cl.members:
+        for j in parents[i]:
+            if j not in inside:
+                firsts.setdefault(same(j), j)
+    ins = list(firsts.values())
+    outs = [nodes[i] for i in cl.outputs]
+    if any(fmt.is_tensor(nodes[j]) for j in ins) or any(fmt.is_tensor(n) for n in outs):
+        left = ", ".join(fmt.shape(nodes[j]) for j in ins) or "()"
+        right = ", ".join(fmt.shape(n) for n in outs) or "()"
+        return f"{left} \u2192 {right}"
+    sizes = getattr(module, "in_features", None), getattr(module, "out_features", None)
+    if all(isinstance(k, int) for k in sizes):
+        return f"{sizes[0]} \u2192 {sizes[1]}"
+    return f"{len(ins)} \u2192 {len(outs)}"

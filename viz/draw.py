@@ -2,18 +2,29 @@
 
 Each value is a card ``label | data | grad``; each op is a small node between its operands and
 its result (``x`` and ``w`` -> ``x`` -> ``x*w``). A reused operand gets one edge per use, so
-``a * a`` shows two. Node ids are ``v0, v1, ...`` (values) and ``o<i>`` (the op that made value
-``i``), counted in forward order, so the same graph gives the same source, byte for byte.
+``a * a`` shows two. Node ids are ``v0, v1, ...`` (values), ``o<i>`` (the op that made value
+``i``), ``m<k>`` (module cards) and ``s<k>`` (composite calls), counted in forward order, so the
+same graph gives the same source, byte for byte.
+
+How much is drawn (``viz.levels``): by default the finest level that fits a readable picture —
+every node, else modules as cards from the deepest (neurons) up to the whole model — with a
+caption and a ``LevelWarning`` saying which; ``collapse=`` or ``depth=`` force a level.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from . import clusters, style, walk
+from . import clusters, levels, place, scopes, style, walk
 from .drawing import Drawing
 from .layout import Layout
 from .paint import paint
+from .scene import Scene
+
+
+class LevelWarning(UserWarning):
+    """``draw_graph`` drew a big graph at a coarser level than every node (it says which)."""
 
 
 def draw_graph(
@@ -23,50 +34,58 @@ def draw_graph(
     rankdir: str = "LR",
     show_data: bool = True,
     show_grad: bool | None = None,
-    collapse: str | None = None,
+    collapse: str | None = "auto",
+    depth: Any = "auto",
+    fold: bool | None = None,
+    expand: Any = False,
     color_by: str | None = None,
+    edge_by: str | None = None,
     highlight: Any = None,
-    max_nodes: int = 2000,
+    theme: str = "default",
+    max_nodes: int | None = None,
     _grads: dict[int, Any] | None = None,
 ) -> Drawing:
     """Draw the graph that computed ``root``; returns a ``graphviz.Digraph`` (render it or restyle).
 
-    Colours and shapes (the table is ``viz.style``): blue card = input leaf, orange = parameter,
-    dashed grey box = constant, white = intermediate value, violet with a thick border = the root
-    (output or loss); grey circles and pills are ops. Dashed frames are modules, teal cards are
-    collapsed modules, crimson marks ``highlight``.
+    Colours and shapes (the table is ``viz.style``, colours from ``viz.palette``): blue card =
+    input, orange bold card = parameter, dashed grey box = constant, white = intermediate value,
+    purple with a thick border = the root (output or loss); grey circles and pills are ops.
+    Dashed frames are modules, green cards closed modules ("× 16": 16 identical ones folded),
+    grey cards with a thick border composite functions such as a loss.
 
     Args:
         model: an ``nn.Module`` (anything with ``named_parameters()``); its parameters and the ops
-            they feed are framed in clusters named by module path (``layers.0.neurons.3``).
+            they feed are grouped by module path (``layers.0.neurons.3``). Without it, leaves
+            labelled with dotted paths (as nn labels its parameters) are grouped the same way.
+        collapse: ``'auto'`` (default: the finest level that fits, see ``viz.levels``), ``None``
+            (every node), ``'neuron'``, ``'layer'`` or ``'model'`` (modules as cards).
+        depth: torchview's meaning, overrides ``collapse``: 0 = the whole model as one card,
+            1 = its children, ..., ``None`` = every node.
+        fold: draw identical sibling modules (the 16 neurons of a layer) as one card "× 16";
+            ``None`` (default) folds whenever modules are closed, ``False`` never.
+        expand: composite functions (``autograd.scope``: losses, penalties) are one card each;
+            ``True`` draws their ops, or a list of scope names to open ("cross-entropy").
         rankdir: ``'LR'`` (left to right, the default) or ``'TB'`` (top to bottom).
-        show_data: write each value's data.
-        show_grad: ``None`` (default) writes grads when the graph has been backpropagated and
-            ``-`` before (a Value's grad is 0.0 until then, which would read as a real zero); the
-            graph counts as backpropagated when any node has a nonzero Value grad or any Tensor
-            grad (``backward()`` sets the root's grad to 1). ``True`` always writes the numbers,
-            ``False`` leaves the grad row out.
-        collapse: ``'neuron'`` or ``'layer'`` (needs ``model``): each module becomes one card
-            with its activation, parameter count, output value and grad.
-        color_by: ``'grad'`` fills each card by its |grad| (white = 0, red = the largest; the
-            mean |grad| for a tensor; square-root scale) while borders keep the role colours.
-        highlight: nodes to outline; the paths from them to the root are drawn in crimson.
-        max_nodes: refuse (ValueError) to draw more nodes than this (ops count as nodes).
+        show_data / show_grad: write each value's data / grad (``None``: grads once a backward
+            pass ran, ``-`` before; ``True`` always, ``False`` never).
+        color_by: ``'grad'`` fills cards by |grad| (white = 0, red = the largest; square root).
+        edge_by: ``'weight'`` or ``'grad'``: arrow colour (diverging, vermillion < 0 < blue) and
+            width by the weight on the arrow or the gradient along it, with a legend; dead ReLUs
+            (output 0) are dimmed (see ``viz.edges``).
+        highlight: nodes to outline; the paths from them to the root are drawn in vermillion.
+        theme: ``'default'`` or ``'projector'`` (larger text and thicker lines, for a classroom).
+        max_nodes: refuse (ValueError) to draw more nodes than this; never needed for a picture.
 
-    (``_grads``, for the stepper: node index in forward order -> the gradient to write,
-    instead of reading ``.grad``.)
+    (``_grads``, for the stepper: node index in forward order -> the gradient to write instead
+    of ``.grad``; it draws every node with the names ``explain_backward`` prints.)
     """
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
-    if collapse not in (None, "neuron", "layer"):
-        raise ValueError(f"collapse must be None, 'neuron' or 'layer', not {collapse!r}")
-    if collapse is not None and model is None:
-        raise ValueError(f"collapse={collapse!r} groups by module: pass the model too (model=...)")
-    if color_by not in (None, "grad"):
-        raise ValueError(f"color_by must be None or 'grad', not {color_by!r}")
+    _check(rankdir, color_by, theme)
     nodes = walk.forward_order(root)
-    params = walk.named_parameters(model) if model is not None else {}
-    if params and not any(id(n) in params for n in nodes):
+    if model is not None:
+        params = walk.named_parameters(model)
+    else:  # the stepper draws every node as it is, without module frames
+        params = labelled_params(nodes) if _grads is None else {}
+    if model is not None and params and not any(id(n) in params for n in nodes):
         raise ValueError(
             f"none of the model's {len(params)} parameters appear in this graph: was it computed "
             "by another model (or a copy, e.g. moved to the other engine with load_state_dict)? "
@@ -76,26 +95,109 @@ def draw_graph(
     grads = grads or _grads is not None
     if color_by == "grad" and not grads:
         raise ValueError("color_by='grad' needs gradients: call backward() on the root first")
-    if params:
-        paths = {clusters.module_path(n) for n in params.values()}
-        declared = clusters.declared_activations(model, paths)
-        groups = clusters.assign(nodes, params, collapse or "neuron", declared)
-    else:
-        groups = {}
-    lay = Layout(nodes, root, params, groups, collapse, rankdir in ("LR", "RL"))
-    lay.override = _grads
-    count = lay.count()
-    if count > max_nodes:
+    if edge_by == "grad" and not grads:
+        raise ValueError("edge_by='grad' needs gradients: call backward() on the root first")
+    paths = {clusters.module_path(n) for n in params.values()}
+    if _grads is not None and collapse == "auto" and depth == "auto":
+        collapse = None
+    asked = levels.resolve(collapse, depth, paths)
+    if asked is not None and not asked.every_node and not params:
+        raise ValueError(
+            f"collapse={collapse!r} / depth={depth!r} groups by module: pass the model too "
+            "(model=...), or label parameters with dotted module paths as nn does"
+        )
+    declared = clusters.declared_activations(model, paths) if model is not None else {}
+    regions = scopes.regions(nodes, expand)
+    horizontal = rankdir in ("LR", "RL")
+
+    def layout(level: levels.Level) -> Layout:
+        groups = clusters.assign(nodes, params, "neuron", declared,
+                                 key=level.key()) if params else {}
+        lay = Layout(nodes, root, params, groups, not level.every_node, horizontal,
+                     regions=regions, fold=fold is not False and not level.every_node,
+                     counter_names=_grads is not None)
+        lay.override = _grads
+        lay.model = model
+        return lay
+
+    tried = [asked] if asked is not None else levels.candidates(paths)
+    for k, level in enumerate(tried):
+        lay = layout(level)
+        count = lay.count()
+        last = asked is not None or k == len(tried) - 1
+        if not last and count > levels.MAX_DRAWN:
+            continue  # too many shapes: no need to paint and measure
+        scene = Scene()
+        paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
+        if last or levels.fits(count, place.estimate(scene, horizontal)):
+            break
+    if max_nodes is not None and count > max_nodes:
         raise ValueError(
             f"this graph has {count} nodes to draw (values and ops), more than max_nodes="
-            f"{max_nodes}: a picture that large is unreadable and slow to lay out. Pass "
-            "collapse='neuron' or collapse='layer' with model=..., draw a smaller piece (one "
-            "sample, one neuron), or raise max_nodes"
+            f"{max_nodes}. Pass collapse='auto' (draws the finest level that fits) or "
+            "collapse='neuron' / 'layer' with model=..., or raise max_nodes"
         )
-    g = Drawing(name="chainrule", graph_attr=dict(style.GRAPH, rankdir=rankdir),
+    note = _note(level, asked, len(nodes), count, lay)
+    text = summary(lay, level)
+    g = Drawing(name="chainrule", comment=text, graph_attr=dict(style.GRAPH, rankdir=rankdir),
                 node_attr=style.NODE, edge_attr=style.EDGE)
-    if collapse:
-        g.graph_attr["ordering"] = "out"  # cards in module order (see paint._edges)
+    g.summary = text
+    if note:
+        warnings.warn(note, LevelWarning, stacklevel=2)
+        g.graph_attr.update(label=note, labelloc="b", labeljust="l")
+    if lay.closed:
+        g.graph_attr["ordering"] = "out"  # cards in module order (see edges.draw)
         g.graph_attr["ranksep"] = style.DENSE_RANKSEP if len(lay.box) > 8 else "0.5"
-    paint(lay, g, show_data, show_grad is not False, grads, color_by, highlight)
+    place.emit(scene, g, horizontal, theme)
+    g.remember(root, model=model, depth=level.depth, rankdir=rankdir, show_data=show_data,
+               show_grad=show_grad)  # for the interactive viewer (Drawing._repr_html_)
     return g
+
+
+def _check(rankdir: str, color_by: Any, theme: str) -> None:
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
+    if color_by not in (None, "grad"):
+        raise ValueError(f"color_by must be None or 'grad', not {color_by!r}")
+    if theme not in style.THEMES:
+        raise ValueError(f"theme must be one of {sorted(style.THEMES)}, not {theme!r}")
+
+
+def labelled_params(nodes: list) -> dict[int, str]:
+    """Without a model: leaves labelled with a dotted module path (``layers.0.weight``)."""
+    out: dict[int, str] = {}
+    for n in nodes:
+        label = getattr(n, "label", "") or ""
+        if not n.parents and "." in label and clusters.module_path(label) and \
+                " " not in label and n.requires_grad:
+            out[id(n)] = str(label)
+    return out
+
+
+def _note(level: levels.Level, asked: Any, total: int, count: int, lay: Layout) -> str:
+    """The caption of a picture drawn coarser than asked for by default."""
+    if asked is not None or level.every_node:
+        return ""
+    folded = " (identical siblings folded: fold=False unfolds)" if lay.fold else ""
+    return (f"{total:,} nodes in all: drawn by {level.name}{folded}. "
+            f"collapse=None draws every node, depth=0, 1, ... another level")
+
+
+def summary(lay: Layout, level: levels.Level) -> str:
+    """A text summary of the picture (the SVG's <desc>): what is drawn, at which level."""
+    last = len(lay.nodes) - 1
+    roots = lay.card_name(lay.drawn(last)) if lay.in_card(last) else lay.names[last]
+    mods = sorted({lay.fold.get(p, (p, 1))[0] for p in lay.groups}, key=lambda p: p)
+    parts = [f"Computation graph of {roots}: {len(lay.nodes)} nodes, drawn by {level.name} "
+             f"({lay.count()} shapes)."]
+    if lay.closed and mods:
+        cards = [f"{lay.card_name(lay.box[p])} x {lay.fold[p][1]}" if p in lay.fold
+                 else p or "(model)" for p in mods]
+        parts.append("Modules: " + ", ".join(dict.fromkeys(cards)) + ".")
+    named = sorted({r.name for r in lay.regions.values()})
+    if named:
+        parts.append("Composite functions: " + ", ".join(named) + ".")
+    ins = sorted(set(lay.inputs.values()))
+    if ins:
+        parts.append("Inputs: " + ", ".join(ins) + ".")
+    return " ".join(parts)

@@ -7,12 +7,13 @@ from typing import Any
 from . import fmt
 from .steps import backward_steps
 
-_WHY = (
+WHY = (
     "Why this order: a node may pass its gradient on only once it is complete, and it is\n"
     "complete only after every node that uses it has added its share (the chain rule sums over\n"
     "all paths). Visiting the nodes in reverse topological order (every user before what it\n"
     "uses) guarantees that."
-)
+)  # the stepper shows the same paragraph
+
 
 
 def explain_backward(root: Any) -> str:
@@ -34,7 +35,7 @@ def explain_backward(root: Any) -> str:
     lines = [f"Backward pass from {root_name}, in the order it runs.", ""]
     lines.append(f"Topological order ({root_name} first): "
                  + ", ".join(names[i] for i in p.order))
-    lines += [_WHY, ""]
+    lines += [WHY, ""]
     seed = fmt.array(p.seed) if fmt.is_tensor(root) else fmt.short(p.seed)
     lines.append(f"step 0  {root_name}.grad = {seed}   (the seed: d{root_name}/d{root_name} = 1)")
     width = max((len(s.equation) for s in p.steps), default=0)

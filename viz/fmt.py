@@ -78,6 +78,11 @@ def shape_dtype(node: Any) -> str:
     return f"{_shape(shape)} {np.dtype(dtype).name}"
 
 
+def shape(node: Any) -> str:
+    """``(3, 2)``: a tensor node's shape as Python writes it."""
+    return _shape(tuple(getattr(node, "shape", np.shape(node.data))))
+
+
 def _shape(shape: tuple) -> str:
     return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 

@@ -1,7 +1,18 @@
-"""Where each node of a picture goes: its drawn id, its module frame, what is highlighted.
+"""The graph model of a picture: which nodes are drawn, as what, in which module, under which id.
 
 ``Layout`` reads the graph once (nodes in forward order, their parents, names, roles, module
-clusters) and answers the questions the painter asks; it draws nothing itself.
+clusters, composite-function regions, folds) and answers the questions the painter (and the
+interactive viewer) ask; it draws nothing itself. Its public, stable surface:
+
+    nodes, parents, names, roles     per node index (forward order): the node, its parents'
+                                     indices, its name in the picture, its role in ``style``
+    groups                           module path -> ``clusters.Cluster`` at the drawn level
+    owner                            node index -> the module path it belongs to
+    closed                           True when modules are drawn as one card each
+    regions                          node index -> ``scopes.Region`` (a composite drawn as a card)
+    fold                             module path -> (the card's path, how many it stands for)
+    drawn(i), op_id(i)               the drawn id of node i and of the op that made it
+    boxes()                          drawn card id -> ('module', path) or ('scope', Region)
 """
 
 from __future__ import annotations
@@ -9,50 +20,109 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import fmt, walk
+from . import fmt, naming, scopes, walk
 
 
 class Layout:
-    """The placement of a graph's nodes in a picture (see the module docstring)."""
+    """The graph model of one picture (see the module docstring)."""
 
-    def __init__(self, nodes, root, params, groups, collapse, horizontal) -> None:
-        self.nodes, self.root, self.params, self.collapse = nodes, root, params, collapse
+    def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
+                 fold=False, counter_names=False) -> None:
+        self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
         self.horizontal = horizontal
         self.index = {id(n): i for i, n in enumerate(nodes)}
         self.parents = [[self.index[id(p)] for p in n.parents] for n in nodes]
-        self.names = walk.names(nodes)
-        self.roles = [walk.role(n, root, params, bool(params)) for n in nodes]
+        self.regions: dict[int, scopes.Region] = regions or {}
         self.groups = groups
         self.owner: dict[int, str] = {i: p for p, cl in groups.items() for i in cl.members}
+        self.inputs = naming.inputs(nodes, self.parents, params)
+        self.roles = [walk.role(n, root, params, bool(params)) for n in nodes]
+        for i in self.inputs:
+            self.roles[i] = "input"
         paths = sorted(groups, key=natural)
-        self.box = {p: f"m{k}" for k, p in enumerate(paths)} if collapse else {}
-        self.merged: dict[int, str] = self._merge_constants() if collapse else {}
+        self.box = {p: f"m{k}" for k, p in enumerate(paths)} if closed else {}
+        self.merged: dict[int, str] = self._merge_constants() if closed else {}
+        self.fold: dict[str, tuple[str, int]] = self._fold(paths) if closed and fold else {}
+        for p, (rep, _) in self.fold.items():
+            self.box[p] = self.box[rep]
+        self.names = walk.names(nodes) if counter_names else self._names()
         self.frame = self._frames()
         self.override: dict[int, Any] | None = None
+        self.model: Any = None  # the nn.Module drawn, when given (its modules' sizes)
+
+    # --- ids ---------------------------------------------------------------------------------
 
     def drawn(self, i: int) -> str:
-        """The id that node i is drawn as (its module's card when collapsed)."""
+        """The id that node i is drawn as (its module's or composite's card when closed)."""
         if i in self.merged:
             return self.merged[i]
-        if self.collapse and i in self.owner:
+        if self.closed and i in self.owner:
             return self.box[self.owner[i]]
+        r = self.regions.get(i)
+        if r is not None:
+            return r.key
         return f"v{i}"
 
     def op_id(self, i: int) -> str:
-        return self.drawn(i) if self.collapse and i in self.owner else f"o{i}"
+        """The id of the op node that made node i (its card's id when the op is inside one)."""
+        if (self.closed and i in self.owner) or i in self.regions:
+            return self.drawn(i)
+        return f"o{i}"
+
+    def in_card(self, i: int) -> bool:
+        return (self.closed and i in self.owner) or i in self.regions
+
+    def boxes(self) -> dict[str, tuple[str, Any]]:
+        out: dict[str, tuple[str, Any]] = {}
+        for p, b in self.box.items():
+            out.setdefault(b, ("module", self.fold.get(p, (p, 1))[0]))
+        for r in self.regions.values():
+            out.setdefault(r.key, ("scope", r))
+        return out
+
+    def folded(self, path: str) -> list[str]:
+        """The module paths drawn as the card of ``path`` (itself, or its folded siblings)."""
+        return [p for p, (r, _) in self.fold.items() if r == path] or [path]
+
+    def count(self) -> int:
+        ids = {self.drawn(i) for i in range(len(self.nodes))}
+        ids.update(self.op_id(i) for i, ps in enumerate(self.parents) if ps)
+        return len(ids)
+
+    # --- construction ------------------------------------------------------------------------
 
     def _merge_constants(self) -> dict[int, str]:
-        """Collapsed pictures show each input number once, however many neurons it feeds."""
+        """Closed pictures show each input once, however many neurons it feeds (by name)."""
         children = self._children()
         merged: dict[int, str] = {}
-        by_value: dict[float, str] = {}
+        by_key: dict[Any, str] = {}
         for i, n in enumerate(self.nodes):
             kids = children.get(i, [])
-            if self.roles[i] == "const" and not fmt.is_tensor(n) and kids and all(
-                k in self.owner for k in kids
-            ):
-                merged[i] = by_value.setdefault(float(n.data), f"v{i}")
+            if self.roles[i] in ("const", "input") and not n.parents and not fmt.is_tensor(n) \
+                    and kids and all(k in self.owner for k in kids):
+                key = (self.inputs.get(i) or getattr(n, "label", ""), float(n.data))
+                merged[i] = by_key.setdefault(key, f"v{i}")
         return merged
+
+    def _fold(self, paths: list[str]) -> dict[str, tuple[str, int]]:
+        """Identical sibling modules (same parent, parameters, activation, size and inputs)
+        become one card: module path -> (the first sibling's path, their number)."""
+        rep: dict[str, str] = {}
+        first: dict[tuple, str] = {}
+        for p in paths:
+            cl = self.groups[p]
+            inside = set(cl.members)
+            ins = frozenset(
+                self.merged.get(j) or (self.box[rep.get(self.owner[j], self.owner[j])]
+                                       if j in self.owner else f"v{j}")
+                for i in cl.members for j in self.parents[i] if j not in inside)
+            sig = (parent_path(p), len(cl.params), cl.num_params(self.nodes), cl.activation(),
+                   len(cl.members), len(cl.outputs), ins)
+            rep[p] = first.setdefault(sig, p)
+        counts: dict[str, int] = {}
+        for r in rep.values():
+            counts[r] = counts.get(r, 0) + 1
+        return {p: (r, counts[r]) for p, r in rep.items() if counts[r] > 1}
 
     def _children(self) -> dict[int, list[int]]:
         kids: dict[int, list[int]] = {}
@@ -65,7 +135,7 @@ class Layout:
         """The module frame each node is drawn in: its module's, and for a constant that feeds
         one module only (an input number lifted inside a neuron), that module's too."""
         frame = dict(self.owner)
-        if self.collapse:
+        if self.closed:
             return frame
         kids = self._children()
         for i, role in enumerate(self.roles):
@@ -74,10 +144,39 @@ class Layout:
                 frame[i] = homes.pop()
         return frame
 
-    def count(self) -> int:
-        ids = {self.drawn(i) for i in range(len(self.nodes))}
-        ids.update(self.op_id(i) for i, ps in enumerate(self.parents) if ps)
-        return len(ids)
+    def card_name(self, key: str) -> str:
+        """How an operand drawn inside card ``key`` is named: the module path or scope name."""
+        kind, what = self.boxes()[key]
+        if kind == "scope":
+            return what.name
+        count = self.fold.get(what, (what, 1))[1]
+        return parent_path(what) if count > 1 else what
+
+    def _names(self) -> list[str]:
+        """Labels, input names, numbers for constants, and results named by their op."""
+        out: list[str] = []
+        boxes = self.boxes()
+        for i, n in enumerate(self.nodes):
+            label = getattr(n, "label", "") or ""
+            if label:
+                out.append(label)
+            elif i in self.inputs:
+                out.append(self.inputs[i])
+            elif not n.parents:
+                out.append(naming.short_value(n))
+            else:
+                operands = []
+                for j in self.parents[i]:
+                    d = self.drawn(j)
+                    text = self.card_name(d) if d in boxes and self.drawn(i) != d else out[j]
+                    owner = self.owner.get(j)
+                    if owner and id(self.nodes[j]) in self.params and text.startswith(owner + "."):
+                        text = text[len(owner) + 1:]
+                    operands.append(_group(text))
+                out.append(naming.expression(getattr(n, "op_name", "") or "op", operands))
+        return out
+
+    # --- questions the painter asks ----------------------------------------------------------
 
     def highlight(self, highlight) -> tuple[set[int], set[int]]:
         if highlight is None:
@@ -94,7 +193,6 @@ class Layout:
                 path.add(i)
         return hl, path
 
-
     def shades(self) -> dict[Any, float]:
         mags: dict[Any, float] = {}
         for i, n in enumerate(self.nodes):
@@ -107,6 +205,18 @@ class Layout:
         return {k: (math.sqrt(m / top) if top > 0 else 0.0) for k, m in mags.items()}
 
 
+def _group(name: str) -> str:
+    """An operand that is itself an infix expression, in parentheses."""
+    return f"({name})" if " " in name and not name.startswith("(") else name
+
+
+def parent_path(path: str) -> str:
+    """``layers.0.neurons.3`` -> ``layers.0.neurons``: the list a module sits in."""
+    head, _, last = path.rpartition(".")
+    return head if last.isdigit() else path
+
+
 def natural(path: str) -> list:
     """Sort key: ``layers.2`` before ``layers.10``."""
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split(".")]
+

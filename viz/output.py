@@ -29,19 +29,24 @@ def to_svg(root_or_graph: Any, *, renderer: str = "auto", **draw_kwargs: Any) ->
 
 def render(root_or_graph: Any, path: str | os.PathLike, *, renderer: str = "auto",
            **draw_kwargs: Any) -> Path:
-    """Write the picture to ``path``; the suffix picks the format (.svg .png .pdf .dot/.gv).
+    """Write the picture to ``path``; the suffix picks the format (.svg .png .pdf .dot/.gv, or
+    .html: the interactive viewer, one offline page; ``viz.viewer``).
 
     Returns the path written. ``draw_kwargs`` go to ``draw_graph`` when given a node, e.g.
     ``render(loss, 'mlp.svg', model=model, collapse='neuron')``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in rendering.FORMATS:
+    if suffix not in rendering.FORMATS and suffix not in (".html", ".htm"):
         raise ValueError(f"cannot tell the format of {str(path)!r}: use a suffix among "
-                         f"{', '.join(rendering.FORMATS)}")
+                         f"{', '.join(rendering.FORMATS)}, .html")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot write {str(path)!r}: folder {str(path.parent)!r} "
                                 "does not exist")
+    if suffix in (".html", ".htm"):
+        from . import viewer  # the interactive page: graph_model takes the draw options it knows
+        path.write_text(viewer.page_of(root_or_graph, draw_kwargs), encoding="utf-8")
+        return path
     source = _source(root_or_graph, draw_kwargs)
     if suffix in (".dot", ".gv"):
         path.write_text(source, encoding="utf-8")

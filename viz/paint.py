@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cards, clusters, style
+from . import cards, clusters, edges, style
 from .layout import natural
 
 
-def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight) -> None:
+def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight,
+          edge_by: str | None = None) -> None:
     hl, path = lay.highlight(highlight)
     shade = lay.shades() if color_by == "grad" else {}
+    boxes = lay.boxes()
     frames: dict[str, list[tuple[str, dict]]] = {}  # module path -> nodes in its frame
     done: set[str] = set()
     for i, n in enumerate(lay.nodes):
@@ -18,29 +20,38 @@ def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight) -> 
         owner = lay.owner.get(i)
         if did not in done:
             done.add(did)
-            if did in lay.box.values():
-                attrs = cards.module_card(lay, lay.groups[owner], grads, grad_row)
-                on = [k for k in lay.groups[owner].members if k in path]
+            kind, what = boxes.get(did, ("node", None))
+            if kind == "module":
+                attrs = cards.module_card(lay, what, grads, grad_row)
+                on = [k for p in lay.folded(what) for k in lay.groups[p].members if k in path]
+            elif kind == "scope":
+                attrs = cards.scope_card(lay, what, grads, grad_row)
+                on = [k for k in what.members if k in path]
             else:
                 attrs = cards.card(lay, i, show_data, grad_row, grads)
                 on = [i] if i in path else []
-            t = shade.get(owner if lay.collapse and owner else i)
+            t = shade.get(owner if lay.closed and owner else i)
             if t is not None:
                 attrs.update(fillcolor=style.heat(t), fontcolor=style.heat_font(t))
             if on:
                 strong = any(k in hl for k in on)
                 attrs.update(style.HIGHLIGHT_NODE if strong else
                              {"color": style.HIGHLIGHT_COLOR, "penwidth": "2"})
-            frames.setdefault(lay.frame.get(i, ""), []).append((did, attrs))
-        if lay.parents[i] and not (lay.collapse and owner):
+            if edge_by and kind == "node" and edges.dead(n):
+                attrs.update(style.DEAD)
+            if kind == "module" and edge_by and edges.dead_module(lay, what):
+                attrs.update(style.DEAD)
+            frames.setdefault("" if kind == "scope" else lay.frame.get(i, ""), []).append(
+                (did, attrs))
+        if lay.parents[i] and not lay.in_card(i):
             attrs = dict(style.ROLES[style.op_role(n.op_name)], label=style.op_symbol(n.op_name),
                          tooltip=cards._op_tooltip(n), **{"class": "cr-op"})
             if any(j in path for j in lay.parents[i]):
                 attrs.update(color=style.HIGHLIGHT_COLOR, penwidth="2")
             frames.setdefault(owner or "", []).append((f"o{i}", attrs))
     _place(lay, g, frames)
-    _edges(lay, g, path)
-    if lay.groups and not lay.collapse:
+    edges.draw(lay, g, path, edge_by)
+    if lay.groups and not lay.closed:
         _order_edges(lay, g)
 
 
@@ -67,7 +78,7 @@ def _place(lay: Any, g: Any, frames) -> None:
         layers.setdefault(clusters.layer_path(p), []).append(p)
     for k, (layer, paths) in enumerate(layers.items()):
         nested = any(p != layer for p in paths)
-        if lay.collapse:
+        if lay.closed:
             # no frames: Graphviz reorders nodes inside frames, and collapsed neurons should
             # stack in index order (the card titles carry the full module path)
             for p in paths:
@@ -83,36 +94,6 @@ def _place(lay: Any, g: Any, frames) -> None:
                 with outer.subgraph(name=f"cluster_{k}_{m}") as inner:
                     inner.attr(label=p, **style.CLUSTER)
                     _fill(lay, inner, frames[p])
-
-
-def _edges(lay: Any, g: Any, path) -> None:
-    seen: set[tuple[str, str]] = set()
-    shared = set(lay.box.values()) | set(lay.merged.values())  # edges drawn once
-    dense = style.DENSE_EDGE if lay.collapse and len(lay.box) > 8 else {}
-    edges = []
-    for i, ps in enumerate(lay.parents):
-        if not ps:
-            continue
-        op = lay.op_id(i)
-        pairs = [(lay.drawn(j), op, j in path) for j in ps]
-        if op != lay.drawn(i):
-            pairs.append((op, lay.drawn(i), any(j in path for j in ps)))
-        for a, b, on in pairs:
-            if a == b:
-                continue  # inside a collapsed module
-            if lay.collapse and (a in shared or b in shared):
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-            between = a in shared and b in shared
-            edges.append((a, b, style.HIGHLIGHT_EDGE if on else dense if between else {}))
-    if lay.collapse:
-        # with ordering=out, each node's edges fix the order of the cards they reach:
-        # emitted in module order, neurons stack as neurons.0, neurons.1, ...
-        rank = {b: k for k, b in enumerate(lay.box.values())}
-        edges.sort(key=lambda e: rank.get(e[1], -1))
-    for a, b, attrs in edges:
-        g.edge(a, b, **attrs)
 
 
 def _order_edges(lay: Any, g: Any) -> None:

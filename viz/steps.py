@@ -57,14 +57,17 @@ class Pass:
     grads: dict[int, Any]  # node index -> gradient at the end
 
 
-def backward_steps(root: Any) -> Pass:
-    """Replay the backward pass from ``root`` step by step (see the module docstring)."""
+def backward_steps(root: Any, names: list[str] | None = None) -> Pass:
+    """Replay the backward pass from ``root`` step by step (see the module docstring).
+
+    ``names``: one name per node of ``walk.forward_order(root)`` (default ``walk.names``).
+    """
     nodes = walk.forward_order(root)
     if not root.requires_grad:
         raise ValueError("root does not require grad, so there is no backward pass to show: "
                          "was it computed inside no_grad(), or only from constants?")
     index = {id(n): i for i, n in enumerate(nodes)}
-    names = walk.names(nodes)
+    names = walk.names(nodes) if names is None else names
     order = [index[id(n)] for n in topological_order(root)]
     uses = dict.fromkeys(order, 0)
     for i in order:

@@ -1,22 +1,25 @@
 """The one style table of chainrule's pictures: every colour, shape and font lives here.
 
-Legend (what a reader sees)::
+Legend (what a reader sees; colours from ``viz.palette``, Okabe-Ito)::
 
     role       look                                     meaning
     ---------  ---------------------------------------  ----------------------------------------
-    input      blue rounded card                        a leaf that gradients flow to (x)
-    param      orange rounded card                      a model parameter (w, b)
+    input      blue card, thicker border                a leaf you created, or x1, x2 of a model
+    param      orange card, bold border                 a model parameter (w, b)
     const      small dashed grey box, the number only   a plain number mixed in (2 in 2*x)
-    value      white rounded card                       an intermediate result
-    output     violet card, thick border                the root: the output or the loss
+    value      white card                               an intermediate result
+    output     purple card, thickest border             the root: the output or the loss
     op         grey circle (+ x / ...) or pill (tanh)   the operation making the card after it
     cluster    dashed frame titled by module path       one neuron or layer of a model
-    module     teal card                                a collapsed neuron or layer (summary)
-    highlight  crimson outline and edges                chosen nodes and their paths to the root
+    module     green card, "x 16" when folded           a closed neuron or layer (summary)
+    scope      grey card, thick border, function name   a composite call (cross-entropy)
+    dead       faded card, dotted border                a ReLU whose output is 0 (edge_by=)
+    highlight  vermillion outline and edges             chosen nodes and their paths to the root
 
 A card reads ``label | data | grad``; grad shows ``-`` until a backward pass has run. With
 ``color_by='grad'`` the card's fill shades from white (no gradient) to red (the largest
-|grad| in the picture) while its border keeps the role colour.
+|grad| in the picture) while its border keeps the role colour. ``edge_by=`` colours arrows with
+``palette.diverging`` (see ``viz.edges``).
 
 To restyle, change the dictionaries here (they are plain Graphviz attributes), or restyle the
 ``graphviz.Digraph`` that ``draw_graph`` returns.
@@ -28,50 +31,62 @@ import math
 
 from chainrule.autograd import ops
 
+from . import palette
+
 FONT = "Helvetica,Arial,sans-serif"
 
 GRAPH = {
     "bgcolor": "white",
     "fontname": FONT,
+    "fontsize": "11",
+    "fontcolor": palette.MUTED,
     "nodesep": "0.22",
     "ranksep": "0.32",
     "pad": "0.2",
 }
-NODE = {"fontname": FONT, "fontsize": "11", "penwidth": "1.4", "color": "#64748B"}
-EDGE = {"color": "#94A3B8", "arrowsize": "0.6", "penwidth": "1.2"}
-# many edges between collapsed modules (a dense layer): thinner and translucent, with more room
-# between ranks (DENSE_RANKSEP) to fan out
-DENSE_EDGE = {"color": "#94A3B888", "penwidth": "0.8", "arrowsize": "0.5"}
+# lines at least 3:1 against white (palette.contrast), text 4.5:1
+LINE = "#8B95A5"
+NODE = {"fontname": FONT, "fontsize": "11", "penwidth": "1.4", "color": palette.AXIS,
+        "fontcolor": palette.TEXT}
+EDGE = {"color": LINE, "arrowsize": "0.6", "penwidth": "1.2", "fontname": FONT}
+# many edges between closed modules: thinner, with more room between ranks to fan out
+DENSE_EDGE = {"penwidth": "0.8", "arrowsize": "0.5"}
 DENSE_RANKSEP = "1.0"
+EDGE_LABEL_SIZE = "10"
+
+
+def _card(role: str, **extra: str) -> dict[str, str]:
+    return {"shape": "Mrecord", "style": "filled", "fillcolor": palette.ROLE_FILL[role],
+            "color": palette.ROLE_STROKE[role], "fontcolor": palette.ROLE_INK[role], **extra}
+
 
 # role -> Graphviz node attributes. Cards are records ("Mrecord": rounded corners), because
 # HTML-like labels need a Graphviz built with expat, which the embedded renderer is not.
+# Colours come from ``palette`` (Okabe-Ito, borders >= 3:1, text >= 4.5:1). Colour is never the
+# only cue: roles differ by border too (inputs and modules thicker, parameters bold, constants
+# dashed, the root and composite calls thickest), and cards name themselves (a folded module
+# "layers.0.neurons × 16", a composite call by its function).
 ROLES: dict[str, dict[str, str]] = {
-    "input": {"shape": "Mrecord", "style": "filled", "fillcolor": "#EFF6FF", "color": "#2563EB"},
-    "param": {"shape": "Mrecord", "style": "filled", "fillcolor": "#FFF7ED", "color": "#EA580C"},
+    "input": _card("input", penwidth="1.8"),
+    "param": _card("param", style="filled,bold"),
     "const": {
         "shape": "box",
         "style": "filled,dashed,rounded",
-        "fillcolor": "#F8FAFC",
-        "color": "#94A3B8",
-        "fontcolor": "#475569",
+        "fillcolor": palette.TINT,
+        "color": palette.AXIS,
+        "fontcolor": palette.MUTED,
         "fontsize": "10",
         "height": "0.28",
         "margin": "0.08,0.03",
     },
-    "value": {"shape": "Mrecord", "style": "filled", "fillcolor": "#FFFFFF", "color": "#64748B"},
-    "output": {
-        "shape": "Mrecord",
-        "style": "filled",
-        "fillcolor": "#F5F3FF",
-        "color": "#7C3AED",
-        "penwidth": "2.4",
-    },
+    "value": _card("value"),
+    "output": _card("output", penwidth="2.6"),
     "op": {
         "shape": "circle",
         "style": "filled",
-        "fillcolor": "#F1F5F9",
-        "color": "#64748B",
+        "fillcolor": palette.TINT,
+        "color": palette.AXIS,
+        "fontcolor": palette.TEXT,
         "fontsize": "13",
         "width": "0.32",
         "fixedsize": "true",
@@ -80,35 +95,42 @@ ROLES: dict[str, dict[str, str]] = {
     "op_word": {
         "shape": "box",
         "style": "filled,rounded",
-        "fillcolor": "#F1F5F9",
-        "color": "#64748B",
+        "fillcolor": palette.TINT,
+        "color": palette.AXIS,
+        "fontcolor": palette.TEXT,
         "fontsize": "11",
         "height": "0.3",
         "width": "0.3",
         "margin": "0.07,0.02",
     },
-    "module": {
-        "shape": "Mrecord",
-        "style": "filled",
-        "fillcolor": "#F0FDFA",
-        "color": "#0F766E",
-        "penwidth": "1.8",
-    },
+    "module": _card("module", penwidth="1.8"),
+    # a composite function's call (scope.named): a grey card with a thick border
+    "scope": _card("value", penwidth="2.4", color=palette.MUTED),
 }
 
 CLUSTER = {
     "style": "dashed,rounded",
-    "color": "#CBD5E1",
-    "fontcolor": "#475569",
+    "color": LINE,
+    "fontcolor": palette.MUTED,
     "fontsize": "11",
     "fontname": FONT,
     "labeljust": "l",
     "margin": "10",
 }
 # the outer frame when neuron clusters are nested in their layer
-LAYER_CLUSTER = dict(CLUSTER, style="rounded,filled", fillcolor="#F8FAFC", color="#E2E8F0")
+LAYER_CLUSTER = dict(CLUSTER, style="rounded,filled", fillcolor=palette.TINT, color=LINE)
 
-HIGHLIGHT_COLOR = "#E11D48"
+# a dead ReLU (output 0): faded, dotted border
+DEAD = {"style": "filled,dotted", "fillcolor": palette.TINT, "fontcolor": palette.MUTED,
+        "color": palette.AXIS}
+LEGEND = {"style": "rounded", "color": LINE, "fontcolor": palette.MUTED, "fontsize": "10",
+          "fontname": FONT, "labeljust": "l", "margin": "8"}
+LEGEND_NODE = {"shape": "box", "style": "filled", "color": palette.AXIS, "fontsize": "10",
+               "width": "0.5", "height": "0.25", "margin": "0.04,0.02"}
+
+THEMES = ("default", "projector")  # projector: text and lines 1.5 times larger
+
+HIGHLIGHT_COLOR = palette.ROLE_STROKE["highlight"]
 HIGHLIGHT_NODE = {"color": HIGHLIGHT_COLOR, "penwidth": "3"}
 HIGHLIGHT_EDGE = {"color": HIGHLIGHT_COLOR, "penwidth": "2.4"}
 

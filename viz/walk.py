@@ -1,7 +1,16 @@
 """Reading a graph: its nodes in order, their names and roles, and whether gradients exist yet.
 
-viz reads a graph only through public node fields (``data grad parents op op_name label
-requires_grad is_leaf``, and ``shape dtype`` for tensors), so it draws any node type that has them.
+The node interface viz reads (and nothing else), so any node type offering it can be drawn
+(Value, Tensor, or a bridge presenting another library's graph):
+
+    data            a float or a numpy array
+    grad            the same kind, or None / 0.0 before backward (a node, after create_graph)
+    parents         the nodes it was computed from, in argument order (() for a leaf)
+    op / op_name    the op that made it (``op`` for its docstring, ``op_name`` its registry name)
+    label           its name ('' if none); a ``autograd.scope.Scope`` marks a composite's output
+    requires_grad   whether gradients flow to it
+    engine          'scalar' or 'tensor' (``fmt.is_tensor``)
+    shape, dtype    for tensors (read with fallbacks to ``numpy.shape(data)``)
 """
 
 from __future__ import annotations

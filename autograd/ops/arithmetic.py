@@ -82,7 +82,12 @@ class Div(Op):
 class Pow(Op):
     """a ** b (both nodes);  d/da = b a^(b-1),  d/db = a^b ln a
 
-    ``Node.__pow__`` dispatches: a number exponent makes a ``PowConst`` instead.
+    At a zero base the formulas hold as limits, as in PyTorch: d/da = 0 where b = 0 (a^b is the
+    constant 1 there), and d/db = 0 where a = 0 and b >= 0 (0^b is constant for b > 0), instead
+    of 0 * inf = nan. The base is moved to 1 at exactly those points before the power and the log
+    are taken (never multiplied by a mask afterwards), so the derivative's own derivative, with
+    ``create_graph``, is finite there too. ``Node.__pow__`` dispatches: a number exponent makes a
+    ``PowConst`` instead.
     """
 
     name = "**"
@@ -97,14 +102,19 @@ class Pow(Op):
         return F.pow(a, b)
 
     def partials(self, F, out, a, b):
-        return (b * F.pow(a, b - 1.0), out * F.log(a))
+        at_zero = F.is_zero(a)
+        # the base moved to 1 where a = b = 0 (for d/da) and where a = 0 <= b (for d/db);
+        # a - (0 - mask): subtracting +0.0 keeps a = -0.0 negative elsewhere (adding would not)
+        base_a = a - (0.0 - at_zero * F.is_zero(b))
+        base_b = a - (0.0 - at_zero * (1.0 - F.step(-b)))
+        return (b * F.pow(base_a, b - 1.0), out * F.log(base_b))
 
 
 # --- unary ------------------------------------------------------------------------------------
 
 
 class PowConst(Op):
-    """x ** k for a constant number k;  d/dx = k x^(k-1)"""
+    """x ** k for a constant number k;  d/dx = k x^(k-1)  (0 for k = 0, at x = 0 too)"""
 
     name = "**k"
     params = ("k",)
@@ -121,6 +131,8 @@ class PowConst(Op):
 
     def partials(self, F, out, x):
         k = self.k
+        if k == 0.0:  # x^0 is the constant 1: not 0 * x^-1, which is nan at x = 0
+            return (out * 0.0,)
         return (k * F.pow(x, k - 1.0),)
 
     def equation(self, out, args):

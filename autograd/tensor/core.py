@@ -210,6 +210,14 @@ class Tensor(
         """The data as an ndarray (shared, not copied; ``.copy()`` it to keep a snapshot)."""
         return np.asarray(self.data)
 
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """numpy functions (``np.sum(t)``, ``np.max(t)``) are refused, as ufuncs are: their result
+        would carry no gradient. ``np.asarray(t)`` and ``t.numpy()`` still give the array."""
+        name = getattr(func, "__name__", "function")
+        use = f"t.{name}()" if hasattr(type(self), name) else "the Tensor's own methods"
+        raise TypeError(f"np.{name}() does not take a Tensor (its result would have no gradient): "
+                        f"use {use}, or np.{name}(t.numpy()) for a plain array")
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         arr = np.asarray(self.data, dtype=dtype)
         return arr.copy() if copy else arr

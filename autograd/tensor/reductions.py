@@ -259,13 +259,23 @@ class ReductionMethods:
 
     def _along(self, cls: Any, axis: Any, dim: Any) -> Tensor:
         axis, _ = torch_axis(axis, False, dim, None, cls.name)
-        op = cls(normalize_axes(-1 if axis is None else axis, self.data.shape, cls.name)[0])
+        op = cls(_softmax_axis(-1 if axis is None else axis, self.data.shape, cls.name))
         return self._apply(op, op.forward(None, self.data))
 
     def softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``; default the last), without overflow."""
+        """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``; default the last), without overflow
+        (a 0-d tensor gives 1)."""
         return self._along(Softmax, axis, dim)
 
     def log_softmax(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """x - logsumexp(x) along ``axis`` (or ``dim``; the last by default), without overflow."""
+        """x - logsumexp(x) along ``axis`` (or ``dim``; the last by default), without overflow
+        (a 0-d tensor gives 0)."""
         return self._along(LogSoftmax, axis, dim)
+
+
+def _softmax_axis(axis: Any, shape: tuple, name: str) -> Any:
+    """The one axis softmax runs along; a 0-d tensor takes axis 0 or -1 (as PyTorch) as None."""
+    if shape == () and isinstance(axis, (int, np.integer)) and not isinstance(axis, bool) \
+            and axis in (0, -1):
+        return None  # numpy's max/sum with axis=None and keepdims work on 0-d arrays
+    return normalize_axes(axis, shape, name)[0]

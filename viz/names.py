@@ -1,0 +1,97 @@
+"""Readable names for the viewer and the stepper: short module paths, ``x1``, op words.
+
+The static pictures name a node by its label, else ``v1, v2, ...`` (``walk.names``). A page that
+a student steps through needs names that say where a node is and what made it::
+
+    layers.1.neurons.1.w.1          ->  l1.n1.w1        (a parameter: its path, shortened)
+    the product w.1 * x in l1.n1    ->  l1.n1.mul2      (its module, its op, its place there)
+    the module's activation         ->  l1.n1.out
+    a plain number an MLP received  ->  x1, x2, ...     (the input it stands for)
+    an unlabelled op outside models ->  sub1, tanh2     (the op and a count)
+
+A path is shortened by keeping the first letter of each word that is followed by a list index
+(``layers.0`` -> ``l0``) and writing a trailing ``w.1`` as ``w1``; ``short_path`` is the one
+rule, used for names and for module titles alike.
+"""
+
+from __future__ import annotations
+
+#: words for the ops written with a symbol (the rest are named by their op name: tanh, exp)
+OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "neg": "neg"}
+
+
+def short_path(path: str, leaf: bool = False) -> str:
+    """``layers.1.neurons.1`` -> ``l1.n1``; a parameter's name (``leaf``):
+    ``layers.1.neurons.1.w.1`` -> ``l1.n1.w1``, ``layers.0.weight`` -> ``l0.weight``."""
+    parts = path.split(".")
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        word = parts[k]
+        nxt = parts[k + 1] if k + 1 < len(parts) else ""
+        if nxt.isdigit() and not word.isdigit():
+            last = leaf and k + 2 >= len(parts)
+            out.append((word if last else word[0]) + nxt)
+            k += 2
+        else:
+            out.append(word)
+            k += 1
+    return ".".join(out)
+
+
+def op_word(name: str) -> str:
+    """A word for an op, usable in a name: ``*`` -> ``mul``, ``**2`` -> ``pow``, ``tanh``."""
+    if name in OP_WORDS:
+        return OP_WORDS[name]
+    if name.startswith("**"):
+        return "pow"
+    word = "".join(ch for ch in name if ch.isalnum() or ch == "_")
+    return word or "op"
+
+
+def readable(nodes: list, base: list[str], owner: dict[int, str], params: dict[int, str],
+             outputs: set[int], inputs: dict[int, str]) -> list[str]:
+    """A readable name per node (see the module docstring).
+
+    ``base`` are ``walk.names`` (labels kept as they are, unless a dotted parameter path);
+    ``owner`` maps a node index to its module path; ``outputs`` are the nodes that close their
+    module (named ``<module>.out``); ``inputs`` the names of a model's inputs (``x1``), from
+    ``naming.inputs``.
+    """
+    taken = set(base)
+    out: list[str] = []
+    counts: dict[tuple[str, str], int] = {}
+    totals: dict[tuple[str, str], int] = {}
+    for i, n in enumerate(nodes):
+        if n.parents and not getattr(n, "label", ""):
+            key = (owner.get(i, ""), op_word(getattr(n, "op_name", "") or "op"))
+            totals[key] = totals.get(key, 0) + 1
+    for i, n in enumerate(nodes):
+        label = str(getattr(n, "label", "") or "")
+        mod = owner.get(i, "")
+        prefix = short_path(mod) + "." if mod else ""
+        if label:
+            out.append(short_path(label, leaf=True) if (id(n) in params or "." in label) else label)
+        elif i in inputs:
+            out.append(inputs[i])
+        elif not n.parents:
+            out.append(base[i])  # a constant: its value
+        elif i in outputs and mod:
+            out.append(prefix + "out")
+        else:
+            key = (mod, op_word(getattr(n, "op_name", "") or "op"))
+            counts[key] = counts.get(key, 0) + 1
+            k = "" if totals[key] == 1 and mod else str(counts[key])
+            name = prefix + key[1] + k
+            while name in taken:
+                name += "'"
+            out.append(name)
+        taken.add(out[-1])
+    return out
+
+
+def relative(name: str, module: str) -> str:
+    """``l1.n1.w1`` seen from inside ``l1.n1`` is ``w1``: drop the shared module prefix."""
+    if module and name.startswith(module + "."):
+        return name[len(module) + 1:]
+    return name
