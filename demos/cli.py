@@ -22,6 +22,8 @@ LESSONS: dict[str, str] = {
     "activations": "tanh, sigmoid, ReLU, leaky ReLU, softplus and their derivatives, plotted",
     "depth": "deeper is harder: vanishing gradients per layer, depths 2 to 20, and training",
     "digits": "image recognition: 8x8 handwritten digits with a tensor MLP (>= 95% on test)",
+    "cnn": "convolutions on the digits: learned filters, feature maps, CNN vs MLP",
+    "language": "characters to text: bigram, MLP over a window, self-attention; attention map",
     "newton": "second derivatives: Newton's method vs gradient descent, Hessian-vector products",
     "scalar_vs_tensor": "the same MLP on both engines: equal outputs and gradients, speed",
     "moons": "the main job: micrograd's moons MLP on the scalar engine, every picture",

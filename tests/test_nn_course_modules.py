@@ -86,20 +86,27 @@ def test_embedding():
 
 def test_multihead_attention():
     x = rng.standard_normal((2, 5, 8))
-    mask = np.triu(np.ones((5, 5), dtype=bool), 1)  # PyTorch: True = may NOT attend
     ours = nn.MultiheadAttention(8, 2, seed=0)
-    theirs = tnn.MultiheadAttention(8, 2, batch_first=True)
-    ours_causal = lambda xo, **kw: ours(xo, xo, xo, is_causal=True)  # noqa: E731
-    ours_causal.state_dict, ours_causal.train = ours.state_dict, ours.train
-    ours_causal.named_parameters = ours.named_parameters
-    theirs_masked = lambda xt: theirs(xt, xt, xt, attn_mask=torch.tensor(mask))  # noqa: E731
-    theirs_masked.double = lambda: (theirs.double(), theirs_masked)[1]
-    theirs_masked.state_dict, theirs_masked.train = theirs.state_dict, theirs.train
-    theirs_masked.load_state_dict = theirs.load_state_dict
-    theirs_masked.named_parameters = theirs.named_parameters
-    _pair(ours_causal, theirs_masked, x)
-    out, w = ours(Tensor(x[0]))  # one sequence, no mask: weights are rows of probabilities
-    assert out.shape == (5, 8) and np.allclose(w.data.sum(-1), 1.0)
+    theirs = tnn.MultiheadAttention(8, 2, batch_first=True).double()
+    state = ours.state_dict()
+    assert {k: v.shape for k, v in state.items()} == {
+        k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+    xo, xt = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y, w = ours(xo, xo, xo, is_causal=True)
+    mask = torch.tensor(np.triu(np.ones((5, 5), dtype=bool), 1))  # PyTorch: True = may NOT see
+    yt, wt = theirs(xt, xt, xt, attn_mask=mask)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(w.data, wt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = rng.standard_normal(y.shape)
+    (y * g).sum().backward()
+    (yt * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(xo.grad, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    for name, p in ours.named_parameters():
+        pt = dict(theirs.named_parameters())[name]
+        np.testing.assert_allclose(p.grad, pt.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name)
+    out, w1 = ours(Tensor(x[0]))  # one sequence, no mask: weights are rows of probabilities
+    assert out.shape == (5, 8) and np.allclose(w1.data.sum(-1), 1.0)
 
 
 def test_layers_print_like_pytorch():

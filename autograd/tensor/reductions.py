@@ -24,6 +24,7 @@ import numpy as np
 
 from ..ops import Op
 from .arguments import MinMax, normalize_axes, raw, torch_axis
+from .slices import small_reduce
 
 if TYPE_CHECKING:
     from .core import Tensor
@@ -94,19 +95,26 @@ class Max(_Reduce):
     name = "max"
     derivatives = ("{g} * [{a} == {out}] / ties",)
     methods = ("max",)
-    _reduce = staticmethod(np.max)
+    _ufunc = np.maximum
 
     def forward(self, F: Any, x: Any) -> Any:
         if x.size == 0:
             raise ValueError(f"{self.name}: cannot reduce an empty tensor of shape {x.shape}")
-        return self._reduce(x, axis=self.axes, keepdims=self.keepdims)
+        if not self.axes:
+            return x.copy()
+        y = small_reduce(self._ufunc, x, self.axes)
+        return y if self.keepdims else y.reshape(tuple(n for i, n in enumerate(x.shape)
+                                                       if i not in self.axes))
 
     def vjp(self, F, g, out, xs, need):
         x = raw(xs[0])
         # the mask of the maxima is a constant: its own derivative is zero, as in PyTorch
-        w = (x == self.keep(raw(out))).astype(x.dtype)
-        w /= np.maximum(w.sum(axis=self.axes, keepdims=True), 1)
-        return (self.keep(g) * w,)
+        mask = x == self.keep(raw(out))
+        if not self.axes:
+            return (g * mask,)
+        ties = small_reduce(np.add, mask, self.axes, np.int32)
+        share = (1.0 / np.maximum(ties, 1)).astype(x.dtype)  # small: the result's shape
+        return ((self.keep(g) * share) * mask,)  # tied extremes share the gradient equally
 
 
 class Min(Max):
@@ -115,7 +123,7 @@ class Min(Max):
     __slots__ = ()
     name = "min"
     methods = ("min",)
-    _reduce = staticmethod(np.min)
+    _ufunc = np.minimum
 
 
 class LogSumExp(_Reduce):
