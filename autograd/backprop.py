@@ -20,7 +20,6 @@ ends, so ``grad()`` never touches ``.grad``, and ``backward()`` adds the pass's 
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from . import _state
@@ -37,7 +36,7 @@ def _reverse_pass(root: Any, seed: Any, create_graph: bool, accumulate: bool) ->
     """
     F = GRAPH if create_graph else root._backend
     fit = F.unbroadcast if root._broadcasts else None
-    anomaly = _state.anomaly
+    anomaly = _state.local.anomaly
     # THE ONE EXCEPTION to "the chain rule is written once" (``Op.vjp``): first-order passes
     # without broadcasting (the scalar engine) unroll it for elementwise ops of one or two inputs
     # (nearly every node of a scalar graph), calling the op's ``partials`` directly: the same
@@ -108,9 +107,7 @@ def _run(root: Any, seed: Any, create_graph: bool, read: list | None = None) -> 
     """
     # The graph has no reference cycles, so the cyclic collector has nothing to find in it; pausing
     # it while the pass allocates keeps it from traversing a large young heap again and again.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
+    _state._pause()
     nodes: list = []
     accumulate = read is None
     clean = False
@@ -126,8 +123,7 @@ def _run(root: Any, seed: Any, create_graph: bool, read: list | None = None) -> 
             for n in nodes:
                 n._uses = 0
                 n._g = None
-        if paused:
-            gc.enable()
+        _state._unpause()
 
 
 def _seed(root: Any, grad: Any, create_graph: bool) -> Any:

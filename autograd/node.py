@@ -81,9 +81,12 @@ class Node:
         n.grad = cls._zero_grad
         n.label = ""
         n._g = None
-        if _state.anomaly:
-            check_forward(op, data, as_tuple(a, b))
-        if _state.grad_enabled and needs:
+        if _state.mode:  # a mode block is open in some thread: read this thread's modes
+            modes = _state.local
+            if modes.anomaly:
+                check_forward(op, data, as_tuple(a, b))
+            needs = needs and modes.grad_enabled
+        if needs:
             n._a = a
             n._b = b
             n.op = op
