@@ -64,11 +64,16 @@ def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[
     F = cls._backend
     zero = cls._zero_grad
 
+    import operator as _o
+    fn = {"+": _o.add, "*": _o.mul, "-": _o.sub}.get(op.name)
+    if fn is None or cls._as_data is not None:
+        fn = lambda a, b: forward(F, a, b)  # noqa
+
     def method(self: Any, other: Any) -> Any:
         if type(other) is not cls:  # a number, an array, or another node type
             other = self._lift(other)
         try:  # free when nothing is raised (Python >= 3.11)
-            data = forward(F, self.data, other.data)
+            data = fn(self.data, other.data)
         except ValueError as e:  # numpy: shapes that do not broadcast
             raise shape_error(op, self, other) from e
         if _state.mode or (self._uses < 0 and other._uses < 0):

@@ -81,11 +81,13 @@ class Node:
         n.grad = cls._zero_grad
         n.label = ""
         n._g = None
-        if _state.mode:  # a mode block is open in some thread: read this thread's modes
+        if _state.mode:  # a mode block is open in some thread, or no session is on
             modes = _state.local
             if modes.anomaly:
                 check_forward(op, data, as_tuple(a, b))
             needs = needs and modes.grad_enabled
+            if needs and _state._session is None:
+                n.label = _state.start_session()  # this node's death ends it (see _state)
         if needs:
             n._a = a
             n._b = b
