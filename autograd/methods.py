@@ -57,7 +57,6 @@ def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
         n._a = self
         n._b = None
         n._uses = 0
-        n._g = None
         return n
 
     method.__doc__ = type(op).__doc__
@@ -86,7 +85,6 @@ def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[
         n._a = self
         n._b = other
         n._uses = 0
-        n._g = None
         return n
 
     def reflected(self: Any, other: Any) -> Any:
