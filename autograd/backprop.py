@@ -54,10 +54,25 @@ def _scalar_pass(stack: list, zero: Any) -> None:
         g = n.grad  # complete: every node using n has added its share
         a = n._a
         b = n._b
-        if op is mul:  # Mul.partials: d/da = b, d/db = a
-            da = b.data
-            db = a.data
-        elif op is add:  # Add.partials: 1 and 1
+        if op is mul:  # Mul.partials: d/da = b, d/db = a; the commonest node, written out
+            c = a._uses
+            if c > 0:
+                gp = g * b.data
+                old = a.grad
+                a.grad = gp if old is zero else old + gp
+                a._uses = c - 1
+                if c == 1:
+                    push(a)
+            c = b._uses
+            if c > 0:
+                gp = g * a.data
+                old = b.grad
+                b.grad = gp if old is zero else old + gp
+                b._uses = c - 1
+                if c == 1:
+                    push(b)
+            continue
+        if op is add:  # Add.partials: 1 and 1
             da = db = None
         elif op.elementwise and b is not NARY:
             if b is None:

@@ -52,16 +52,16 @@ def count_uses(root: Any, held: dict | None = None) -> list:
         restore = False
     nodes = [root]
     push = nodes.append
+    nary = NARY
     for n in nodes:  # a list iterator also visits what is appended while it runs
         a = n._a
         if a is None:
             continue
-        g = n.grad
-        if g is not zero:
-            held[n] = g
+        if n.grad is not zero:
+            held[n] = n.grad
             n.grad = zero
         b = n._b
-        if b is NARY:
+        if b is nary:
             for p in a:
                 c = p._uses
                 if c > 0:
