@@ -109,16 +109,26 @@ def _general_step(
     ``.grad``; a parent whose last use this was is pushed."""
     a = n._a
     b = n._b
-    parents = (a,) if b is None else a if b is NARY else (a, b)
+    if b is None:
+        parents: Any = (a,)
+    elif b is NARY:
+        parents = a
+    else:
+        parents = (a, b)
     op = n.op
-    out, xs = (n, parents) if create_graph else (n.data, [p.data for p in parents])
-    gs = op.vjp(F, g, out, xs, [p._uses > 0 for p in parents])  # the chain rule
+    need = [p._uses > 0 for p in parents]
+    if create_graph:
+        gs = op.vjp(F, g, n, parents, need)  # the chain rule, recorded as a graph
+    else:
+        gs = op.vjp(F, g, n.data, [p.data for p in parents], need)  # the chain rule
     for p, gp in zip(parents, gs):
         c = p._uses
         if c <= 0:
             continue
         if fit is not None:
-            gp = fit(gp, p.shape)
+            shape = p.data.shape
+            if gp.shape != shape:  # the parent was broadcast: sum the gradient back
+                gp = fit(gp, shape)
         if anomaly:
             check_backward(op, n, p, gp)
         old = p.grad
