@@ -72,9 +72,23 @@ def _scalar_pass(stack: list, zero: Any) -> None:
                 if c == 1:
                     push(b)
             continue
-        if op is add:  # Add.partials: 1 and 1
-            da = db = None
-        elif op.elementwise and b is not NARY:
+        if op is add:  # Add.partials: 1 and 1; the other commonest node, written out too
+            c = a._uses
+            if c > 0:
+                old = a.grad
+                a.grad = g if old is zero else old + g
+                a._uses = c - 1
+                if c == 1:
+                    push(a)
+            c = b._uses
+            if c > 0:
+                old = b.grad
+                b.grad = g if old is zero else old + g
+                b._uses = c - 1
+                if c == 1:
+                    push(b)
+            continue
+        if op.elementwise and b is not NARY:
             if b is None:
                 (da,) = op.partials(F, n.data, a.data)
             else:
@@ -116,11 +130,12 @@ def _general_step(
     else:
         parents = (a, b)
     op = n.op
-    need = [p._uses > 0 for p in parents]
-    if create_graph:
-        gs = op.vjp(F, g, n, parents, need)  # the chain rule, recorded as a graph
+    if op is _ADD:  # Add.vjp: g to both inputs (the scalar pass inlines it too)
+        gs: Any = (g, g)
+    elif create_graph:
+        gs = op.vjp(F, g, n, parents, [p._uses > 0 for p in parents])  # recorded as a graph
     else:
-        gs = op.vjp(F, g, n.data, [p.data for p in parents], need)  # the chain rule
+        gs = op.vjp(F, g, n.data, [p.data for p in parents], [p._uses > 0 for p in parents])
     for p, gp in zip(parents, gs):
         c = p._uses
         if c <= 0:
