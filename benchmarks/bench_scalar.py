@@ -4,7 +4,8 @@ Workload: micrograd's own demo. MLP(2, [16, 16, 1]) on 100 two-moons points, SVM
 loss plus 1e-4 L2, full batch; one training step = forward, backward, SGD update. Both graphs are
 equally fine-grained (every multiply and add of every neuron is a node). Python's garbage collector
 stays on, as users run it, and ``gc.collect()`` runs before each timed step so neither side pays for
-the other's garbage. Steps alternate between the two libraries; we report medians and the ratio.
+the other's garbage. Steps alternate between the two libraries; we report medians of CPU time
+(``time.process_time``: other jobs on a shared machine do not count) and the ratio.
 
 Also measured: bytes per graph node (tracemalloc over building one step's graph) and a chain of
 1,000,000 ops built and backpropagated.
@@ -51,6 +52,30 @@ def step(model, params, V, X, y, k: int) -> float:
     for p in params:
         p.data -= lr * p.grad
     return total.data
+
+
+def step_graph(model, params, X, y):
+    """The graph of one step (forward only), for counting its nodes."""
+    inputs = [list(map(Value, row)) for row in X]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, map(model, inputs))]
+    return sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in params)
+
+
+class _Seven:
+    __slots__ = ("a", "b", "c", "d", "e", "f", "g")
+
+
+def object_cost(n: int = 200_000) -> float:
+    """CPU seconds to create, fill and free one 7-slot object: the physical limit per node."""
+    new = object.__new__
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        for _ in range(n):
+            o = new(_Seven)
+            o.a = o.b = o.c = o.d = o.e = o.f = o.g = None
+        best = min(best, (time.process_time() - t0) / n)
+    return best
 
 
 def micrograd_nodes(root) -> int:
@@ -105,9 +130,14 @@ def main() -> None:
         step(ours, op, Value, X, y, k)
         t_us.append(time.process_time() - t0)
     m_them, m_us = statistics.median(t_them), statistics.median(t_us)
-    print(f"moons step, median of {args.steps} interleaved steps (GC on):")
+    ratios = sorted(a / b for a, b in zip(t_them, t_us))
+    n_nodes = len(topological_order(step_graph(ours, op, X, y)))
+    print(f"moons step, median of {args.steps} interleaved steps (GC on, CPU time):")
     print(f"  micrograd 0.1.0  {m_them * 1e3:8.1f} ms")
-    print(f"  chainrule        {m_us * 1e3:8.1f} ms   ({m_them / m_us:.1f}x faster)")
+    print(f"  chainrule        {m_us * 1e3:8.1f} ms   ({m_them / m_us:.1f}x faster; per step "
+          f"{ratios[0]:.1f}-{ratios[-1]:.1f}x)")
+    print(f"  chainrule per graph node: {m_us / n_nodes * 1e9:.0f} ns; CPython's floor, creating "
+          f"and freeing one object of 7 slots: {object_cost() * 1e9:.0f} ns")
 
     def build(model, params, V):
         def go():
