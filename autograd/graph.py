@@ -33,22 +33,35 @@ def as_tuple(a: Any, b: Any) -> tuple:
     return (a, b)
 
 
-def count_uses(root: Any) -> list:
+def count_uses(root: Any, held: dict | None = None) -> list:
     """Pass 1: set ``node._uses`` for every node below root that needs a gradient; return them.
 
+    With ``held`` (the backward pass), each node with parents also gets its ``.grad`` set to the
+    zero of its type, so that it sums only this pass's contributions; a ``.grad`` that was not
+    zero (an earlier pass went through the node) is kept in ``held`` to be added back.
     A root that needs no gradient has nothing below it to count: it is not returned, so that the
     callers' clean-up (``_uses = 0``) never turns its ``requires_grad`` on.
     """
     if root._uses < 0:
         return []
+    zero = root._zero_grad
+    if held is None:
+        held = {}
+        restore = True
+    else:
+        restore = False
     nodes = [root]
     push = nodes.append
+    nary = NARY
     for n in nodes:  # a list iterator also visits what is appended while it runs
         a = n._a
         if a is None:
             continue
+        if n.grad is not zero:
+            held[n] = n.grad
+            n.grad = zero
         b = n._b
-        if b is NARY:
+        if b is nary:
             for p in a:
                 c = p._uses
                 if c > 0:
@@ -71,6 +84,9 @@ def count_uses(root: Any) -> list:
             elif c == 0:
                 b._uses = 1
                 push(b)
+    if restore:
+        for n, g in held.items():
+            n.grad = g
     return nodes
 
 

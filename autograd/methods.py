@@ -14,6 +14,7 @@ for the common case (grad on, anomaly detection off, an input that needs a gradi
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from . import _state, ops
@@ -22,25 +23,30 @@ _new = object.__new__
 
 
 def _forward(op: ops.Op, cls: type) -> Callable[..., Any]:
-    """The op's forward rule, its result passed through the node type's ``_as_data`` if any
-    (Tensor: numpy scalars become 0-d arrays; Value has none, so its hot path is unchanged)."""
-    forward = op.forward
+    """The op's forward rule as a function of its inputs' data alone, for node type ``cls``.
+
+    An op that declares its forward as a plain ``function`` (``operator.add``) is called directly
+    (a C function: no Python frame per node); the others get the node type's backend bound in.
+    A Tensor's result also passes through its ``_as_data`` (numpy scalars become 0-d arrays).
+    """
+    function = op.function
+    if function is None:
+        function = partial(op.forward, cls._backend)
     as_data = cls._as_data
     if as_data is None:
-        return forward
+        return function
     if type(op).arity == 2:
-        return lambda F, a, b: as_data(forward(F, a, b))
-    return lambda F, x: as_data(forward(F, x))
+        return lambda a, b: as_data(function(a, b))
+    return lambda x: as_data(function(x))
 
 
 def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
     """The method of node type ``cls`` that applies a one-input op: forward rule, then record."""
     forward = _forward(op, cls)
-    F = cls._backend
     zero = cls._zero_grad
 
     def method(self: Any) -> Any:
-        data = forward(F, self.data)
+        data = forward(self.data)
         if _state.mode or self._uses < 0:
             return self._record(op, data, self, None, self._uses >= 0)
         n = _new(cls)  # the fast path of _record, inlined
@@ -51,7 +57,6 @@ def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
         n._a = self
         n._b = None
         n._uses = 0
-        n._g = None
         return n
 
     method.__doc__ = type(op).__doc__
@@ -61,14 +66,13 @@ def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
 def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]:
     """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
     forward = _forward(op, cls)
-    F = cls._backend
     zero = cls._zero_grad
 
     def method(self: Any, other: Any) -> Any:
         if type(other) is not cls:  # a number, an array, or another node type
             other = self._lift(other)
         try:  # free when nothing is raised (Python >= 3.11)
-            data = forward(F, self.data, other.data)
+            data = forward(self.data, other.data)
         except ValueError as e:  # numpy: shapes that do not broadcast
             raise shape_error(op, self, other) from e
         if _state.mode or (self._uses < 0 and other._uses < 0):
@@ -81,13 +85,12 @@ def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[
         n._a = self
         n._b = other
         n._uses = 0
-        n._g = None
         return n
 
     def reflected(self: Any, other: Any) -> Any:
         other = self._lift(other)
         try:
-            data = forward(F, other.data, self.data)
+            data = forward(other.data, self.data)
         except ValueError as e:
             raise shape_error(op, other, self) from e
         return self._record(op, data, other, self, self.requires_grad)

@@ -35,9 +35,11 @@ class Node:
     # keeps the tuple of all of them in _a and NARY in _b): a tuple per node would double the
     # objects that Python's cyclic collector tracks, and with it the number of full collections
     # while a large graph is built (measured: half the forward time of the moons benchmark).
-    # _uses and _g are the scratch space of a backward pass in progress (see backprop.py); _uses is
-    # -1 for a node that needs no gradient (``requires_grad``), 0 otherwise between passes.
-    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_uses", "_g")
+    # _uses is the use counter of a backward pass in progress (see backprop.py): -1 for a node that
+    # needs no gradient (``requires_grad``), 0 otherwise between passes. A pass sums its gradients
+    # in .grad itself: a scratch slot less (7 slots) makes every node smaller and cheaper to
+    # create, free and walk for the cyclic collector.
+    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_uses")
 
     #: which engine the node belongs to: ``"scalar"`` (Value, float data) or ``"tensor"`` (Tensor,
     #: ndarray data). The one public way to ask; compare ``x.engine == "tensor"``.
@@ -64,7 +66,6 @@ class Node:
         n.op = None
         n.label = ""
         n._uses = -1  # requires_grad False
-        n._g = None
         return n
 
     def _record(self, op: ops.Op, data: Any, a: Any, b: Any, needs: bool) -> Node:
@@ -80,10 +81,14 @@ class Node:
         n.data = data
         n.grad = cls._zero_grad
         n.label = ""
-        n._g = None
-        if _state.anomaly:
-            check_forward(op, data, as_tuple(a, b))
-        if _state.grad_enabled and needs:
+        if _state.mode:  # a mode block is open in some thread, or no session is on
+            modes = _state.local
+            if modes.anomaly:
+                check_forward(op, data, as_tuple(a, b))
+            needs = needs and modes.grad_enabled
+            if needs and _state._session is None:
+                n.label = _state.start_session()  # this node's death ends it (see _state)
+        if needs:
             n._a = a
             n._b = b
             n.op = op

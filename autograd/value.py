@@ -60,7 +60,6 @@ class Value(Node):
         self.op = None
         self.label = label
         self._uses = 0 if requires_grad else -1  # requires_grad (see Node.requires_grad)
-        self._g = None
 
     # --- engine hooks -------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Workload: micrograd's own demo. MLP(2, [16, 16, 1]) on 100 two-moons points, SVM
 loss plus 1e-4 L2, full batch; one training step = forward, backward, SGD update. Both graphs are
 equally fine-grained (every multiply and add of every neuron is a node). Python's garbage collector
 stays on, as users run it, and ``gc.collect()`` runs before each timed step so neither side pays for
-the other's garbage. Steps alternate between the two libraries; we report medians and the ratio.
+the other's garbage. Steps alternate between the two libraries; we report medians of CPU time
+(``time.process_time``: other jobs on a shared machine do not count) and the ratio.
 
 Also measured: bytes per graph node (tracemalloc over building one step's graph) and a chain of
 1,000,000 ops built and backpropagated.
@@ -53,6 +54,30 @@ def step(model, params, V, X, y, k: int) -> float:
     return total.data
 
 
+def step_graph(model, params, X, y):
+    """The graph of one step (forward only), for counting its nodes."""
+    inputs = [list(map(Value, row)) for row in X]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, map(model, inputs))]
+    return sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in params)
+
+
+class _Seven:
+    __slots__ = ("a", "b", "c", "d", "e", "f", "g")
+
+
+def object_cost(n: int = 200_000) -> float:
+    """CPU seconds to create, fill and free one 7-slot object: the physical limit per node."""
+    new = object.__new__
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        for _ in range(n):
+            o = new(_Seven)
+            o.a = o.b = o.c = o.d = o.e = o.f = o.g = None
+        best = min(best, (time.process_time() - t0) / n)
+    return best
+
+
 def micrograd_nodes(root) -> int:
     seen, stack = {id(root)}, [root]
     while stack:
@@ -97,17 +122,22 @@ def main() -> None:
     t_them, t_us = [], []
     for k in range(1, args.steps + 1):
         gc.collect()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         step(theirs, tp, MValue, X, y, k)
-        t_them.append(time.perf_counter() - t0)
+        t_them.append(time.process_time() - t0)
         gc.collect()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         step(ours, op, Value, X, y, k)
-        t_us.append(time.perf_counter() - t0)
+        t_us.append(time.process_time() - t0)
     m_them, m_us = statistics.median(t_them), statistics.median(t_us)
-    print(f"moons step, median of {args.steps} interleaved steps (GC on):")
+    ratios = sorted(a / b for a, b in zip(t_them, t_us))
+    n_nodes = len(topological_order(step_graph(ours, op, X, y)))
+    print(f"moons step, median of {args.steps} interleaved steps (GC on, CPU time):")
     print(f"  micrograd 0.1.0  {m_them * 1e3:8.1f} ms")
-    print(f"  chainrule        {m_us * 1e3:8.1f} ms   ({m_them / m_us:.1f}x faster)")
+    print(f"  chainrule        {m_us * 1e3:8.1f} ms   ({m_them / m_us:.1f}x faster; per step "
+          f"{ratios[0]:.1f}-{ratios[-1]:.1f}x)")
+    print(f"  chainrule per graph node: {m_us / n_nodes * 1e9:.0f} ns; CPython's floor, creating "
+          f"and freeing one object of 7 slots: {object_cost() * 1e9:.0f} ns")
 
     def build(model, params, V):
         def go():
@@ -126,14 +156,14 @@ def main() -> None:
     print(f"  chainrule        {b_us:6.0f} bytes  ({n_us} nodes; {b_us / b_them:.2f} of micrograd)")
 
     gc.collect()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     x = Value(1.0)
     z = x
     for _ in range(args.chain):
         z = z + 1e-6
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     z.backward()
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     assert x.grad == 1.0
     print(f"chain of {args.chain:,} ops: build {t1 - t0:.2f} s + backward {t2 - t1:.2f} s "
           f"= {t2 - t0:.2f} s (recursion limit {sys.getrecursionlimit()})")

@@ -1,18 +1,19 @@
 """The Tensor layer against hand-written numpy and PyTorch eager, side by side in one process.
 
-Three workloads, each timed as interleaved repetitions (the sides take turns, in rotating order,
+Four workloads, each timed as interleaved repetitions (the sides take turns, in rotating order,
 so that a noisy neighbour slows all of them alike); we report medians and ratios.
 
 1. ``mlp``: MLP 784-256-256-10, ReLU, softmax cross-entropy, batch 128, float32, one SGD step
    (forward, backward, update). numpy does the same math by hand with the same BLAS.
-2. ``tiny``: per-op overhead on 2x2 float32 tensors: ``a = x * y + z; a.sum().backward()``.
-3. ``moons``: micrograd's moons MLP(2, [16, 16, 1]) (SVM max-margin loss + 1e-4 L2 on all
+2. ``deep``: the same step on an overhead-bound MLP: 20 layers 64 wide (64-64-...-64-10), batch 32.
+3. ``tiny``: per-op overhead on 2x2 float32 tensors: ``a = x * y + z; a.sum().backward()``.
+4. ``moons``: micrograd's moons MLP(2, [16, 16, 1]) (SVM max-margin loss + 1e-4 L2 on all
    parameters, learning rate 1 - 0.9 k / 100) with the 100 points as one batch, float64.
 
 BLAS runs on one thread (OPENBLAS_NUM_THREADS etc. are set before numpy is imported, and torch
 gets ``set_num_threads(1)``). Run from the repository root:
 
-    python benchmarks/bench_tensor.py [--reps 30] [--only mlp,tiny,moons]
+    python benchmarks/bench_tensor.py [--reps 30] [--only mlp,deep,tiny,moons]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -43,6 +45,9 @@ except ImportError:  # the other sides still run
 
 
 # --- workloads: data and initial parameters, shared by every side ---
+
+
+DEEP = (64,) * 20 + (10,)  # the overhead-bound MLP: 20 layers, 64 wide
 
 
 def mlp_setup(seed: int = 0, batch: int = 128, sizes=(784, 256, 256, 10)) -> dict:
@@ -75,28 +80,27 @@ def moons_setup(seed: int = 0, n: int = 100) -> dict:
 
 def numpy_mlp_step(s: dict) -> float:
     """The MLP step with every derivative written out (the floor for a numpy engine)."""
-    w1, b1, w2, b2, w3, b3 = s["params"]
-    x, y, n = s["x"], s["y"], len(s["y"])
-    z1 = x @ w1 + b1
-    h1 = np.maximum(z1, 0)
-    z2 = h1 @ w2 + b2
-    h2 = np.maximum(z2, 0)
-    logits = h2 @ w3 + b3
-    shifted = logits - logits.max(axis=1, keepdims=True)
+    params, x, y, n = s["params"], s["x"], s["y"], len(s["y"])
+    hs, h = [], x  # each layer's input
+    for i in range(0, len(params), 2):
+        hs.append(h)
+        z = h @ params[i] + params[i + 1]
+        h = np.maximum(z, 0) if i + 2 < len(params) else z
+    shifted = z - z.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     total = e.sum(axis=1, keepdims=True)
     logp = shifted - np.log(total)
     loss = -logp[np.arange(n), y].mean()
-    d3 = e / total  # d loss / d logits = (softmax - onehot) / n
-    d3[np.arange(n), y] -= 1
-    d3 /= n
-    dh2 = d3 @ w3.T
-    d2 = dh2 * (z2 > 0)
-    dh1 = d2 @ w2.T
-    d1 = dh1 * (z1 > 0)
-    grads = (x.T @ d1, d1.sum(0), h1.T @ d2, d2.sum(0), h2.T @ d3, d3.sum(0))
+    d = e / total  # d loss / d logits = (softmax - onehot) / n
+    d[np.arange(n), y] -= 1
+    d /= n
+    grads = []
+    for i in range(len(params) - 2, -1, -2):
+        grads += [d.sum(0), hs[i // 2].T @ d]
+        if i:
+            d = (d @ params[i].T) * (hs[i // 2] > 0)  # relu's derivative: its output > 0
     lr = s["lr"]
-    for p, g in zip(s["params"], grads, strict=True):
+    for p, g in zip(params, reversed(grads), strict=True):
         p -= lr * g
     return float(loss)
 
@@ -109,10 +113,13 @@ def tensors(s: dict) -> list[Tensor]:
 
 
 def ours_mlp_step(s: dict, ps: list[Tensor]) -> float:
-    w1, b1, w2, b2, w3, b3 = ps
     y = s["y"]
-    logits = ((s["x"] @ w1 + b1).relu() @ w2 + b2).relu() @ w3 + b3
-    loss = -logits.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+    h = s["x"]
+    for i in range(0, len(ps), 2):
+        h = h @ ps[i] + ps[i + 1]
+        if i + 2 < len(ps):
+            h = h.relu()
+    loss = -h.log_softmax(axis=1)[np.arange(len(y)), y].mean()
     for p in ps:
         p.grad = None
     loss.backward()
@@ -170,9 +177,12 @@ def torch_params(s: dict) -> list:
 
 
 def torch_mlp_step(s: dict, ps: list, x, y) -> float:
-    w1, b1, w2, b2, w3, b3 = ps
-    logits = torch.relu(torch.relu(x @ w1 + b1) @ w2 + b2) @ w3 + b3
-    loss = torch.nn.functional.cross_entropy(logits, y)
+    h = x
+    for i in range(0, len(ps), 2):
+        h = h @ ps[i] + ps[i + 1]
+        if i + 2 < len(ps):
+            h = torch.relu(h)
+    loss = torch.nn.functional.cross_entropy(h, y)
     for p in ps:
         p.grad = None
     loss.backward()
@@ -216,10 +226,10 @@ def interleaved(sides: dict, reps: int, inner: int = 1) -> dict:
         for n in names[r % len(names):] + names[: r % len(names)]:
             fn = sides[n]
             gc.collect()
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             for _ in range(inner):
                 fn()
-            times[n].append((time.perf_counter() - t0) / inner)
+            times[n].append((time.process_time() - t0) / inner)
     return {n: (statistics.median(t), min(t)) for n, t in times.items()}
 
 
@@ -233,14 +243,15 @@ def report(title: str, res: dict, base: str) -> None:
         print(f"  {n:30s} median {med * scale:8.2f} {unit}, min {best * scale:8.2f} {unit}{ratio}")
 
 
-def bench_mlp(reps: int) -> dict:
-    s_np, s_us, s_t = mlp_setup(), mlp_setup(), mlp_setup()
+def bench_mlp(reps: int, **shape: Any) -> dict:
+    s_np, s_us, s_t = mlp_setup(**shape), mlp_setup(**shape), mlp_setup(**shape)
     ps, pt = tensors(s_us), out_in(s_t)
     sides = {"numpy (by hand)": lambda: numpy_mlp_step(s_np),
-             "chainrule": lambda: ours_mlp_step(s_us, ps),
-             "chainrule, W (out, in)": lambda: ours_mlp_step_out_in(s_t, pt)}
+             "chainrule": lambda: ours_mlp_step(s_us, ps)}
+    if not shape:
+        sides["chainrule, W (out, in)"] = lambda: ours_mlp_step_out_in(s_t, pt)
     if torch is not None:
-        s_p = mlp_setup()
+        s_p = mlp_setup(**shape)
         pp, xp, yp = torch_params(s_p), torch.tensor(s_p["x"]), torch.tensor(s_p["y"])
         sides["pytorch"] = lambda: torch_mlp_step(s_p, pp, xp, yp)
     return interleaved(sides, reps)
@@ -282,7 +293,7 @@ def bench_moons(reps: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=30)
-    ap.add_argument("--only", default="mlp,tiny,moons")
+    ap.add_argument("--only", default="mlp,deep,tiny,moons")
     args = ap.parse_args()
     if torch is not None:
         torch.set_num_threads(1)
@@ -302,6 +313,10 @@ def main() -> None:
         if "pytorch" in res:
             print(f"  chainrule / pytorch: median {res['chainrule'][0] / res['pytorch'][0]:.2f}, "
                   f"min {res['chainrule'][1] / res['pytorch'][1]:.2f}")
+    if "deep" in only:
+        res = bench_mlp(args.reps, batch=32, sizes=DEEP)
+        report("MLP 20 layers of 64 (64-64-...-64-10), batch 32, float32, one SGD step:", res,
+               "numpy (by hand)")
     if "tiny" in only:
         report("2x2 float32: a = x * y + z; a.sum().backward()  (per iteration):",
                bench_tiny(args.reps), "chainrule")

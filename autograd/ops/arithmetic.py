@@ -6,6 +6,8 @@ number ``k`` is its own op (``PowConst``): one node and a simpler derivative tha
 
 from __future__ import annotations
 
+import operator
+
 from .base import Op
 
 # --- binary operators -----------------------------------------------------------------------------
@@ -20,8 +22,7 @@ class Add(Op):
     derivatives = ("1", "1")
     methods = ("__add__", "__radd__")
 
-    def forward(self, F, a, b):
-        return a + b
+    function = operator.add  # forward: a + b
 
     def partials(self, F, out, a, b):
         return (None, None)
@@ -37,8 +38,7 @@ class Sub(Op):
     derivatives = ("1", "-1")
     methods = ("__sub__", "__rsub__")
 
-    def forward(self, F, a, b):
-        return a - b
+    function = operator.sub  # forward: a - b
 
     def partials(self, F, out, a, b):
         return (None, -1.0)
@@ -54,8 +54,7 @@ class Mul(Op):
     derivatives = ("{b}", "{a}")
     methods = ("__mul__", "__rmul__")
 
-    def forward(self, F, a, b):
-        return a * b
+    function = operator.mul  # forward: a * b
 
     def partials(self, F, out, a, b):
         return (b, a)
@@ -155,8 +154,7 @@ class Neg(Op):
     derivatives = ("-1",)
     methods = ("__neg__",)
 
-    def forward(self, F, x):
-        return -x
+    function = operator.neg  # forward: -x
 
     def partials(self, F, out, x):
         return (-1.0,)

@@ -33,7 +33,7 @@ override ``vjp``. Backpropagation, ``gradcheck`` and viz's stepper all call ``vj
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 KINDS = ("elementwise", "reduction", "linalg", "shape", "indexing")
@@ -65,6 +65,8 @@ class Op:
     #: an elementwise op whose chain rule is the default ``g * partial`` (``vjp`` not overridden):
     #: the reverse pass reads it per node to take its unrolled path, which calls ``partials``
     elementwise: ClassVar[bool] = True
+    #: the forward rule as one function of the inputs' data, the same on every backend (or None)
+    function: ClassVar[Callable[..., Any] | None] = None
 
     def __init_subclass__(cls, register: bool | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -79,8 +81,15 @@ class Op:
                 raise ValueError(f"op name {cls.name!r} is taken by {known.__name__}")
             _REGISTRY[cls.name] = cls
 
-    def forward(self, F: Any, *xs: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def forward(self, F: Any, *xs: Any) -> Any:
+        """The result from the inputs' data (floats, arrays or nodes, computed with ``F``).
+
+        An op whose forward is one plain function of its inputs on every backend may declare it
+        as ``function`` (``operator.add``) instead: the installed methods then call it directly.
+        """
+        if self.function is None:  # pragma: no cover - abstract
+            raise NotImplementedError(f"op {self.name!r} gives neither forward nor function")
+        return self.function(*xs)
 
     def partials(self, F: Any, out: Any, *xs: Any) -> Sequence:  # pragma: no cover - abstract
         """d out / d x_i for each input (elementwise ops); ``None`` for exactly 1."""
