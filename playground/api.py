@@ -51,11 +51,6 @@ from .trainer import MAX_STEPS_PER_CALL, PACE
 from .uploads import MAX_CSV_BYTES, UploadStore, parse_csv
 
 MAX_JSON = 64 * 1024
-# STOP-GAP (issue 11, item 1): the engine's grad mode is one process-wide flag, so one thread's
-# ``no_grad`` (a snapshot) switches gradients off for a thread that is training. Until the
-# engine makes it thread-local, the handlers that run the engine take turns. Requests still
-# arrive, parse and answer in parallel; only the engine's work is serialised.
-ENGINE_LOCK = threading.Lock()
 
 
 class StepQueue:
@@ -183,16 +178,15 @@ class Api:
             if method != req.method:
                 allowed.append(method)
                 continue
-            if fn in (self.teacher_sessions, self.inbox):  # no engine work: no waiting for it
+            if fn in (self.teacher_sessions, self.inbox):  # no session lock to wait for
                 return fn(req) if not m.groups() else fn(req, self.sessions.get(m.group(1)))
             if not m.groups():
-                with ENGINE_LOCK:
-                    return fn(req)
+                return fn(req)
             session = self.sessions.get(m.group(1))
             if fn == self.step:
-                with self.steps, session.lock, ENGINE_LOCK:
+                with self.steps, session.lock:
                     return fn(req, session)
-            with session.lock, ENGINE_LOCK:
+            with session.lock:
                 return fn(req, session)
         if allowed:
             raise MethodNotAllowed(f"{req.path} takes {' or '.join(allowed)}, not {req.method}")
