@@ -30,12 +30,18 @@ test: setup
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest -n 2
 
+# Each script prints its own figures; benchmarks/README.md records them and says how they were run.
 bench: setup
 	$(BIN)/python benchmarks/bench_scalar.py
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_tensor.py
+	$(BIN)/python benchmarks/bench_engine.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_tensor.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_cnn.py
 	$(BIN)/python benchmarks/bench_nn.py
 	$(BIN)/python benchmarks/bench_viz.py
+	$(BIN)/python benchmarks/bench_viewer.py
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_playground.py
+	$(BIN)/python benchmarks/load_playground.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache chainrule-out
