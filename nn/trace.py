@@ -126,9 +126,9 @@ def neuron_walkthrough(trace: SampleTrace, layer: int, neuron: int) -> Value:
     sample's backward pass: ``out * dL/dout`` (see the module docstring).
 
     Labels: the inputs keep theirs in layer 0 and are ``a0, a1, ...`` deeper (``a_i`` is the
-    previous layer's neuron i, weighted by ``w.i``: counting from 0 as the code does); the sum is ``z``,
-    the activation's output ``out`` (an output neuron has no activation: its ``z`` is its out),
-    the constant ``dL/dout`` and the root ``L (this neuron's share)``.
+    previous layer's neuron i, weighted by ``w.i``: counting from 0 as the code does); the sum
+    is ``z``, the activation's output ``out`` (an output neuron has no activation: its ``z`` is
+    its out), the constant ``dL/dout`` and the root ``L (this neuron's share)``.
     """
     if trace.loss is None:
         raise ValueError("neuron_walkthrough needs the sample's gradients: trace the sample "

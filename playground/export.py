@@ -91,7 +91,7 @@ scores = model(features(X))
 
 
 def safetensors_bytes(trainer: Trainer) -> bytes:
-    """The ``.safetensors`` file ``model.save(...)`` would write, for ``nn.load_model`` or PyTorch."""
+    """The ``.safetensors`` file ``model.save(...)`` writes, for ``nn.load_model`` or PyTorch."""
     return nn.to_safetensors(trainer.model)
 
 

@@ -13,9 +13,9 @@ pytest.importorskip("chainrule.autograd", reason="the playground needs the engin
 
 from nn_util import leaves_by_label  # noqa: E402
 
+from chainrule import viz  # noqa: E402
 from chainrule.playground import config as C  # noqa: E402
 from chainrule.playground import data as D  # noqa: E402
-from chainrule import viz  # noqa: E402
 from chainrule.playground import export, features, inspect_graph, pictures  # noqa: E402
 from chainrule.playground.errors import BadRequest, NotFound, TooLarge  # noqa: E402
 from chainrule.playground.session import Session, SessionStore  # noqa: E402
@@ -147,7 +147,6 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
     root = inspect_graph.neuron_root(t, 4, layer, neuron)
     root.backward()
     leaves = leaves_by_label(root)
-    name = f"layers.{layer}.neurons.{neuron}"
     assert set(leaves) >= {"w.0", "b", "dL/dout"}  # the neuron's own names (the page says which)
     state = t.model.state_dict()
 
