@@ -125,16 +125,17 @@ def neuron_walkthrough(trace: SampleTrace, layer: int, neuron: int) -> Value:
     """The root Value whose backward pass is neuron ``neuron`` of layer ``layer``'s share of the
     sample's backward pass: ``out * dL/dout`` (see the module docstring).
 
-    Labels: the inputs keep theirs in layer 0 and are ``a1, a2, ...`` deeper; the sum is ``z``,
-    the activation's output ``out`` (an output neuron has no activation: its ``z`` is its out),
-    the constant ``dL/dout`` and the root ``L (this neuron's share)``.
+    Labels: the inputs keep theirs in layer 0 and are ``a0, a1, ...`` deeper (``a_i`` is the
+    previous layer's neuron i, weighted by ``w.i``: counting from 0 as the code does); the sum
+    is ``z``, the activation's output ``out`` (an output neuron has no activation: its ``z`` is
+    its out), the constant ``dL/dout`` and the root ``L (this neuron's share)``.
     """
     if trace.loss is None:
         raise ValueError("neuron_walkthrough needs the sample's gradients: trace the sample "
                          "with a loss (trace_sample(..., loss=...))")
     layer = _index(layer, len(trace.layers) - 1, "layer")
     neuron = _index(neuron, len(trace.layers[layer + 1]), "neuron", f" (layer {layer})")
-    inputs = [Value(v.data, label=(v.label if layer == 0 else f"a{i + 1}"))
+    inputs = [Value(v.data, label=(v.label if layer == 0 else f"a{i}"))
               for i, v in enumerate(trace.layers[layer])]
     cell = copy.deepcopy(trace.model.layers[layer].neurons[neuron])  # same numbers and labels
     cell.zero_grad()

@@ -16,6 +16,9 @@
     GET  /api/session/<id>/stepper?sample=i&layer=l&neuron=j  one neuron's backprop stepper
     GET  /api/session/<id>/export.py        the Python snippet (a download)
     GET  /api/session/<id>/export.npz       the state file (a download)
+    GET  /api/session/<id>/export.safetensors  the weights and architecture (nn.load_model, torch)
+    GET  /api/session/<id>/export.torch.py  PyTorch code loading the .safetensors download
+    GET  /api/session/<id>/export.onnx      the model as ONNX (501 naming the extra without onnx)
     POST /api/upload                        a CSV file as the body              -> its id
                                             (X-Coordinates: view for drawn points)
 
@@ -161,6 +164,8 @@ class Api:
             ("GET", re.compile(r"/api/session/(\w+)/stepper"), self.stepper),
             ("GET", re.compile(r"/api/session/(\w+)/export\.py"), self.export_py),
             ("GET", re.compile(r"/api/session/(\w+)/export\.npz"), self.export_npz),
+            ("GET", re.compile(r"/api/session/(\w+)/export\.(?:safetensors|torch\.py|onnx)"),
+             self.export_file),
             ("POST", re.compile(r"/api/session/(\w+)/weight"), self.weight),
             ("GET", re.compile(r"/api/session/(\w+)/map"), self.neuron_map),
             ("GET", re.compile(r"/api/session/(\w+)/inbox"), self.inbox),
@@ -200,6 +205,7 @@ class Api:
         payload["limits"]["steps"] = MAX_STEPS_PER_CALL
         payload["features"] = [{"name": k, "label": v[0]} for k, v in FEATURES.items()]
         payload["available"] = inspect_graph.available()
+        payload["exports"] = export.offered()  # the downloads, and why any cannot run here
         payload["palette"] = palette.as_dict()
         payload["markers"] = list(palette.MARKERS)  # class k's point shape: a cue besides colour
         payload["share_base"] = self.share_base
@@ -294,14 +300,17 @@ class Api:
                         {"Content-Security-Policy": STEPPER_CSP})
 
     def export_py(self, req: Request, session: Session) -> Response:
-        name = export.filename(session.trainer, ".py")
-        return Response(200, export.snippet(session.trainer).encode(),
-                        "text/x-python; charset=utf-8", _attachment(name))
+        return self._download(session, "py")
 
     def export_npz(self, req: Request, session: Session) -> Response:
-        name = export.filename(session.trainer, ".npz")
-        return Response(200, export.npz_bytes(session.trainer), "application/octet-stream",
-                        _attachment(name))
+        return self._download(session, "npz")
+
+    def export_file(self, req: Request, session: Session) -> Response:
+        return self._download(session, req.path.split("/export.", 1)[1])
+
+    def _download(self, session: Session, kind: str) -> Response:
+        name, body, content_type = export.download(session.trainer, kind)
+        return Response(200, body, content_type, _attachment(name))
 
     def upload(self, req: Request) -> Response:
         kind = req.headers.get("content-type", "").split(";")[0].strip().lower()

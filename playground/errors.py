@@ -38,3 +38,10 @@ class TooLarge(PlaygroundError):
 
     status = 413
 
+
+
+class MissingExtra(PlaygroundError):
+    """A feature that needs an optional package this installation lacks (501); the message
+    names the extra to install."""
+
+    status = 501

@@ -1,20 +1,32 @@
-"""Taking a trained model home: a Python snippet that rebuilds it, and a ``.npz`` state file.
+"""Taking a trained model home: a Python snippet that rebuilds it, its weights (``.npz`` or
+``.safetensors``), PyTorch code that builds it in PyTorch, and an ONNX file.
 
 The snippet is a complete script: it rebuilds the network with ``nn.MLP`` (tensor engine), loads
 the trained weights (written out in full precision, so the copy is exact), recreates the data the
 way the playground made it (same call, same seed, same map into the view), and prints the
 accuracy (or loss) on it. The ``.npz`` file is ``model.state_dict()`` as ``nn.save_state``
 writes it, for ``model.load_state_dict(nn.load_state(path))``.
+
+The PyTorch side uses ``chainrule.nn``'s bridge: ``.safetensors`` is ``nn.to_safetensors`` (the
+weights in PyTorch's keys and layouts, the architecture in its metadata: ``nn.load_model`` reads
+it back), the PyTorch code is ``nn.to_torch_code`` loading that file by its download name, and
+``.onnx`` is ``nn.to_onnx`` in float32 (the type ONNX runtimes support most widely; it needs the
+``onnx`` extra, and the page says so when it is missing). Every model takes the playground's
+input features, not the raw points: the snippet's ``features`` function computes them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from typing import Any
 
 import numpy as np
 
+from chainrule import nn
+
 from . import config as C
+from .errors import MissingExtra
 from .features import source as features_source
 from .trainer import Trainer
 
@@ -78,10 +90,67 @@ scores = model(features(X))
 '''
 
 
+def safetensors_bytes(trainer: Trainer) -> bytes:
+    """The ``.safetensors`` file ``model.save(...)`` writes, for ``nn.load_model`` or PyTorch."""
+    return nn.to_safetensors(trainer.model)
+
+
+def torch_code(trainer: Trainer) -> str:
+    """PyTorch source that builds the model and loads the ``.safetensors`` download beside it."""
+    weights = filename(trainer, ".safetensors")
+    feats = ", ".join(trainer.config["feat"])
+    head = ("# Trained in the chainrule playground, set-up:\n"
+            f"#   ?{C.to_query({**trainer.config, 'hide': ()})}\n"
+            "# Download its weights too (Export > Weights .safetensors) and keep them beside\n"
+            f"# this file as {weights}; run it with PyTorch and safetensors installed.\n"
+            f"# The model takes the playground's input features ({feats}) of points in its\n"
+            "# view: the Python snippet (Export > Python snippet) shows how they are made.\n")
+    return head + nn.to_torch_code(trainer.model, weights)
+
+
+def onnx_available() -> bool:
+    """Whether ONNX export can run here (the ``onnx`` package is installed; not imported)."""
+    return importlib.util.find_spec("onnx") is not None
+
+
+ONNX_MISSING = ("ONNX export needs the onnx package, which this playground's Python does not "
+                "have: pip install 'chainrule[onnx]', then restart the playground")
+
+
+def onnx_bytes(trainer: Trainer) -> bytes:
+    """The model as an ONNX file (float32 weights and input ``(batch, features)``)."""
+    if not onnx_available():
+        raise MissingExtra(ONNX_MISSING)
+    return nn.to_onnx(trainer.model, dtype="float32")
+
+
 def filename(trainer: Trainer, suffix: str) -> str:
     layers = "-".join(str(s) for s in trainer.sizes)
     return f"chainrule-{trainer.config['data']}-{layers}{suffix}"
 
 
+#: the downloads: kind (the URL's ``export.<kind>``) -> file name suffix and content type
+KINDS = {"py": (".py", "text/x-python; charset=utf-8"),
+         "npz": (".npz", "application/octet-stream"),
+         "safetensors": (".safetensors", "application/octet-stream"),
+         "torch.py": ("-torch.py", "text/x-python; charset=utf-8"),
+         "onnx": (".onnx", "application/octet-stream")}
+
+
+def download(trainer: Trainer, kind: str) -> tuple[str, bytes, str]:
+    """(file name, bytes, content type) of one download ``kind`` (a key of ``KINDS``)."""
+    suffix, content_type = KINDS[kind]
+    make = {"py": lambda t: snippet(t).encode(), "npz": npz_bytes,
+            "safetensors": safetensors_bytes, "torch.py": lambda t: torch_code(t).encode(),
+            "onnx": onnx_bytes}[kind]
+    return filename(trainer, suffix), make(trainer), content_type
+
+
+def offered() -> dict[str, Any]:
+    """The export kinds, and for each one this installation cannot make, the message saying
+    which extra to install (``/api/meta``'s ``exports``: the page greys that item out)."""
+    return {"kinds": list(KINDS), "missing": {} if onnx_available() else {"onnx": ONNX_MISSING}}
+
+
 def describe(trainer: Trainer) -> dict[str, Any]:
-    return {"py": filename(trainer, ".py"), "npz": filename(trainer, ".npz")}
+    return {kind: filename(trainer, suffix) for kind, (suffix, _) in KINDS.items()}

@@ -93,12 +93,16 @@ def neuron_root(trainer: Trainer, index: Any, layer: Any, neuron: Any,
 
 
 def name_terms(root: Value) -> Value:
-    """Name the neuron's weighted sum term by term, counting from 0 as the page and the code do.
+    """Show the neuron, not a staircase: one step per input, the weighted term it adds.
 
-    ``nn.neuron_walkthrough`` names the previous layer's outputs ``a1, a2, ...``; here they are
-    ``a0, a1, ...`` (``a_j`` is neuron j's output, weighted by ``w.j``). Each product is named
-    ``w_j*input`` (``w0*x1``, ``w3*a3``) and each running sum ``z[0..j]``, so every step of the
-    sum says which input it adds; ``z``, ``out``, ``dL/dout`` keep their names."""
+    The parameters take their names inside the neuron (``w.0``, ``w.1``, ``b``: the page's title
+    says which neuron), so the stepper draws the neuron alone, without layer and model frames.
+    The neuron computes ``z = ((b + w0*x1) + w1*x2) + ...``: a product and a running sum per
+    input. Each pair becomes one named card (``autograd.scope``), ``+ w0*x1`` (``w_j`` is the
+    neuron's weight ``w.j``; ``a_j``, the previous layer's neuron j, counting from 0 as
+    ``nn.neuron_walkthrough`` names it), so the stepper takes one step per input, and opening
+    the card shows its product and sum. The products are named ``w0*x1`` too; the running sums
+    keep ``z`` (the last) or show their span ``z[0..j]``; ``out``, ``dL/dout`` keep theirs."""
     nodes: dict[int, Value] = {}
     todo = [root]
     while todo:
@@ -106,24 +110,38 @@ def name_terms(root: Value) -> Value:
         if id(n) not in nodes:
             nodes[id(n)] = n
             todo.extend(n.parents)
+    for n in nodes.values():  # the neuron's own parameter names: one neuron, no module frames
+        if not n.parents and _is_weight(n):
+            n.label = ".".join(n.label.rsplit(".", 2)[-2:])
+        elif not n.parents and n.label.endswith(".b"):
+            n.label = "b"
     for n in nodes.values():
-        if not n.parents and n.label[:1] == "a" and n.label[1:].isdigit():
-            n.label = f"a{int(n.label[1:]) - 1}"
-    for n in nodes.values():
-        if getattr(n.op, "name", None) == "*" and len(n.parents) == 2:
-            w, x = n.parents
-            if w.label.rsplit(".", 2)[-2:-1] != ["w"]:
-                w, x = x, w
-            parts = w.label.rsplit(".", 2)
-            if len(parts) == 3 and parts[1] == "w" and parts[2].isdigit():
-                n.label = f"w{parts[2]}*{x.label}"
-    for n in nodes.values():  # a running sum adds one term (a product) to the sum so far
-        if getattr(n.op, "name", None) == "+" and not n.label:
-            terms = [int(p.label[1:p.label.index("*")]) for p in n.parents
-                     if p.label[:1] == "w" and p.label[1:p.label.find("*")].isdigit()]
-            if terms:
-                n.label = f"z[0..{max(terms)}]"
+        if getattr(n.op, "name", None) == "+" and len(n.parents) == 2:
+            total, term = n.parents
+            if _weight_index(term) is None:
+                total, term = term, total
+            j = _weight_index(term)
+            if j is None:
+                continue
+            w, x = term.parents if _is_weight(term.parents[0]) else term.parents[::-1]
+            term.label = f"w{j}*{x.label}"
+            scope.mark(n, f"+ {term.label}", (total, w, x),
+                       label=n.label if n.label else f"z[0..{j}]")
     return root
+
+
+def _is_weight(v: Value) -> bool:
+    """A weight of the neuron: ``layers.l.neurons.j.w.i`` (nn's name) or ``w.i`` (renamed)."""
+    parts = v.label.rsplit(".", 2)[-2:]
+    return len(parts) == 2 and parts[0] == "w" and parts[1].isdigit()
+
+
+def _weight_index(v: Value) -> int | None:
+    """j when ``v`` is a product ``w.j * input`` of the neuron's weighted sum, else None."""
+    if getattr(v.op, "name", None) != "*" or len(v.parents) != 2:
+        return None
+    w = next((p for p in v.parents if _is_weight(p)), None)
+    return None if w is None else int(w.label.rsplit(".", 1)[1])
 
 
 def stepper_html(trainer: Trainer, index: Any, layer: Any, neuron: Any,

@@ -93,8 +93,9 @@ def test_the_walkthrough_carries_the_samples_gradients(activation, layer, neuron
         trace.layers[layer + 1][neuron].grad
     z = root.parents[0] if layer == 2 else root.parents[0].parents[0]
     assert z.label == "z" and (layer == 2 or root.parents[0].label == "out")
-    names = ["x1", "x2"] if layer == 0 else ["a1", "a2", "a3"]
-    assert set(names) <= set(leaves)
+    # the previous layer's outputs count from 0, as the weights do: a_i is weighted by w.i
+    names = ["x1", "x2"] if layer == 0 else ["a0", "a1", "a2"]
+    assert set(names) <= set(leaves) and "a3" not in leaves
     for v, n in zip(trace.layers[layer], names, strict=True):
         assert leaves[n].data == v.data
 

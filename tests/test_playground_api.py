@@ -252,6 +252,63 @@ def test_export_snippet_rebuilds_the_model(client):
     assert head["content-disposition"] == 'attachment; filename="chainrule-moons-3-4-1.py"'
 
 
+def _download(client, kind, folder):
+    """Fetch export.<kind> and save it under the name the server gives it."""
+    status, head, body = client.raw("GET", f"/api/session/{client.session}/export.{kind}")
+    assert status == 200, body[:200]
+    name = head["content-disposition"].split('filename="')[1].rstrip('"')
+    (folder / name).write_bytes(body)
+    return folder / name
+
+
+def test_export_safetensors_rebuilds_the_model_and_torch_code_loads_it(client, tmp_path,
+                                                                       monkeypatch):
+    """Issue 15: the .safetensors download alone rebuilds the model (nn.load_model); the
+    PyTorch code, beside it under its download name, builds the same network in PyTorch."""
+    client.configure(feat=["x1", "x2", "x1x2"], layers=[5, 3])
+    client.step(20)
+    path = _download(client, "safetensors", tmp_path)
+    assert path.name == "chainrule-moons-3-5-3-1.safetensors"
+    model = nn.load_model(path)
+    snap = client.state()["snapshot"]
+    for i, layer in enumerate(snap["weights"]):
+        assert np.allclose(model.state_dict()[f"layers.{i}.weight"], layer["w"], atol=1e-5)
+    code_path = _download(client, "torch.py", tmp_path)
+    assert code_path.name == "chainrule-moons-3-5-3-1-torch.py"
+    code = code_path.read_text()
+    assert f"load_file({path.name!r})" in code and "x1, x2, x1x2" in code
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("safetensors")
+    monkeypatch.chdir(tmp_path)
+    scope = {"__name__": "exported"}
+    exec(compile(code, str(code_path), "exec"), scope)
+    X = np.random.default_rng(0).normal(size=(7, 3))
+    with torch.no_grad():
+        got = scope["model"](torch.tensor(X, dtype=torch.float64)).numpy()
+    np.testing.assert_allclose(got[:, 0], nn.predict(model, X), rtol=0, atol=1e-6)
+
+
+def test_export_onnx_runs_or_names_its_extra(client, tmp_path, monkeypatch):
+    """With onnx installed the download runs in onnxruntime and gives the model's outputs;
+    without it the answer is a 501 naming the extra to install (and /api/meta says so first)."""
+    from chainrule.playground import export
+
+    client.step(10)
+    monkeypatch.setattr(export, "onnx_available", lambda: False)
+    assert "chainrule[onnx]" in client.meta()["exports"]["missing"]["onnx"]
+    refused(lambda: client.export("onnx"), 501, "pip install 'chainrule[onnx]'")
+    monkeypatch.undo()
+    assert client.meta()["exports"]["kinds"] == ["py", "npz", "safetensors", "torch.py", "onnx"]
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    path = _download(client, "onnx", tmp_path)
+    assert path.suffix == ".onnx"
+    model = nn.load_model(_download(client, "safetensors", tmp_path))
+    X = np.random.default_rng(1).normal(size=(5, 2)).astype(np.float32)
+    got = ort.InferenceSession(str(path)).run(None, {"input": X})[0]
+    np.testing.assert_allclose(got[:, 0], nn.predict(model, X.astype(np.float64)), atol=1e-5)
+
+
 def test_export_npz_loads_into_a_scalar_model(client, tmp_path):
     client.step(10)
     path = tmp_path / "w.npz"

@@ -154,7 +154,8 @@ def test_tabs_are_independent_and_teachers_hide_controls(server, browser):
         frame.locator("text=Backward pass").first.wait_for(timeout=20000)
         # the neuron's terms, named as the page names things (issue 16: w0*x1, counted from 0)
         text = frame.locator("svg").first.text_content()
-        assert "w0*x1" in text and "l0.n2.w0" in text  # layers.0.neurons.2.w.0
+        # one card per input, '+ w0*x1' (issue 16: the neuron, not a staircase), no layer frame
+        assert "+ w0*x1" in text and "l0.n2" not in text
     b.page.wait_for_timeout(300)
     assert b.text("#stepcount") == "0"
     b.page.click("button[data-dataset='circles']")
@@ -170,3 +171,29 @@ def assert_not_blank(path):
     rgb = (image[..., :3].reshape(-1, 3) * 255).astype(np.int64)
     assert rgb.std() > 10
     assert len(np.unique(rgb[:, 0] << 16 | rgb[:, 1] << 8 | rgb[:, 2])) > 200  # many colours
+
+
+def test_export_menu_offers_pytorch_and_onnx(server, browser, monkeypatch):
+    """Issue 15: Export offers .safetensors, PyTorch code and ONNX beside the snippet; without
+    the onnx extra the ONNX item is greyed out and the menu names the extra to install."""
+    from chainrule.playground import export
+
+    tab = Page(browser, server.url + "?data=xor&n=100&layers=3")
+    page = tab.page
+    page.click("#export")
+    assert page.is_visible("#export-torch") and page.is_visible("#export-safetensors")
+    hrefs = {i: page.get_attribute(f"#export-{i}", "href")
+             for i in ("py", "npz", "safetensors", "torch", "onnx")}
+    assert hrefs["torch"].endswith("/export.torch.py") and hrefs["onnx"].endswith("/export.onnx")
+    answer = page.request.get(server.url + hrefs["safetensors"].lstrip("/"))
+    assert answer.status == 200 and answer.body()[:8]  # the download works from the page
+    box = page.locator(".menu-items").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1400  # the menu stays on screen
+    page.keyboard.press("Escape")
+    monkeypatch.setattr(export, "onnx_available", lambda: False)
+    tab.open(page.url)
+    page.click("#export")
+    assert page.get_attribute("#export-onnx", "href") is None
+    assert "pip install 'chainrule[onnx]'" in tab.text("#export-onnx-missing")
+    assert tab.errors == []
+    page.close()

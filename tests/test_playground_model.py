@@ -13,6 +13,7 @@ pytest.importorskip("chainrule.autograd", reason="the playground needs the engin
 
 from nn_util import leaves_by_label  # noqa: E402
 
+from chainrule import viz  # noqa: E402
 from chainrule.playground import config as C  # noqa: E402
 from chainrule.playground import data as D  # noqa: E402
 from chainrule.playground import export, features, inspect_graph, pictures  # noqa: E402
@@ -146,8 +147,7 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
     root = inspect_graph.neuron_root(t, 4, layer, neuron)
     root.backward()
     leaves = leaves_by_label(root)
-    name = f"layers.{layer}.neurons.{neuron}"
-    assert set(leaves) >= {f"{name}.w.0", f"{name}.b", "dL/dout"}
+    assert set(leaves) >= {"w.0", "b", "dL/dout"}  # the neuron's own names (the page says which)
     state = t.model.state_dict()
 
     def sample_loss(s):
@@ -156,8 +156,8 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
         return float(t.loss_fn(m(t.Xtr[4:5]), t.ytr[4:5]).data)
 
     eps = 1e-6
-    where = [("weight", (neuron, i), f"{name}.w.{i}") for i in range(t.sizes[layer])]
-    for kind, index, label in [*where, ("bias", (neuron,), f"{name}.b")]:
+    where = [("weight", (neuron, i), f"w.{i}") for i in range(t.sizes[layer])]
+    for kind, index, label in [*where, ("bias", (neuron,), "b")]:
         plus, minus = dict(state), dict(state)
         for s, sign in ((plus, 1), (minus, -1)):
             p = s[f"layers.{layer}.{kind}"].copy()
@@ -165,6 +165,22 @@ def test_neuron_stepper_root_gives_the_loss_gradient(query, layer, neuron):
             s[f"layers.{layer}.{kind}"] = p
         fd = (sample_loss(plus) - sample_loss(minus)) / (2 * eps)
         assert abs(leaves[label].grad - fd) < 1e-6 * max(1, abs(fd)), label
+
+
+@pytest.mark.parametrize("layer, inputs", [(0, ["x1", "x2", "x1*x2"]), (1, ["a0", "a1", "a2"])])
+def test_neuron_stepper_takes_one_step_per_input(layer, inputs):
+    """Issue 16: the stepper shows the neuron, not a staircase. Each input's product and running
+    sum are one named card, '+ w_i*input' (counting from 0 as the page does), so the backward
+    pass through the weighted sum is one step per input; no layer or model frames."""
+    t = trainer("data=moons&n=50&layers=3,2&feat=x1,x2,x1x2")
+    root = inspect_graph.neuron_root(t, 2, layer, 1)
+    model = viz.viewer.graph_model(root)
+    cards = [g["name"] for g in model["groups"]]
+    assert cards == [f"+ w{i}*{x}" for i, x in enumerate(inputs)]
+    inside = [n for n in model["nodes"] if n["group"] is not None]
+    assert len(inside) == 2 * len(inputs)  # a product and a sum in each card, nothing else
+    leaves = {n["name"] for n in model["nodes"] if "op" not in n}
+    assert leaves == {"w0", "w1", "w2", "b", *inputs, "dL/dout"}
 
 
 def test_graph_and_stepper_refuse_bad_indices():

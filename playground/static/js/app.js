@@ -11,7 +11,7 @@ import {
   applyHidden, parameterCount, previewRange, readControl, scoreText, showConfig, Tooltip,
 } from './controls.js';
 import { buildPicker } from './datasets.js';
-import { openShare, uploadCsv } from './dialogs.js';
+import { EXPORTS, openShare, showExportExtras, uploadCsv } from './dialogs.js';
 import { DrawTool } from './draw.js';
 import { Inspector } from './inspect.js';
 import { NetworkView } from './network.js';
@@ -78,8 +78,8 @@ function applySetup(setup) {
   heatmap.select(state.sample.part, state.sample.index);
   drawLegend($('legend'), setup, config.loss);
   applyHidden(config.hide);
-  $('export-py').href = api.exportUrl('py');
-  $('export-npz').href = api.exportUrl('npz');
+  for (const [id, kind] of EXPORTS) $(id).href = api.exportUrl(kind);
+  showExportExtras(state.meta);
   const url = `${location.pathname}?${projector.withFlag(setup.query)}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, '', url);
   if (setup.upload) {

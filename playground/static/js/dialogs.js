@@ -40,3 +40,22 @@ export function openShare(meta, hidden, change, link) {
   });
   $('share-dialog').showModal();
 }
+
+// The Export menu's downloads: the link's id and the API's export.<kind>.
+export const EXPORTS = [
+  ['export-py', 'py'], ['export-npz', 'npz'], ['export-safetensors', 'safetensors'],
+  ['export-torch', 'torch.py'], ['export-onnx', 'onnx'],
+];
+
+// Without the onnx extra the ONNX item is greyed out and the menu says what to install
+// (instead of a link that would download an error).
+export function showExportExtras(meta) {
+  const missing = (meta.exports && meta.exports.missing.onnx) || '';
+  const link = document.getElementById('export-onnx');
+  const note = document.getElementById('export-onnx-missing');
+  if (missing) link.removeAttribute('href');
+  link.classList.toggle('disabled', Boolean(missing));
+  link.setAttribute('aria-disabled', missing ? 'true' : 'false');
+  note.hidden = !missing;
+  note.textContent = missing ? `${missing}.` : '';
+}
