@@ -157,6 +157,7 @@ def draw_graph(
     place.emit(scene, g, horizontal, theme)
     g.remember(root, model=model, depth=level.depth, rankdir=rankdir, show_data=show_data,
                show_grad=show_grad)  # for the interactive viewer (Drawing._repr_html_)
+    g.seal()
     return g
 
 
