@@ -70,9 +70,9 @@ def svg(scene: Any, pos: dict[str, tuple[float, float]], graph: dict, node: dict
         out.append(f"<!-- {_xml(n)} -->")
         out.append(_node(k, n, a, pos[n], size[n], font, horizontal))
     if label:
+        ink = graph.get("fontcolor", "black")
         out.append(f'<text x="{x0 + pad:.2f}" y="{y0 + height - pad:.2f}" font-family='
-                   f'"{_xml(font)}" font-size="{gsize:.2f}" fill="{graph.get("fontcolor", "black")}"'
-                   f">{_xml(label)}</text>")
+                   f'"{_xml(font)}" font-size="{gsize:.2f}" fill="{ink}">{_xml(label)}</text>')
     out += ["</g>", "</svg>", ""]
     return "\n".join(out)
 
