@@ -12,9 +12,9 @@ Cases (one sample through an MLP on the scalar engine, with nn's parameter label
 
 Each case runs ``draw_graph`` and renders SVG with the system ``dot`` and with the embedded
 (WebAssembly) Graphviz, interleaved (above 400 shapes viz places the nodes and writes the SVG
-itself, ``viz/svgdraw.py``, so both columns time the same path), ``--repeat`` times. Times are CPU seconds of this process and
-its children (the system ``dot``), median and range. The embedded engine's one-off compile is
-done before timing.
+itself, ``viz/svgdraw.py``, so both columns time the same path), ``--repeat`` times. Times are
+CPU seconds of this process and its children (the system ``dot``), median and range. The
+embedded engine's one-off compile is done before timing.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 import html
 import importlib.util
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +125,18 @@ def test_trace_as_a_context_records_the_loss_too():
     assert all(n.grad is not None for n in nodes if n.op_name != "transpose")
     assert root.grad == 1.0
     assert "6 tensors" in repr(tr)
+
+
+def test_default_level_of_an_attention_block_is_not_one_model_card():
+    """A block whose every level is too long (wide tensor cards) is drawn by its nodes, not
+    closed into one "(model)" card that hides everything it computes."""
+    torch.manual_seed(0)
+    mha = torch.nn.MultiheadAttention(8, 2)
+    x = torch.randn(5, 1, 8)
+    out = mha(x, x, x)[0]
+    out.pow(2).mean().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", viz.LevelWarning)  # no level closed
+        g = viz.draw_graph(out, model=mha)
+    assert "drawn by every node" in g.summary and "(model)" not in g.summary
+    assert g.summary.startswith("Computation graph of output:")

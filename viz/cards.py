@@ -60,7 +60,8 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
     count = lay.fold.get(path, (path, 1))[1]
     siblings = [lay.groups[p] for p in lay.folded(path)]
     n = cl.num_params(lay.nodes)
-    title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or "(model)")
+    whole = type(lay.model).__name__ if lay.model is not None else "model"
+    title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or whole)
     each = " each" if count > 1 else ""
     fields = [title, f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}{each}",
               clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j),
