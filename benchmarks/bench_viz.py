@@ -4,8 +4,8 @@ Cases (one sample through an MLP on the scalar engine, with nn's parameter label
 
 - every node drawn (``collapse=None``) for graphs of about 50, 500, 2,000 and 10,000 drawn shapes
   (values and ops), and the one-wide-layer ``MLP(2, [110, 1])`` (about 2,000 shapes);
-- the default picture of a big graph without modules: a chain of 3,300 ops
-  (``y = tanh(0.999 * y + 0.01)``, 1,100 times: about 10,000 shapes, every one drawn);
+- the default picture of a big graph without modules: a chain of 5,100 ops
+  (``y = tanh(0.999 * y + 0.01)``, 1,700 times: about 10,000 shapes, every one drawn);
 - each level of ``MLP(2, [16, 16, 1])``: the default (``auto``), neurons, layers, the whole model;
 - for comparison, Graphviz's ``dot`` laying out the 500- and 2,000-shape graphs itself (what viz
   did before placing big graphs itself; run once each, it is slow).
@@ -107,8 +107,8 @@ def main() -> None:
         n = shapes(loss, model=model, collapse=None)
         cases[f"every node, {name} ({n} shapes)"] = (loss, dict(model=model, collapse=None))
     if not args.quick:
-        y = chain(3300)
-        cases[f"default, a chain of 3,300 ops ({shapes(y)} shapes)"] = (y, {})
+        y = chain(5100)
+        cases[f"default, a chain of 5,100 ops ({shapes(y)} shapes)"] = (y, {})
     model, loss = sample((16, 16, 1))
     for level in ("auto", "neuron", "layer", "model"):
         n = shapes(loss, model=model, collapse=level)
