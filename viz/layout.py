@@ -194,11 +194,6 @@ class Layout:
         return {k: (math.sqrt(m / top) if top > 0 else 0.0) for k, m in mags.items()}
 
 
-def _group(name: str) -> str:
-    """An operand that is itself an infix expression, in parentheses."""
-    return f"({name})" if " " in name and not name.startswith("(") else name
-
-
 def parent_path(path: str) -> str:
     """``layers.0.neurons.3`` -> ``layers.0.neurons``: the list a module sits in."""
     head, _, last = path.rpartition(".")
