@@ -4,14 +4,17 @@ Cases (one sample through an MLP on the scalar engine, with nn's parameter label
 
 - every node drawn (``collapse=None``) for graphs of about 50, 500, 2,000 and 10,000 drawn shapes
   (values and ops), and the one-wide-layer ``MLP(2, [110, 1])`` (about 2,000 shapes);
+- the default picture of a big graph without modules: a chain of 5,100 ops
+  (``y = tanh(0.999 * y + 0.01)``, 1,700 times: about 10,000 shapes, every one drawn);
 - each level of ``MLP(2, [16, 16, 1])``: the default (``auto``), neurons, layers, the whole model;
 - for comparison, Graphviz's ``dot`` laying out the 500- and 2,000-shape graphs itself (what viz
   did before placing big graphs itself; run once each, it is slow).
 
 Each case runs ``draw_graph`` and renders SVG with the system ``dot`` and with the embedded
-(WebAssembly) Graphviz, interleaved, ``--repeat`` times. Times are CPU seconds of this process and
-its children (the system ``dot``), median and range. The embedded engine's one-off compile is
-done before timing.
+(WebAssembly) Graphviz, interleaved (above 400 shapes viz places the nodes and writes the SVG
+itself, ``viz/svgdraw.py``, so both columns time the same path), ``--repeat`` times. Times are
+CPU seconds of this process and its children (the system ``dot``), median and range. The
+embedded engine's one-off compile is done before timing.
 """
 
 from __future__ import annotations
@@ -60,6 +63,16 @@ def sample(sizes):
     return model, loss
 
 
+def chain(ops):
+    """A module-less expression: ``y = tanh(0.999 * y + 0.01)``, ``ops // 3`` times."""
+    y = Value(0.5, label="x")
+    for _ in range(ops // 3):
+        y = (y * 0.999 + 0.01).tanh()
+    y.label = "y"
+    y.backward()
+    return y
+
+
 def cpu() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -93,6 +106,9 @@ def main() -> None:
         model, loss = sample(sizes)
         n = shapes(loss, model=model, collapse=None)
         cases[f"every node, {name} ({n} shapes)"] = (loss, dict(model=model, collapse=None))
+    if not args.quick:
+        y = chain(5100)
+        cases[f"default, a chain of 5,100 ops ({shapes(y)} shapes)"] = (y, {})
     model, loss = sample((16, 16, 1))
     for level in ("auto", "neuron", "layer", "model"):
         n = shapes(loss, model=model, collapse=level)

@@ -62,7 +62,10 @@ def chainrule_svg(model: nn.Module, x: torch.Tensor, **options) -> str:
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, (model, x) in models().items():
-        (OUT / f"pytorch_{name}_chainrule.svg").write_text(chainrule_svg(model, x))
+        # the attention block at the readable default (which draws its every node; it had to
+        # be forced with collapse=None when the default closed it into one "(model)" card)
+        level = {"collapse": "auto"} if name == "attention" else {}
+        (OUT / f"pytorch_{name}_chainrule.svg").write_text(chainrule_svg(model, x, **level))
         print("wrote", f"pytorch_{name}_chainrule.svg")
         if name == "mlp":  # one card per module
             svg = chainrule_svg(model, x, collapse="auto")  # the readable default

@@ -79,7 +79,8 @@ def test_frames_when_drawn_with_a_model():
         ["layers.0", "layers.1", "layers.2"]
         + [f"layers.{k}.neurons.{n}" for k, w in enumerate([3, 3, 1]) for n in range(w)])
     assert src.count("subgraph cluster_") == 3 + 7
-    assert "label=\"w.1 | data" in src  # inside its neuron's frame a weight is named w.1
+    # a weight's name is the one the viewer and the stepper print (the short path), in its frame
+    assert "label=\"l0.n1.w1 | data" in src
     svg = viz.to_svg(loss, model=m, collapse=None)
     assert svg.count('class="node cr&#45;param"') == 3 * 3 + 3 * 4 + 4
 

@@ -123,11 +123,16 @@ def test_inputs_are_named_and_tensor_inputs_show_their_shape():
     assert "(8, 2) \u2192 (8, 16)" in texts and not any("mean" in t for t in texts)
 
 
-def test_results_are_named_by_their_op_and_subtraction_has_sides():
+def test_results_are_named_as_in_every_view_and_subtraction_has_sides():
     a, b = Value(3.0, label="a"), Value(1.0, label="b")
     d = (a - b).relu()
-    texts = [t for ts in cards(viz.to_svg(d)).values() for t in ts]
-    assert "a \u2212 b" in texts and "relu(a \u2212 b)" in texts
+    d.backward()
+    svg = viz.to_svg(d)
+    texts = [t for ts in cards(svg).values() for t in ts]
+    # the names of the stepper and explain_backward: by op, the unlabelled root "output"
+    assert "sub1" in texts and "output" in texts
+    assert "sub1 = a - b" in viz.explain_backward(d) and "Computation graph of output" in svg
+    assert "sub1 = a &#45; b" in svg  # the op's hover text says which side is which
     assert not any(re.fullmatch(r"v\d+", t) for t in texts)
 
 

@@ -3,6 +3,7 @@
 import html
 import importlib.util
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +91,7 @@ def test_trace_records_values_gradients_and_module_outputs():
     np.testing.assert_allclose(root.grad, 2 * tr.output.detach().numpy(), rtol=1e-6)
     svg = viz.to_svg(tr.output, model=model, renderer="embedded")
     text = _texts(svg)
-    assert "0.weight" not in text and "weight" in text  # named inside the module's frame
+    assert "0.weight" in text  # the name the viewer and the stepper print
     assert "(4, 3) float32" in text
     del tr  # a trace is freed with its tensors
 
@@ -124,3 +125,18 @@ def test_trace_as_a_context_records_the_loss_too():
     assert all(n.grad is not None for n in nodes if n.op_name != "transpose")
     assert root.grad == 1.0
     assert "6 tensors" in repr(tr)
+
+
+def test_default_level_of_an_attention_block_is_not_one_model_card():
+    """A block whose every level is too long (wide tensor cards) is drawn by its nodes, not
+    closed into one "(model)" card that hides everything it computes."""
+    torch.manual_seed(0)
+    mha = torch.nn.MultiheadAttention(8, 2)
+    x = torch.randn(5, 1, 8)
+    out = mha(x, x, x)[0]
+    out.pow(2).mean().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", viz.LevelWarning)  # no level closed
+        g = viz.draw_graph(out, model=mha)
+    assert "drawn by every node" in g.summary and "(model)" not in g.summary
+    assert g.summary.startswith("Computation graph of output:")

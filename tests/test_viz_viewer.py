@@ -159,7 +159,7 @@ def test_viewer_expand_collapse_search_hover(page_of):
     page.keyboard.press("0")  # home: readable size, at the output
     page.hover(".crv-card.crv-output")
     tip = page.text_content(".crv-tip")
-    assert "rule:" in tip and "pow1 = sub1**2" in tip
+    assert "rule:" in tip and "output = sub1**2" in tip
     assert smallest_text(page) >= 12
 
 

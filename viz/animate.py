@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import explain, fmt, viewer
-from .graphmodel import graph_model
+from .graphmodel import graph_model, node_modules
 from .layout import natural
 from .steps import Pass, backward_steps
 
@@ -95,7 +95,7 @@ def animate_backward(root: Any, path: str | Path | None = None, *, model: Any = 
         raise ValueError(f"this graph has {len(m['nodes'])} nodes, more than max_nodes="
                          f"{max_nodes}: step through one sample or a smaller model, or raise "
                          "max_nodes")
-    p = backward_steps(root, [n["name"] for n in m["nodes"]])
+    p = backward_steps(root, [n["name"] for n in m["nodes"]], node_modules(m))
     data = {"frames": forward_frames(p, creation_order(p, m)) + order_frames(p)
             + backward_frames(p, m),
             "start": [[f"n{i}", "grad", "?", "unknown"] for i in p.order]

@@ -34,10 +34,7 @@ def card(lay: Any, i: int, show_data, grad_row, grads) -> dict:
         attrs.update(label=esc(pad(fmt.array(n.data) if tensor else fmt.num(n.data))),
                      tooltip=tip(n, "constant"))
         return attrs
-    name = lay.names[i]
-    owner = lay.owner.get(i)
-    if owner and id(n) in lay.params and name.startswith(owner + "."):
-        name = name[len(owner) + 1:]  # inside its module's frame: w.1 rather than the path
+    name = lay.names[i]  # the name the viewer, the stepper and explain_backward print
     fields = [name]
     if tensor:
         fields.append(fmt.shape_dtype(n))
@@ -63,7 +60,8 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
     count = lay.fold.get(path, (path, 1))[1]
     siblings = [lay.groups[p] for p in lay.folded(path)]
     n = cl.num_params(lay.nodes)
-    title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or "(model)")
+    whole = type(lay.model).__name__ if lay.model is not None else "model"
+    title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or whole)
     each = " each" if count > 1 else ""
     fields = [title, f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}{each}",
               clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j),
@@ -124,6 +122,14 @@ def tip(n: Any, name: str, with_grad: bool = True) -> str:
     return text.replace("\\", "\\\\").replace('"', "'")
 
 
-def _op_tooltip(n: Any) -> str:
+def op_tooltip(lay: Any, i: int) -> str:
+    """An op's hover text: the equation with the picture's names (which operand is which, for a
+    subtraction) and the op's derivative rule (its docstring's first line)."""
+    n = lay.nodes[i]
     doc = (type(n.op).__doc__ or n.op_name or "").strip().splitlines()
-    return (doc[0] if doc else n.op_name).replace("\\", "\\\\").replace('"', "'")
+    rule = doc[0] if doc else n.op_name
+    equation = getattr(n.op, "equation", None)  # PyTorch's nodes (viz.torch_graph) have none
+    if equation is None:
+        return rule.replace("\\", "\\\\").replace('"', "'")
+    text = equation(lay.names[i], [lay.names[j] for j in lay.parents[i]])
+    return f"{text}  [{rule}]".replace("\\", "\\\\").replace('"', "'")

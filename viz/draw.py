@@ -127,16 +127,26 @@ def draw_graph(
         return lay
 
     tried = [asked] if asked is not None else levels.candidates(paths)
+    measured: list[tuple[levels.Level, Layout, Scene, int, float]] = []
     for k, level in enumerate(tried):
         lay = layout(level)
         count = lay.count()
         last = asked is not None or k == len(tried) - 1
         if not last and count > levels.MAX_DRAWN:
             continue  # too many shapes: no need to paint and measure
+        if asked is None and level.depth == 0 and measured:
+            continue  # one card for the whole model says nothing: a finer level (see levels)
         scene = Scene()
         paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
-        if last or levels.fits(count, place.estimate(scene, horizontal)):
+        if asked is not None:
             break
+        side = place.estimate(scene, horizontal)
+        measured.append((level, lay, scene, count, side))
+        if levels.fits(count, side):
+            break
+    else:
+        if measured:  # no level fits: the finest one about as small as the smallest
+            level, lay, scene, count, _ = levels.closest(measured)
     if max_nodes is not None and count > max_nodes:
         raise ValueError(
             f"this graph has {count} nodes to draw (values and ops), more than max_nodes="
@@ -157,6 +167,7 @@ def draw_graph(
     place.emit(scene, g, horizontal, theme)
     g.remember(root, model=model, depth=level.depth, rankdir=rankdir, show_data=show_data,
                show_grad=show_grad)  # for the interactive viewer (Drawing._repr_html_)
+    g.seal()
     return g
 
 
@@ -191,14 +202,14 @@ def _note(level: levels.Level, asked: Any, total: int, count: int, lay: Layout) 
 
 def summary(lay: Layout, level: levels.Level) -> str:
     """A text summary of the picture (the SVG's <desc>): what is drawn, at which level."""
-    last = len(lay.nodes) - 1
-    roots = lay.card_name(lay.drawn(last)) if lay.in_card(last) else lay.names[last]
+    roots = lay.names[len(lay.nodes) - 1]
     mods = sorted({lay.fold.get(p, (p, 1))[0] for p in lay.groups}, key=lambda p: p)
     parts = [f"Computation graph of {roots}: {len(lay.nodes)} nodes, drawn by {level.name} "
              f"({lay.count()} shapes)."]
     if lay.closed and mods:
         cards = [f"{lay.card_name(lay.box[p])} x {lay.fold[p][1]}" if p in lay.fold
-                 else p or "(model)" for p in mods]
+                 else p or (type(lay.model).__name__ if lay.model is not None else "model")
+                 for p in mods]
         parts.append("Modules: " + ", ".join(dict.fromkeys(cards)) + ".")
     named = sorted({r.name for r in lay.regions.values()})
     if named:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import fmt
+from .graphmodel import graph_model, node_modules
 from .steps import backward_steps
 
 WHY = (
@@ -16,7 +17,7 @@ WHY = (
 
 
 
-def explain_backward(root: Any) -> str:
+def explain_backward(root: Any, *, model: Any = None) -> str:
     """The backward pass from ``root`` as text, in the order it runs.
 
     It lists the topological order first (and why), then one step per node: how the node was
@@ -28,8 +29,13 @@ def explain_backward(root: Any) -> str:
     An input used several times gets one line per use, marked ``(use 1 of 2)``, and its running
     total. Nothing is changed: ``.grad`` fields are left alone (the numbers are computed from
     the same derivative rules ``backward()`` runs, so they agree with it).
+
+    Names and order are the stepper's (``animate_backward`` with the same ``model``): labels,
+    ``x1`` for a number a model received, short module paths (``l1.n0.w2``), results by module
+    and op (``l1.n0.mul2``, ``l1.n0.out``), and a module's steps kept together.
     """
-    p = backward_steps(root)
+    m = graph_model(root, model=model, depth=None, show_grad=False)
+    p = backward_steps(root, [n["name"] for n in m["nodes"]], node_modules(m))
     names, nodes = p.names, p.nodes
     root_name = names[p.order[0]]
     lines = [f"Backward pass from {root_name}, in the order it runs.", ""]

@@ -85,6 +85,13 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
     }
 
 
+def node_modules(m: dict) -> list[str]:
+    """The path of each node's innermost module or scope (``''`` outside any), from a model
+    made by ``graph_model``: what the stepper's backward order keeps together."""
+    groups = m["groups"]
+    return [groups[nd["group"]]["path"] if nd["group"] is not None else "" for nd in m["nodes"]]
+
+
 def _op_info(name: str, node: Any) -> dict:
     """The op's symbol and rule (its docstring's first line), from the registry, else from the
     node's own op (an op with parameters, such as ``**2``, is registered by its family name)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import fmt, naming, scopes, walk
+from . import clusters, fmt, names, naming, scopes, walk
 
 
 class Layout:
@@ -153,27 +153,16 @@ class Layout:
         return parent_path(what) if count > 1 else what
 
     def _names(self) -> list[str]:
-        """Labels, input names, numbers for constants, and results named by their op."""
-        out: list[str] = []
-        boxes = self.boxes()
+        """The names the stepper, the viewer and ``explain_backward`` print (``viz.names``):
+        labels, ``x1`` for a number a model received, constants by value, results by module
+        and op (``l0.n1.mul2``, ``l0.n1.out``, ``sub1``), the root ``output`` if unlabelled."""
+        closing = {i for cl in self.groups.values() for i in cl.outputs
+                   if getattr(self.nodes[i], "op_name", "") in clusters.ACTIVATIONS}
+        out = names.readable(self.nodes, walk.names(self.nodes), self.owner, self.params,
+                             closing, self.inputs)
         for i, n in enumerate(self.nodes):
-            label = getattr(n, "label", "") or ""
-            if label:
-                out.append(label)
-            elif i in self.inputs:
-                out.append(self.inputs[i])
-            elif not n.parents:
-                out.append(naming.short_value(n))
-            else:
-                operands = []
-                for j in self.parents[i]:
-                    d = self.drawn(j)
-                    text = self.card_name(d) if d in boxes and self.drawn(i) != d else out[j]
-                    owner = self.owner.get(j)
-                    if owner and id(self.nodes[j]) in self.params and text.startswith(owner + "."):
-                        text = text[len(owner) + 1:]
-                    operands.append(_group(text))
-                out.append(naming.expression(getattr(n, "op_name", "") or "op", operands))
+            if not n.parents and i not in self.inputs and not getattr(n, "label", ""):
+                out[i] = naming.short_value(n)  # a constant: its value, as the picture shows it
         return out
 
     # --- questions the painter asks ----------------------------------------------------------
@@ -203,11 +192,6 @@ class Layout:
             mags[p] = max(outs) if outs else 0.0
         top = max((m for m in mags.values() if math.isfinite(m)), default=0.0)
         return {k: (math.sqrt(m / top) if top > 0 else 0.0) for k, m in mags.items()}
-
-
-def _group(name: str) -> str:
-    """An operand that is itself an infix expression, in parentheses."""
-    return f"({name})" if " " in name and not name.startswith("(") else name
 
 
 def parent_path(path: str) -> str:

@@ -8,9 +8,12 @@ whole model as one card), and ``depth=None`` every node. The names ``collapse=``
 depths too: ``'layer'`` is depth 1, ``'neuron'`` the deepest (every leaf module a card),
 ``'model'`` depth 0, ``None`` every node.
 
-``choose`` picks the finest level whose picture fits (``fits``): the estimated long side at most
-``MAX_SIDE`` points and at most ``MAX_DRAWN`` drawn nodes (what Graphviz lays out well under a
-second and a reader can follow).
+``draw_graph`` picks the finest level whose picture fits (``fits``): the estimated long side at
+most ``MAX_SIDE`` points and at most ``MAX_DRAWN`` drawn nodes (what Graphviz lays out well under
+a second and a reader can follow). When none fits (wide tensor cards in a long chain), it takes
+the finest level about as small as the smallest (``closest``), not the coarsest. It never closes
+the whole model into one card by itself (``depth=0`` does): a self-attention block drawn as one
+card and a few ops after it tells a reader nothing about what it computes.
 """
 
 from __future__ import annotations
@@ -103,6 +106,20 @@ def candidates(paths) -> list[Level]:
     if paths:
         out += [Level(d, describe(d, paths)) for d in range(deepest(paths), -1, -1)]
     return out
+
+
+#: when no level fits, a coarser level is chosen only if its picture is this much smaller
+WORTH = 1.25
+
+
+def closest(measured: list[tuple]) -> tuple:
+    """When no level fits: of the measured levels ``(level, ..., drawn, side)``, finest first,
+    the finest whose long side is within ``WORTH`` of the smallest. Closing modules that hardly
+    shrink the picture hides what a reader came for: a self-attention block drawn as one
+    "(model)" card is 61 shapes where every node is 68, so every node is drawn."""
+    ok = [m for m in measured if m[-2] <= MAX_DRAWN] or measured
+    smallest = min(m[-1] for m in ok)
+    return next(m for m in ok if m[-1] <= WORTH * smallest)
 
 
 def fits(drawn: int, side: float) -> bool:

@@ -1,13 +1,20 @@
 """Readable names for the viewer and the stepper: short module paths, ``x1``, op words.
 
-The static pictures name a node by its label, else ``v1, v2, ...`` (``walk.names``). A page that
-a student steps through needs names that say where a node is and what made it::
+A node's label is its name; an unlabelled node gets a name that says where it is and what
+made it::
 
     layers.1.neurons.1.w.1          ->  l1.n1.w1        (a parameter: its path, shortened)
     the product w.1 * x in l1.n1    ->  l1.n1.mul2      (its module, its op, its place there)
     the module's activation         ->  l1.n1.out
     a plain number an MLP received  ->  x1, x2, ...     (the input it stands for)
     an unlabelled op outside models ->  sub1, tanh2     (the op and a count)
+    the root, if unlabelled         ->  output          (a module's output keeps l1.n0.out)
+
+The static pictures (``viz.layout``), the viewer, the stepper and ``explain_backward`` all use
+these names, so a student sees one name per node in every view. Names built from the operands
+(``relu(z)``, ``(a × 3) − 1``) were tried for the pictures: they repeat what the op node already
+shows, grow without bound along a chain (``…²``), and make the stepper's equations say nothing
+(``relu(z) = relu(z)``); a name by place and op is short, unique and says where the node is.
 
 A path is shortened by keeping the first letter of each word that is followed by a list index
 (``layers.0`` -> ``l0``) and writing a trailing ``w.1`` as ``w1``; ``short_path`` is the one
@@ -78,6 +85,8 @@ def readable(nodes: list, base: list[str], owner: dict[int, str], params: dict[i
             out.append(base[i])  # a constant: its value
         elif i in outputs and mod:
             out.append(prefix + "out")
+        elif i == len(nodes) - 1 and not mod:
+            out.append("output" if "output" not in taken else "output'")
         else:
             key = (mod, op_word(getattr(n, "op_name", "") or "op"))
             counts[key] = counts.get(key, 0) + 1

@@ -1,15 +1,12 @@
-"""Names in pictures for nodes the user did not label: inputs ``x1, x2``, results by their op.
+"""Names for the inputs a model received, and constants as operands.
 
 - A plain number an MLP received (a constant leaf multiplied by weight ``...w.i`` of the model's
   neurons, for one ``i``) is input ``x{i+1}``: what the student passed as ``model([0.5, -1.2])``.
 - A tensor the model received (a constant tensor multiplied by a module's weights) is ``x``, and
   its card shows its shape and dtype.
-- An unlabelled result is named by what computed it: its op written around its operands' names
-  (``1 − out``, ``relu(z)``), so a subtraction says which side is which; an operand whose name is
-  long is written ``…``. Only when even that is unreadable does a counter name (``v7``) remain.
 
-The names of ``walk.names`` (``v1, v2, ...``), which ``explain_backward`` and the stepper print,
-are kept for pictures of every node, so a reader can match a picture with those texts.
+Every other name (results by module and op, short parameter paths) is ``viz.names``'s, the same
+in pictures, the viewer, the stepper and ``explain_backward``.
 """
 
 from __future__ import annotations
@@ -19,11 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from . import fmt, style
+from . import fmt
 
 _WEIGHT = re.compile(r"\.w\.(\d+)$")
-SHORT = 20  # operands with longer names are written as "…"
-INFIX = {"+", "-", "*", "/", "@", "**"}
 
 
 def inputs(nodes: list, parents: list[list[int]], params: dict[int, str]) -> dict[int, str]:
@@ -56,24 +51,6 @@ def _weight_name(o: Any, params: dict[int, str]) -> str | None:
     if name is None and o.parents:
         name = next((params.get(id(p)) for p in o.parents if id(p) in params), None)
     return name
-
-
-def expression(op_name: str, operands: list[str]) -> str:
-    """``a − b``, ``relu(z)``, ``sum(t)``: the op written around its operands' names."""
-    ops = [o if len(o) <= SHORT else "\u2026" for o in operands]
-    sym = style.op_symbol(op_name)
-    if op_name in INFIX and len(ops) == 2:
-        return f"{ops[0]} {sym} {ops[1]}"
-    if op_name.startswith("**") and len(ops) == 1:
-        return f"{ops[0]}{sym[1:]}" if sym.startswith("x") else f"{ops[0]}^{op_name[2:]}"
-    if op_name == "neg" and len(ops) == 1:
-        return f"\u2212{ops[0]}"
-    bare = [o[1:-1] if o.startswith("(") and o.endswith(")") else o for o in ops]
-    return f"{sym}({', '.join(bare)})"
-
-
-def readable(name: str) -> bool:
-    return "\u2026" not in name.split("(", 1)[-1] or len(name) <= 2 * SHORT
 
 
 def short_value(n: Any) -> str:

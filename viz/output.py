@@ -10,6 +10,14 @@ from . import rendering, torch_graph
 from .draw import draw_graph
 
 
+def _drawn(obj: Any, draw_kwargs: dict) -> Any:
+    """A node drawn with ``draw_graph`` (a ``Drawing``), else ``obj`` itself."""
+    if hasattr(obj, "parents") and hasattr(obj, "data") or torch_graph.is_torch(obj):
+        return draw_graph(obj, **draw_kwargs)
+    _source(obj, draw_kwargs)  # the errors for a wrong object or options
+    return obj
+
+
 def _source(obj: Any, draw_kwargs: dict) -> str:
     """DOT source of a node (drawn with ``draw_graph``) or of a Digraph / Source."""
     if hasattr(obj, "parents") and hasattr(obj, "data") or torch_graph.is_torch(obj):
@@ -24,7 +32,10 @@ def _source(obj: Any, draw_kwargs: dict) -> str:
 
 def to_svg(root_or_graph: Any, *, renderer: str = "auto", **draw_kwargs: Any) -> str:
     """The picture as an SVG string. ``draw_kwargs`` go to ``draw_graph`` when given a node."""
-    return rendering.svg(_source(root_or_graph, draw_kwargs), renderer)
+    obj = _drawn(root_or_graph, draw_kwargs)
+    if hasattr(obj, "own_svg"):
+        return rendering.svg_of(obj, renderer)
+    return rendering.svg(_source(obj, {}), renderer)
 
 
 def render(root_or_graph: Any, path: str | os.PathLike, *, renderer: str = "auto",
@@ -47,17 +58,18 @@ def render(root_or_graph: Any, path: str | os.PathLike, *, renderer: str = "auto
         from . import viewer  # the interactive page: graph_model takes the draw options it knows
         path.write_text(viewer.page_of(root_or_graph, draw_kwargs), encoding="utf-8")
         return path
-    source = _source(root_or_graph, draw_kwargs)
+    obj = _drawn(root_or_graph, draw_kwargs)
     if suffix in (".dot", ".gv"):
-        path.write_text(source, encoding="utf-8")
+        path.write_text(_source(obj, {}), encoding="utf-8")
         return path
     which = rendering.choose(renderer)
     if suffix == ".svg":
-        path.write_text(rendering.svg(source, which), encoding="utf-8")
+        path.write_text(to_svg(obj, renderer=which), encoding="utf-8")
     elif suffix == ".png" and (which == "embedded" or rendering.has_resvg()):
         # the polished SVG, rasterised: the same look whichever renderer laid it out
-        path.write_bytes(rendering.png_from_svg(rendering.svg(source, which)))
+        path.write_bytes(rendering.png_from_svg(to_svg(obj, renderer=which)))
     elif which == "system":
+        source = _source(obj, {})
         extra = ["-Gdpi=150"] if suffix == ".png" else []
         path.write_bytes(rendering.run_system(source, suffix[1:], extra=extra))
     elif rendering.system_dot() is not None:  # dot is there, but the embedded one was asked for

@@ -45,7 +45,7 @@ def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight,
                 (did, attrs))
         if lay.parents[i] and not lay.in_card(i):
             attrs = dict(style.ROLES[style.op_role(n.op_name)], label=style.op_symbol(n.op_name),
-                         tooltip=cards._op_tooltip(n), **{"class": "cr-op"})
+                         tooltip=cards.op_tooltip(lay, i), **{"class": "cr-op"})
             if any(j in path for j in lay.parents[i]):
                 attrs.update(color=style.HIGHLIGHT_COLOR, penwidth="2")
             frames.setdefault(owner or "", []).append((f"o{i}", attrs))

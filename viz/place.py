@@ -14,8 +14,9 @@ layered by nature: every node comes after its parents. So viz places nodes itsel
 
 Sizes come from the card texts (Helvetica's mean glyph width, slightly overestimated). This
 gives the picture's size before any rendering (``estimate``, used to choose the level) and, for
-graphs above ``DOT_LIMIT`` drawn shapes, the positions themselves: Graphviz then only draws
-(layout engine ``nop2``, straight arrows), in time linear in the graph.
+graphs above ``DOT_LIMIT`` drawn shapes, the positions themselves: viz then writes the SVG itself
+(``viz.svgdraw``), and the DOT source (for ``.pdf``, ``.dot`` or a restyled Digraph, drawn by
+Graphviz's ``nop2`` with straight arrows) is only made when asked for.
 """
 
 from __future__ import annotations
@@ -46,10 +47,13 @@ def size(attrs: dict, horizontal: bool = True) -> tuple[float, float]:
     return max(len(label) * CHAR * font + 14, 22.0), font * 1.6 + 6
 
 
-def layered(scene: Any, horizontal: bool) -> tuple[dict[str, tuple[float, float]], float, float]:
-    """Positions (centre x, y in points, y downwards) of every node, and the width and height."""
+def layered(scene: Any, horizontal: bool, defaults: dict | None = None
+            ) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """Positions (centre x, y in points, y downwards) of every node, and the width and height;
+    ``defaults``: the Digraph's node attributes (a theme's font size)."""
     nodes = [(n, a) for n, a in scene.all_nodes() if a]
-    sizes = {n: size(a, horizontal) for n, a in nodes}
+    base = defaults or {}
+    sizes = {n: size({**base, **a} if base else a, horizontal) for n, a in nodes}
     ids = [n for n, _ in nodes]
     known = set(ids)
     pred: dict[str, list[str]] = {n: [] for n in ids}
@@ -174,11 +178,18 @@ def emit(scene: Any, g: Any, horizontal: bool, theme: str = "default") -> None:
     if drawn <= DOT_LIMIT:
         scene.replay(g)
         return
-    pos, _, _ = layered(scene, horizontal)
-    extra = {n: {"pos": f"{x:.1f},{-y:.1f}!"} for n, (x, y) in pos.items()}
+    pos, _, _ = layered(scene, horizontal, g.node_attr)
     g.graph_attr.update(layout="nop2", splines="line", outputorder="edgesfirst")
     g.graph_attr.pop("ordering", None)
-    scene.replay(g, frames=False, extra=extra)
+
+    def replay() -> None:  # the DOT source, for Graphviz: only made when asked for
+        extra = {n: {"pos": f"{x:.1f},{-y:.1f}!"} for n, (x, y) in pos.items()}
+        scene.replay(g, frames=False, extra=extra)
+
+    if hasattr(g, "place"):  # a Drawing: viz writes its SVG itself (viz.svgdraw)
+        g.place(scene, pos, horizontal, replay)
+    else:
+        replay()
 
 
 def _scale_scene(scene: Any, k: float) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from typing import Any
 
 from .polish import polish, summary_of
 
@@ -91,6 +92,17 @@ def svg(source: str, renderer: str = "auto") -> str:
     which = choose(renderer)
     data = run_system(source, "svg") if which == "system" else run_embedded(source, "svg")
     return polish(data.decode("utf-8"), summary_of(source))
+
+
+def svg_of(drawing: Any, renderer: str = "auto") -> str:
+    """A ``Drawing`` as a polished SVG string: written by viz itself when viz placed its nodes
+    (a big graph, ``viz.svgdraw``: no Graphviz, so ``renderer`` does not matter), else rendered
+    from its DOT source by the chosen renderer."""
+    own = drawing.own_svg() if hasattr(drawing, "own_svg") else None
+    if own is not None:
+        choose(renderer)  # still check the argument
+        return polish(own, getattr(drawing, "summary", ""))
+    return svg(drawing.source, renderer)
 
 
 def has_resvg() -> bool:

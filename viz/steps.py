@@ -15,6 +15,7 @@ gradients ``backward()`` computes; the formulas are the op's own display text (`
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ import numpy as np
 from chainrule.autograd import topological_order
 from chainrule.autograd.graph import local_gradients, local_partials
 
-from . import fmt, walk
+from . import fmt, levels, walk
 
 
 @dataclass
@@ -57,10 +58,12 @@ class Pass:
     grads: dict[int, Any]  # node index -> gradient at the end
 
 
-def backward_steps(root: Any, names: list[str] | None = None) -> Pass:
+def backward_steps(root: Any, names: list[str] | None = None,
+                   modules: list[str] | None = None) -> Pass:
     """Replay the backward pass from ``root`` step by step (see the module docstring).
 
-    ``names``: one name per node of ``walk.forward_order(root)`` (default ``walk.names``).
+    ``names``: one name per node of ``walk.forward_order(root)`` (default ``walk.names``);
+    ``modules``: the module path of each node (``''`` outside modules), for ``backward_order``.
     """
     nodes = walk.forward_order(root)
     if not root.requires_grad:
@@ -68,7 +71,8 @@ def backward_steps(root: Any, names: list[str] | None = None) -> Pass:
                          "was it computed inside no_grad(), or only from constants?")
     index = {id(n): i for i, n in enumerate(nodes)}
     names = walk.names(nodes) if names is None else names
-    order = [index[id(n)] for n in topological_order(root)]
+    order = backward_order(nodes, [index[id(n)] for n in topological_order(root)], index,
+                           modules)
     uses = dict.fromkeys(order, 0)
     for i in order:
         for p in nodes[i].parents:
@@ -96,6 +100,55 @@ def backward_steps(root: Any, names: list[str] | None = None) -> Pass:
                 Contribution(j, formula, numbers, value, grads[j], seen[j], uses[j]))
         steps.append(step)
     return Pass(nodes, names, order, seed, steps, grads)
+
+
+def backward_order(nodes: list, engine: list[int], index: dict[int, int],
+                   modules: list[str] | None = None) -> list[int]:
+    """A reverse topological order that finishes one module before starting the next.
+
+    ``engine`` is the engine's own order (``autograd.topological_order``: a node comes after
+    every node that uses it). Any order with that property gives the same gradients, and a
+    teacher's picture is clearer when a neuron's steps come together: this is Kahn's algorithm
+    on the same use counts (a node is ready once every node that used it has passed its
+    gradient back), taking among the ready nodes one in the module just processed, else in the
+    closest module (the longest shared path: another neuron of the same layer), ties in the
+    engine's order. Without ``modules`` it is the engine's order itself.
+    """
+    if not modules:
+        return engine
+    rank = {i: k for k, i in enumerate(engine)}
+    pending = dict.fromkeys(engine, 0)
+    for i in engine:
+        for p in nodes[i].parents:
+            j = index[id(p)]
+            if j in pending:
+                pending[j] += 1
+    parts = {m: levels.steps(m) for m in set(modules)}
+    ready: dict[str, list[int]] = {}  # module -> heap of engine ranks
+    heapq.heappush(ready.setdefault(modules[engine[0]], []), 0)
+    here: list[str] = parts[modules[engine[0]]]
+    out: list[int] = []
+    while ready:
+        best = max(ready, key=lambda m: (_shared(parts[m], here), -ready[m][0]))
+        i = engine[heapq.heappop(ready[best])]
+        if not ready[best]:
+            del ready[best]
+        out.append(i)
+        here = parts[best]
+        for p in nodes[i].parents:
+            j = index[id(p)]
+            if j in pending:
+                pending[j] -= 1
+                if pending[j] == 0:
+                    heapq.heappush(ready.setdefault(modules[j], []), rank[j])
+    return out
+
+
+def _shared(a: list[str], b: list[str]) -> int:
+    k = 0
+    while k < len(a) and k < len(b) and a[k] == b[k]:
+        k += 1
+    return k
 
 
 def _local(n: Any, g: Any) -> list[tuple[Any, Any]]:
