@@ -90,19 +90,14 @@ def _transposed(x: Any) -> bool:
 def _blas_ready(a: Any, b: Any) -> tuple[Any, Any]:
     """The operands as numpy's matmul computes fastest, with the same numbers.
 
-    numpy hands ``matmul`` to BLAS only for operands of one dtype; ``float32 @ float64`` runs
-    numpy's own loop instead (about 6x slower on an (11024, 16) batch), so both are cast to the
-    result's dtype first. A small transposed right operand, such as ``W.T`` of nn.Linear's
-    ``x @ W.T`` (8 x 8 to 64 x 64), makes OpenBLAS take a slower path for tall-and-narrow products
-    (2-3x on 11,024 rows here; more with some kernels); a row-major copy of it costs a
-    microsecond, so it is copied when it is no bigger than the left operand.
+    A small transposed right operand, such as ``W.T`` of nn.Linear's ``x @ W.T`` (8 x 8 to 64 x
+    64), makes OpenBLAS take a slower path for tall-and-narrow products: 2.2x on (11024, 8) @
+    (8, 8).T in float64 here (0.084 -> 0.038 ms; the playground's maps saw 1.3 -> 0.06 ms with
+    another kernel). A row-major copy of it costs about a microsecond, so it is copied when it is
+    no bigger than the left operand (a large ``W.T`` is left alone: copying it would cost more).
     """
-    if type(a) is not np.ndarray or type(b) is not np.ndarray:
-        return a, b
-    if a.dtype != b.dtype and a.dtype.kind == "f" and b.dtype.kind == "f":
-        dt = np.result_type(a, b)
-        a, b = a.astype(dt, copy=False), b.astype(dt, copy=False)
-    if b.ndim == 2 and not b.flags.c_contiguous and b.size <= a.size and b.size <= 65536:
+    if (type(b) is np.ndarray and b.ndim == 2 and not b.flags.c_contiguous
+            and b.size <= 65536 and b.size <= np.size(a)):
         b = np.ascontiguousarray(b)
     return a, b
 
