@@ -117,6 +117,29 @@ def test_matmul_with_transposed_operands_keeps_row_major_gradients():
     assert W.grad.flags.c_contiguous and X.grad.flags.c_contiguous
 
 
+def test_matmul_hands_blas_a_row_major_copy_of_a_small_transposed_right_operand():
+    from chainrule.autograd.tensor.linalg import _blas_ready
+
+    x, w = randn(500, 8), randn(4, 8)
+    a, b = _blas_ready(x, w.T)
+    assert a is x and b.flags.c_contiguous and np.array_equal(b, w.T)  # the same numbers
+    big = randn(300, 200)  # bigger than the left operand: left as it is (a copy costs more)
+    assert _blas_ready(randn(2, 300), big.T)[1].base is big
+    np.testing.assert_allclose((Tensor(x) @ Tensor(w).T).data, x @ w.T, rtol=1e-12)
+    check(lambda x, w: x @ w.T, x[:6], w)  # gradients as before (finite differences)
+
+
+def test_elementwise_backward_gives_each_input_its_own_gradient():
+    # the reverse pass calls partials itself for elementwise ops: constants get nothing
+    x = Tensor(randn(3, 4), requires_grad=True)
+    c = randn(3, 4)
+    y = ((x * c) / (c + 3.0) - x.tanh() + x.relu() * x).sum()
+    y.backward()
+    xd = x.data
+    want = c / (c + 3.0) - (1 - np.tanh(xd) ** 2) + 2 * xd * (xd > 0)
+    np.testing.assert_allclose(x.grad, want, rtol=1e-10)
+
+
 # --- reductions and softmax ---
 
 

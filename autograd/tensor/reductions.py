@@ -112,6 +112,8 @@ class Max(_Reduce):
         mask = x == self.keep(raw(out))
         if not self.axes:
             return (g * mask,)
+        if np.count_nonzero(mask) == raw(out).size:
+            return (self.keep(g) * mask,)  # one maximum in each reduced group: no ties to share
         ties = small_reduce(np.add, mask, self.axes, np.int32)
         share = (1.0 / np.maximum(ties, 1)).astype(x.dtype)  # small: the result's shape
         return ((self.keep(g) * share) * mask,)  # tied extremes share the gradient equally
