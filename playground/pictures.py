@@ -18,6 +18,7 @@ vermillion, 0 white and +1 blue (``viz.palette``'s diverging map).
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,16 @@ def lattice(n: int = GRID, view: float = VIEW) -> np.ndarray:
     ticks = (np.arange(n) + 0.5) * (2.0 * view / n) - view
     xx, yy = np.meshgrid(ticks, ticks[::-1])
     return np.column_stack([xx.ravel(), yy.ravel()])
+
+
+@lru_cache(maxsize=64)
+def lattice_features(feat: tuple[str, ...], *sizes: int) -> np.ndarray:
+    """The features of the lattices of ``sizes`` (stacked in that order), computed once per
+    set of features and kept (read-only): every step request of every session draws its
+    pictures on the same points, so they are not rebuilt each time."""
+    X = transform(np.concatenate([lattice(n) for n in sizes]), feat)
+    X.setflags(write=False)
+    return X
 
 
 def pack(values: np.ndarray) -> str:
@@ -101,8 +112,7 @@ def snapshot_maps(trainer: Trainer, grid: int = GRID, thumb: int = THUMB) -> dic
     the input features itself, as they never change); ``small``: the output map at every
     ``TEACHER_STRIDE``-th cell, for the teacher's list (not sent to the student's page)."""
     big = grid * grid  # both lattices go through the model as one batch
-    pts = np.concatenate([lattice(grid), lattice(thumb)])
-    outs = activations(trainer, transform(pts, trainer.config["feat"]))
+    outs = activations(trainer, lattice_features(tuple(trainer.config["feat"]), grid, thumb))
     scores = outs[-1][:big]
     k = TEACHER_STRIDE
     small = scores.reshape(grid, grid, -1)[k // 2::k, k // 2::k].reshape(-1, scores.shape[1])
@@ -119,7 +129,7 @@ def snapshot_maps(trainer: Trainer, grid: int = GRID, thumb: int = THUMB) -> dic
 def neuron_map(trainer: Trainer, layer: int, neuron: int, grid: int = GRID) -> dict:
     """One neuron's output over the view at the output map's resolution (what the page shows
     in the big map while the pointer is on that neuron), scaled as its thumbnail is."""
-    outs = activations(trainer, transform(lattice(grid), trainer.config["feat"]))
+    outs = activations(trainer, lattice_features(tuple(trainer.config["feat"]), grid))
     a = outs[layer][:, neuron : neuron + 1]
     return {"grid": grid, "view": VIEW, "layer": layer, "neuron": neuron,
             "values": pack(normalised(a)[:, 0])}

@@ -104,6 +104,17 @@ def test_pack_and_lattice():
     assert pts[0].tolist() == [-1.5, 1.5] and pts[-1].tolist() == [1.5, -1.5]
 
 
+def test_lattice_features_are_built_once_and_read_only():
+    """Every step request draws on the same lattice: its features are computed once per
+    feature set (the same array comes back) and cannot be changed by a caller."""
+    feat = ("x1", "x2", "sinx1")
+    X = pictures.lattice_features(feat, 6, 3)
+    assert pictures.lattice_features(feat, 6, 3) is X
+    expected = features.transform(np.concatenate([pictures.lattice(6), pictures.lattice(3)]), feat)
+    assert np.array_equal(X, expected) and not X.flags.writeable
+    assert pictures.lattice_features(("x1", "x2"), 6, 3).shape == (45, 2)
+
+
 def test_maps_show_what_the_model_computes():
     t = trainer("data=moons&n=80&layers=4&loss=bce")
     t.step(20)
