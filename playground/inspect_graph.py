@@ -43,22 +43,12 @@ def sample_point(trainer: Trainer, index: Any, part: str) -> tuple[list[float], 
 def forward_one(trainer: Trainer, index: int, part: str) -> dict:
     """The sample through a scalar copy of the model, backpropagated from its loss.
 
-    The loss is marked as one named region (``autograd.scope``: the viewer draws it as one card,
-    "cross-entropy", that opens into its ops) whose inputs are the output neurons' Values.
-    ``nn.trace_sample`` labels the loss ``'loss'``, which replaces the mark ``nn.losses`` put
-    there, so it is put back here with that label kept."""
+    nn's losses mark their result as one named region (``autograd.scope``: the viewer draws it as
+    one card, "cross-entropy", that opens into its ops), and ``nn.trace_sample`` keeps that mark
+    when it labels the loss ``'loss'``."""
     x, target = sample_point(trainer, index, part)
-    seen: dict[str, Any] = {}
-
-    def loss(scores: Any) -> Any:
-        out = trainer.loss_fn([scores], [target])
-        mark = scope.scope_of(out)
-        seen["name"] = mark.name if mark is not None else trainer.loss_fn.name
-        return out
-
     trace = nn.trace_sample(trainer.model, x, labels=graph_labels(trainer.config["feat"]),
-                            loss=loss)
-    scope.mark(trace.loss, seen["name"], tuple(trace.layers[-1]), label="loss")
+                            loss=lambda scores: trainer.loss_fn([scores], [target]))
     return {"trace": trace, "layers": trace.layers, "scores": trace.scores, "x": x,
             "target": target}
 
