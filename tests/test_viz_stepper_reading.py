@@ -1,0 +1,148 @@
+"""The viewer and the stepper as a student first sees them, in Chromium (issue 16's defects):
+the page opens where the computation starts (or fits it all), with a hint when there is more to
+pan to; the stepper counts one unit everywhere (the steps the student takes); a neuron's bias has
+the parameter colour, as its weights do."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+from chainrule import nn, viz
+from chainrule.autograd import Tensor, Value
+from chainrule.playground import inspect_graph
+from chainrule.viz import graphmodel, palette
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def neuron_root(layer: int = 1, neuron: int = 2) -> Value:
+    """What the playground's stepper shows: one neuron of one sample (4 inputs in layer 1),
+    its parameters named inside the neuron (``w.0`` ... and ``b``)."""
+    model = nn.MLP(2, [4, 4, 1], seed=3)
+    trace = nn.trace_sample(model, [0.5, -1.0], loss=lambda s: (s - 1.0) ** 2)
+    return inspect_graph.name_terms(nn.neuron_walkthrough(trace, layer, neuron))
+
+
+def tensor_loss():
+    model = nn.MLP(2, [8, 8, 2], engine="tensor", seed=0)
+    X = Tensor(np.random.default_rng(0).normal(size=(16, 2)), label="X")
+    loss = nn.functional.cross_entropy(model(X), np.arange(16) % 2)
+    loss.backward()
+    return model, loss
+
+
+def test_bias_beside_its_weights_is_a_parameter():
+    m = graphmodel.graph_model(neuron_root())
+    role = {n["name"]: n["role"] for n in m["nodes"]}
+    assert role["b"] == role["w.0"] == "param"
+    assert role["a0"] == "input"
+    # a hand-written expression's b (no weights named w.0, w.1 beside it) stays an input, as w
+    x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")
+    role = {n["name"]: n["role"] for n in graphmodel.graph_model((x * w + b).tanh())["nodes"]}
+    assert role["b"] == role["w"] == "input"
+
+
+@pytest.fixture(scope="module")
+def open_page(tmp_path_factory):
+    sync = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    folder = tmp_path_factory.mktemp("reading")
+    with sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        pages = []
+
+        def open_(html: str, name: str, width: int):
+            path = folder / name
+            path.write_text(html, encoding="utf-8")
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.set_default_timeout(5000)
+            page.errors = []
+            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: page.errors.append(str(e)))
+            page.goto(path.as_uri())
+            pages.append(page)
+            return page
+
+        yield open_
+        for p in pages:
+            assert not p.errors
+        browser.close()
+
+
+VIEW = """() => {
+  const v = window.viewer || window.stepper.viewer;
+  const stage = v.stage.getBoundingClientRect();
+  const cards = Array.from(v.svg.querySelectorAll('.crv-card')).map(g => {
+    const r = g.querySelector('.crv-box').getBoundingClientRect();
+    return {key: g.getAttribute('data-key'), x0: r.left, x1: r.right, y0: r.top, y1: r.bottom};
+  });
+  const inside = c => c.x0 >= stage.left - 0.5 && c.x1 <= stage.right + 0.5 &&
+                      c.y0 >= stage.top - 0.5 && c.y1 <= stage.bottom + 0.5;
+  const first = cards.reduce((a, c) => (c.x0 < a.x0 ? c : a));
+  const hint = v.root.querySelector('.crv-more-right');
+  const text = Array.from(document.querySelectorAll('.crv-card text, .crv-frametitle'))
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return {all: cards.every(inside), first: inside(first), tx: v.tx, smallest: Math.min(...text),
+          hint: !!hint && !hint.hidden && hint.getBoundingClientRect().width > 0,
+          hintText: hint ? hint.textContent : ''};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+def test_pages_open_where_the_computation_starts(open_page, width):
+    """Fit the whole graph when its text stays >= 12 px, else show its inputs' end, with a
+    visible hint that it pans (and the hint pans)."""
+    pages = [open_page(viz.animate_backward(neuron_root()).html, f"neuron{width}.html", width)]
+    if width != 1920:
+        model, loss = tensor_loss()  # a long chain (~6,600 px at readable size)
+        pages.append(open_page(viz.viewer.page_of(loss, {"model": model}), f"t{width}.html", width))
+    for page in pages:
+        seen = page.evaluate(VIEW)
+        assert seen["smallest"] >= 11.99, seen
+        assert seen["all"] or (seen["first"] and seen["hint"]), seen
+        if seen["all"]:
+            continue
+        assert "more" in seen["hintText"]
+        page.click(".crv-more-right")
+        assert page.evaluate(VIEW)["tx"] < seen["tx"]  # it pans toward the rest
+
+
+def test_stepper_counts_one_unit(open_page):
+    """The header and the footer count the same steps, the ones the student takes, and both
+    follow when a card is opened (its nodes become steps of their own)."""
+    page = open_page(viz.animate_backward(neuron_root()).html, "counts.html", 1280)
+
+    def counts():
+        head = page.text_content("header .sub")
+        foot = page.text_content("#crs-counter")
+        total = int(re.search(r"of (\d+)", foot).group(1))
+        said = re.search(r"(\d+) steps \((\d+) forward, (\d+) order, (\d+) backward\)", head)
+        assert said, head
+        return total, [int(g) for g in said.groups()]
+
+    total, (said, fwd, order, back) = counts()
+    assert said == total == fwd + order + back
+    assert order == 2
+    page.click(".crv-card.crv-scope >> nth=0")  # open one '+ w*a' card: 2 nodes inside
+    page.wait_for_timeout(50)
+    opened, (said, fwd, order, back) = counts()
+    assert said == opened == fwd + order + back and opened > total
+
+
+def test_stepper_bias_has_the_parameter_colour(open_page):
+    page = open_page(viz.animate_backward(neuron_root()).html, "bias.html", 1920)
+    stroke = """name => {
+      const g = Array.from(document.querySelectorAll('.crv-card')).find(
+        c => c.querySelector('.crv-title').textContent === name);
+      return [g.getAttribute('class'), getComputedStyle(g.querySelector('.crv-box')).stroke];
+    }"""
+    b, w0 = page.evaluate(stroke, "b"), page.evaluate(stroke, "w0")
+    assert "crv-param" in b[0] and b[1] == w0[1]
+    r, g, bl = (int(palette.as_dict()["roles"]["param"]["stroke"][k:k + 2], 16) for k in (1, 3, 5))
+    assert b[1] == f"rgb({r}, {g}, {bl})"
