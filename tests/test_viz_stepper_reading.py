@@ -38,7 +38,7 @@ def tensor_loss():
 def test_bias_beside_its_weights_is_a_parameter():
     m = graphmodel.graph_model(neuron_root())
     role = {n["name"]: n["role"] for n in m["nodes"]}
-    assert role["b"] == role["w.0"] == "param"
+    assert role["b"] == role["w0"] == "param"
     assert role["a0"] == "input"
     # a hand-written expression's b (no weights named w.0, w.1 beside it) stays an input, as w
     x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")
@@ -129,7 +129,8 @@ def test_stepper_counts_one_unit(open_page):
     total, (said, fwd, order, back) = counts()
     assert said == total == fwd + order + back
     assert order == 2
-    page.click(".crv-card.crv-scope >> nth=0")  # open one '+ w*a' card: 2 nodes inside
+    page.evaluate("window.stepper.viewer.focus(['g0'], true)")
+    page.click(".crv-card.crv-scope[data-key=g0]")  # open one '+ w*a' card: 2 nodes inside
     page.wait_for_timeout(50)
     opened, (said, fwd, order, back) = counts()
     assert said == opened == fwd + order + back and opened > total

@@ -306,7 +306,9 @@ _KEY = """<div class="crs-key" aria-label="legend">
 
 def _page(p: Pass, m: dict, data: dict) -> str:
     name = html.escape(p.names[p.order[0]])
-    sub = (f"{len(p.nodes)} nodes &middot; {len(p.steps)} backward steps &middot; "
+    # the counts are the steps the student takes at the level shown (a card's nodes make one
+    # step until it is opened): stepper.js writes them, as it writes "Step k of n" below
+    sub = (f'<span id="crs-count">{len(p.nodes)} nodes</span> &middot; '
            "right/left arrow step, space plays")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -94,7 +94,8 @@
     var title = first.title;
     if (step.frames.length > 1) {
       var vk = step.unit.split(":")[1], g = model.groups[+vk.slice(1)];
-      title = (g ? g.path || g.name : vk) + ": " + step.frames.length + " steps inside (open the card to see each)";
+      title = (g ? g.path || g.name : vk) + ": one step for its " + step.frames.length +
+        " nodes (open the card to step through each)";
     }
     $("crs-title").textContent = title;
     $("crs-rule").textContent = first.rule;
@@ -187,6 +188,20 @@
     current = 0;
     steps.forEach(function (s, k) { if (s.frames[0] <= at) current = k; });
     answered = {};
+    count();
+  }
+
+  // the header counts what the footer counts: the steps at the level shown, by chapter
+  function count() {
+    var per = {forward: 0, order: 0, backward: 0}, cards = viewer.layout.cards.length;
+    steps.forEach(function (s) {
+      var phase = frames[s.frames[0]].phase;
+      per[phase === "done" ? "backward" : phase]++;
+    });
+    var shown = cards === model.nodes.length ? cards + " nodes"
+      : cards + " cards (" + model.nodes.length + " nodes)";
+    $("crs-count").textContent = steps.length + " steps (" + per.forward + " forward, " +
+      per.order + " order, " + per.backward + " backward) \u00b7 " + shown;
   }
 
   $("crs-first").addEventListener("click", function () { stop(); go(0); });
