@@ -10,7 +10,7 @@ The page carries its script, style and data (no network, no fonts to fetch): pan
 (wheel, drag, arrow keys, + and -, the Fit button), click a module card to open it in place and
 its frame's title to close it, search a name (``/``), hover a card for its data, gradient and its
 op's derivative. Other pages embed the same component (the stepper, the playground; ``script()``
-is ``assets/viewer.js`` and ``assets/viewer-layout.js``)::
+is ``assets/viewer.js``, ``viewer-view.js`` and ``viewer-layout.js``)::
 
     <style>{viz.viewer.style()}</style>  <div id="g"></div>  <script>{viz.viewer.script()}</script>
     <script>new ChainruleViewer(document.getElementById('g'), MODEL, {depth: 'auto'});</script>
@@ -43,9 +43,9 @@ def asset(name: str) -> str:
 
 
 def script() -> str:
-    """The viewer's JavaScript (defines ``window.ChainruleViewer``): the component, then its
-    layout (``viewer-layout.js``)."""
-    return asset("viewer.js") + "\n" + asset("viewer-layout.js")
+    """The viewer's JavaScript (defines ``window.ChainruleViewer``): the component, its view
+    (``viewer-view.js``: pan, zoom, where it opens) and its layout (``viewer-layout.js``)."""
+    return "\n".join(asset(name) for name in ("viewer.js", "viewer-view.js", "viewer-layout.js"))
 
 
 def style() -> str:

@@ -6,12 +6,13 @@
 // options: depth ("auto" | null | 0, 1, 2: the module level shown as cards), palette (viz.palette
 // as_dict()), toolbar (true: fit / zoom / level / search controls), minText (12: the smallest
 // text size in px at the default zoom), onSelect(key) (a click on a card).
-// Methods: fit(), zoom(factor), focus(keys), reveal(index), expand(gid), collapse(gid),
+// Methods: fit(), home(), zoom(factor), pan(side), focus(keys), reveal(index), expand(gid), collapse(gid),
 // setDepth(d), setState(key, state), setRow(key, word, text, cls), setBadge(key, text),
 // clearMarks(), visibleKey(key), on("render", fn), search(text).
 // Keys name cards: "n12" is node 12 of model.nodes, "g3" group 3 of model.groups.
 //
-// The layout is in viewer-layout.js (loaded after this file: it adds P._layout).
+// Loaded after this file: viewer-view.js (pan, zoom, where the page opens, the "more" hints)
+// and viewer-layout.js (P._layout).
 (function (global) {
   "use strict";
   // SVG's namespace, as the HTML parser assigns it (the page names no URL at all)
@@ -251,7 +252,7 @@
     button("Fit", "fit the whole graph (F)", function () { self.fit(); });
     button("\u2212", "zoom out (-)", function () { self.zoom(1 / 1.25); });
     button("+", "zoom in (+)", function () { self.zoom(1.25); });
-    button("1:1", "readable size, centred on the output (0)", function () { self.home(); });
+    button("1:1", "readable size, from the start of the graph (0)", function () { self.home(); });
     var levels = [], names = {0: "model", 1: "layers", 2: "neurons"};
     this.groups.forEach(function (g) {
       if (g.kind === "module" && levels.indexOf(g.level) < 0) levels.push(g.level);
@@ -362,6 +363,7 @@
     this.svg.setAttribute("aria-label", lay.cards.length + " cards");
     this._emit("render", this);
     this._apply();
+    this._hints();
   };
 
   P._bounds = function () {
@@ -562,70 +564,6 @@
     } else if (badge) {
       badge.parentNode.removeChild(badge);
     }
-  };
-
-  // ---- pan and zoom -------------------------------------------------------------------------
-  P._transform = function () {
-    this.view.setAttribute("transform", "translate(" + this.tx.toFixed(2) + "," + this.ty.toFixed(2) + ") scale(" + this.scale.toFixed(4) + ")");
-  };
-  P._viewport = function () {
-    var r = this.stage.getBoundingClientRect();
-    return {w: r.width || 800, h: r.height || 500};
-  };
-  // the smallest scale at which every text is at least minText px
-  P.readableScale = function () { return (this.opts.minText || 12) / this.font; };
-  P.fit = function () {
-    var b = this.bounds, vp = this._viewport();
-    var s = Math.min(vp.w / b.w, vp.h / b.h, 1.4);
-    this.scale = s;
-    this.tx = (vp.w - b.w * s) / 2 - b.x * s;
-    this.ty = (vp.h - b.h * s) / 2 - b.y * s;
-    this._transform();
-  };
-  // the default view: the whole graph if it fits readable, else readable size at the output
-  P.home = function () {
-    var b = this.bounds, vp = this._viewport();
-    var s = Math.min(vp.w / b.w, vp.h / b.h, 1.4);
-    if (s >= this.readableScale()) { this.fit(); return; }
-    this.scale = Math.max(1, this.readableScale());
-    var root = this.visibleKey("n" + this.model.root);
-    this.focus([root], true, "end");
-  };
-  P.zoom = function (factor, cx, cy) {
-    var vp = this._viewport();
-    if (cx === undefined) { cx = vp.w / 2; cy = vp.h / 2; }
-    var s = Math.max(0.05, Math.min(4, this.scale * factor));
-    this.tx = cx - (cx - this.tx) * (s / this.scale);
-    this.ty = cy - (cy - this.ty) * (s / this.scale);
-    this.scale = s;
-    this._transform();
-  };
-  // bring these cards into view (zooming out only as far as text stays readable)
-  P.focus = function (keys, center, side) {
-    var self = this, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    keys.forEach(function (key) {
-      var b = self.boxes[self.visibleKey(key)];
-      if (!b) return;
-      x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
-    });
-    if (x0 === Infinity) return;
-    var vp = this._viewport(), m = 40;
-    var need = Math.min((vp.w - 2 * m) / (x1 - x0), (vp.h - 2 * m) / (y1 - y0));
-    if (need < this.scale) this.scale = Math.max(need, this.readableScale());
-    var s = this.scale;
-    var inside = x0 * s + this.tx >= m && x1 * s + this.tx <= vp.w - m &&
-                 y0 * s + this.ty >= m && y1 * s + this.ty <= vp.h - m;
-    if (!inside || center) {
-      var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-      if (need < s) {  // they do not all fit readable: the first card (the one at work) wins
-        var f = self.boxes[self.visibleKey(keys[0])];
-        if (f) { cx = f.x + f.w / 2; cy = f.y + f.h / 2; }
-      }
-      this.tx = vp.w / 2 - cx * s;
-      this.ty = vp.h / 2 - cy * s;
-      if (side === "end" && this.horizontal) this.tx = vp.w - m - x1 * s;
-    }
-    this._transform();
   };
 
   P._interact = function () {
