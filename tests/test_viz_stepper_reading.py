@@ -46,6 +46,16 @@ def test_bias_beside_its_weights_is_a_parameter():
     assert role["b"] == role["w"] == "input"
 
 
+def test_numbers_a_model_was_given_are_its_inputs():
+    """x1, x2 of ``model([0.5, -1.0])`` are drawn as inputs (solid blue), not as constants."""
+    model = nn.MLP(2, [4, 4, 1], seed=3)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    nodes = {n["name"]: n for n in graphmodel.graph_model(loss, model=model)["nodes"]}
+    assert nodes["x1"]["role"] == nodes["x2"]["role"] == "input"
+    assert nodes["x1"]["rows"] == ["x1", "data 0.5000"]
+    assert "const" in {n["role"] for n in nodes.values()}  # the target 1.0 stays a constant
+
+
 @pytest.fixture(scope="module")
 def open_page(tmp_path_factory):
     sync = pytest.importorskip("playwright.sync_api")

@@ -65,10 +65,10 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
     groups, owner, closing = _groups(nodes, params, model, paths, top, has)
     base = walk.names(nodes)
     modules = {i: groups[g]["path"] for i, g in owner.items() if groups[g]["kind"] == "module"}
-    shown = names.readable(nodes, base, modules, params, closing,
-                           naming.inputs(nodes, parents, params))
+    given = naming.inputs(nodes, parents, params)  # the numbers the model was given: x1, x2
+    shown = names.readable(nodes, base, modules, params, closing, given)
     out_nodes = [_node(n, i, shown, base, roles, root, model, show_data, show_grad, has,
-                       index) for i, n in enumerate(nodes)]
+                       index, i in given) for i, n in enumerate(nodes)]
     for i, g in owner.items():
         out_nodes[i]["group"] = g
     edges = [[j, i] for i, ps in enumerate(parents) for j in ps]
@@ -125,8 +125,11 @@ def _op_info(name: str, node: Any) -> dict:
     return {"sym": op_symbol(name), "rule": doc[0] if doc else name}
 
 
-def _node(n, i, shown, base, params, root, model, show_data, show_grad, has, index) -> dict:
+def _node(n, i, shown, base, params, root, model, show_data, show_grad, has, index,
+          given) -> dict:
     role = walk.role(n, root, params, model is not None)
+    if given and role == "const":  # a number the model was given is its input, not a constant
+        role = "input"
     tensor = fmt.is_tensor(n)
     rows = [shown[i]]
     if tensor:

@@ -93,7 +93,7 @@ def page(model: dict, options: dict | None = None, title: str | None = None) -> 
         "<script>\nwindow.viewer = new ChainruleViewer(document.getElementById('graph'),\n"
         "  JSON.parse(document.getElementById('crv-model').textContent),\n"
         "  JSON.parse(document.getElementById('crv-options').textContent));\n"
-        "window.viewer.root.focus();\n</script>\n</body>\n</html>\n"
+        "window.viewer.root.focus({focusVisible: false});\n</script>\n</body>\n</html>\n"
     )
 
 

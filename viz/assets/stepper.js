@@ -13,6 +13,7 @@
                                    {depth: model.depth, arrowsStep: true});
   var $ = function (id) { return document.getElementById(id); };
   var steps = [], current = 0, timer = null, answered = {}, score = {right: 0, asked: 0};
+  var shown = [];  // the cards the current step keeps in view
 
   function unit(f, k) {
     if (!f.cur.length) return "frame" + k;
@@ -70,7 +71,8 @@
     tgt.forEach(function (v) { viewer._mark(v).state = "receiving"; });
     cur.forEach(function (v) { viewer._mark(v).state = "current"; });
     viewer._apply();
-    if (cur.length) viewer.focus(cur.concat(tgt));
+    shown = cur.concat(tgt);
+    if (cur.length) viewer.focus(shown);
     explain(step, hide);
     var f0 = frames[step.frames[0]];
     $("crs-counter").textContent = "Step " + (current + 1) + " of " + steps.length;
@@ -228,6 +230,10 @@
     else if (ev.key === " ") play();
     else used = false;
     if (used) ev.preventDefault();
+  });
+  // the page changed size (the phone layout's text grew, a window resized): keep the step in view
+  viewer.on("resize", function () {
+    if (shown.length) viewer.focus(shown, true); else viewer.home();
   });
   var lastLevel = null;
   viewer.on("render", function () {

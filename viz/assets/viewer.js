@@ -8,7 +8,7 @@
 // text size in px at the default zoom), onSelect(key) (a click on a card).
 // Methods: fit(), home(), zoom(factor), pan(side), focus(keys), reveal(index), expand(gid), collapse(gid),
 // setDepth(d), setState(key, state), setRow(key, word, text, cls), setBadge(key, text),
-// clearMarks(), visibleKey(key), on("render", fn), search(text).
+// clearMarks(), visibleKey(key), on("render" | "select" | "resize", fn), search(text).
 // Keys name cards: "n12" is node 12 of model.nodes, "g3" group 3 of model.groups.
 //
 // Loaded after this file: viewer-view.js (pan, zoom, where the page opens, the "more" hints)
@@ -53,7 +53,7 @@
     this.font = Math.max(this.opts.minText || 12, 13);
     this.horizontal = (model.rankdir || "LR") === "LR";
     this.marks = {};  // key -> {state, rows: {word: [text, cls]}, badge}
-    this.listeners = {render: [], select: []};
+    this.listeners = {render: [], select: [], resize: []};
     if (this.opts.onSelect) this.listeners.select.push(this.opts.onSelect);
     this._prepare();
     this._build(container);
@@ -193,7 +193,8 @@
       if (node.op) {
         var sym = (this.model.ops[node.op] || {}).sym || node.op;
         card.sym = sym;
-        card.chip = Math.max(26, Math.ceil(textWidth(sym, f, false)) + 14);
+        // measured as drawn (.crv-chip text: bold 14 px), so a long symbol stays in its pill
+        card.chip = Math.max(26, Math.ceil(textWidth(sym, 14, true)) + 16);
       }
     }
     var chipGap = card.chip ? 8 : 0;
@@ -550,16 +551,16 @@
       t.setAttribute("class", "crv-row " + (r[1] ? "crv-row-" + r[1] : ""));
     });
     var badge = g.querySelector(".crv-badge");
-    if (mk.badge) {
+    if (mk.badge) {  // on the card's top edge, above its title
       if (!badge) {
         badge = el("g", {"class": "crv-badge"}, g);
         el("rect", {}, badge); el("text", {"text-anchor": "middle"}, badge);
       }
       var box = this.boxes[key], w = Math.max(26, textWidth(mk.badge, 13, true) + 12);
       var r = badge.firstChild, t = badge.lastChild;
-      r.setAttribute("x", box.w - w + 6); r.setAttribute("y", -12); r.setAttribute("width", w);
+      r.setAttribute("x", box.w - w + 6); r.setAttribute("y", -17); r.setAttribute("width", w);
       r.setAttribute("height", 22); r.setAttribute("rx", 11);
-      t.setAttribute("x", box.w - w / 2 + 6); t.setAttribute("y", 4);
+      t.setAttribute("x", box.w - w / 2 + 6); t.setAttribute("y", -1);
       t.textContent = mk.badge;
     } else if (badge) {
       badge.parentNode.removeChild(badge);
@@ -634,7 +635,10 @@
       var last = null;
       new ResizeObserver(function () {
         var vp = self._viewport(), key = vp.w + "x" + vp.h;
-        if (last !== null && key !== last && self.bounds) self.home();
+        // a page that keeps something in view (the stepper's step) listens; else: home
+        if (last !== null && key !== last && self.bounds) {
+          if (self.listeners.resize.length) self._emit("resize", vp); else self.home();
+        }
         last = key;
       }).observe(stage);
     }
