@@ -115,6 +115,8 @@ def test_pages_open_where_the_computation_starts(open_page, width):
     for page in pages:
         seen = page.evaluate(VIEW)
         assert seen["smallest"] >= 11.99, seen
+        cards = page.locator(".crv-card").count()  # the header counts what is on screen
+        assert re.search(rf"\b{cards} (cards|nodes)\b", page.text_content("header .sub"))
         assert seen["all"] or (seen["first"] and seen["hint"]), seen
         if seen["all"]:
             continue

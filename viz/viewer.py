@@ -73,12 +73,24 @@ body > header .sub { margin-left: 12px; color: #4B5563; font-size: 14px; }
 """
 
 
+# the header says what is on screen: the cards shown, of how many nodes (a module card holds many)
+_COUNT = """(function (v) {
+  var n = v.model.nodes.length, el = document.getElementById('crv-count');
+  function count() {
+    var c = v.layout.cards.length;
+    el.textContent = c === n ? n + ' nodes' : c + ' cards (' + n + ' nodes)';
+  }
+  v.on('render', count); count();
+})(window.viewer);
+"""
+
+
 def page(model: dict, options: dict | None = None, title: str | None = None) -> str:
     """A whole HTML page showing ``model`` (a ``graph_model`` dict) in the viewer."""
     title = title or f"Computation graph of {model.get('title', '')}"
     count = len(model["nodes"])
-    sub = (f"{count} nodes &middot; drag to pan, wheel or +/- to zoom, F fits, "
-           "click a module to open it, / searches")
+    sub = (f'<span id="crv-count">{count} nodes</span> &middot; drag to pan, wheel or +/- to '
+           "zoom, F fits, click a module to open it, / searches")
     opts = dict(options or {})
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -93,7 +105,8 @@ def page(model: dict, options: dict | None = None, title: str | None = None) -> 
         "<script>\nwindow.viewer = new ChainruleViewer(document.getElementById('graph'),\n"
         "  JSON.parse(document.getElementById('crv-model').textContent),\n"
         "  JSON.parse(document.getElementById('crv-options').textContent));\n"
-        "window.viewer.root.focus({focusVisible: false});\n</script>\n</body>\n</html>\n"
+        "window.viewer.root.focus({focusVisible: false});\n"
+        f"{_COUNT}</script>\n</body>\n</html>\n"
     )
 
 
