@@ -159,3 +159,11 @@ def test_stepper_bias_has_the_parameter_colour(open_page):
     assert "crv-param" in b[0] and b[1] == w0[1]
     r, g, bl = (int(palette.as_dict()["roles"]["param"]["stroke"][k:k + 2], 16) for k in (1, 3, 5))
     assert b[1] == f"rgb({r}, {g}, {bl})"
+
+
+def test_learning_step_fits_a_phone(open_page):
+    """The weight table of ``viz.learning_step`` stays inside a 390 px screen."""
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    step = viz.learning_step(model, lambda: (model([0.5, 1.5]) - 1.0) ** 2, lr=0.05)
+    page = open_page(step.html, "step390.html", 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

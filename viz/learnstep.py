@@ -141,4 +141,6 @@ table { border-collapse: collapse; font-family: ui-monospace, Menlo, Consolas, m
 th, td { border-bottom: 1px solid #D1D5DB; padding: 4px 12px; text-align: right; }
 th { font-family: Helvetica, Arial, sans-serif; background: #F3F4F6; position: sticky; top: 0; }
 td:first-child, th:first-child { text-align: left; }
+@media (max-width: 500px) { body { margin: 12px 8px; } table { font-size: 13px; }
+  th, td { padding: 4px 5px; } }
 """
