@@ -14,7 +14,7 @@ import pytest
 from chainrule import nn, viz
 from chainrule.autograd import Tensor, Value
 from chainrule.playground import inspect_graph
-from chainrule.viz import graphmodel, palette
+from chainrule.viz import fmt, graphmodel, palette
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -167,3 +167,24 @@ def test_learning_step_fits_a_phone(open_page):
     step = viz.learning_step(model, lambda: (model([0.5, 1.5]) - 1.0) ** 2, lr=0.05)
     page = open_page(step.html, "step390.html", 390)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_stepper_tooltip_shows_no_gradient_before_its_step(open_page):
+    """Hovering a card tells the gradient the pass has reached, not the final one (in a quiz
+    that would give the answer away), even when the graph was backpropagated before."""
+    x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")
+    y = (x * w + b).tanh()
+    y.label = "y"
+    y.backward()
+    page = open_page(viz.animate_backward(y, quiz=True).html, "tip.html", 1280)
+
+    def tip(key: str) -> str:
+        page.mouse.move(1, 1)
+        page.hover(f".crv-card[data-key={key}]")
+        return page.text_content(".crv-tip")
+
+    final = fmt.num(x.grad)  # what the card shows once the pass is done
+    first = tip("n0")
+    assert "not computed yet" in first and final not in first, first
+    page.evaluate("window.stepper.go(window.stepper.steps().length - 1)")
+    assert f"grad {final}" in tip("n0")

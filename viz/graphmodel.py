@@ -225,6 +225,7 @@ def _card(cl, nodes, has, title, scoped=False) -> dict:
     rows = [title, what, "out " + data]
     if grad is not None:
         rows.append("grad " + grad)
-    tip = [f"{cl.path or title}: {len(cl.members)} nodes, {n} parameters", "output " + data]
+    size = f"{len(cl.members)} nodes" + ("" if scoped else f", {n} parameters")
+    tip = [f"{cl.path or title}: {'a function of ' if scoped else ''}{size}", "output " + data]
     return {"rows": rows, "tip": tip, "size": len(cl.members), "outputs": list(cl.outputs)}
 

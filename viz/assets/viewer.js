@@ -498,7 +498,13 @@
       var n = m.nodes[+key.slice(1)];
       lines = n.tip.slice();
       var mk = this.marks[key];
-      if (mk && mk.rows && mk.rows.grad) lines.push("grad (this step) " + mk.rows.grad[0]);
+      if (mk && mk.rows && mk.rows.grad) {  // a page that steps the pass (the stepper, a quiz):
+        // the gradient it has reached, never the final one (no answer shown before its step)
+        var g = mk.rows.grad;
+        lines = lines.filter(function (l) { return l.indexOf("grad") !== 0; });
+        lines.push(g[0] === "?" ? "grad: not computed yet" :
+                   "grad " + g[0] + (g[1] === "partial" ? " (so far: more uses to come)" : ""));
+      }
       if (n.op) {
         var op = m.ops[n.op] || {};
         lines.push("");
