@@ -67,10 +67,10 @@ def open_page(tmp_path_factory):
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         pages = []
 
-        def open_(html: str, name: str, width: int):
+        def open_(html: str, name: str, width: int, height: int = 800):
             path = folder / name
             path.write_text(html, encoding="utf-8")
-            page = browser.new_page(viewport={"width": width, "height": 800})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(5000)
             page.errors = []
             page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
@@ -94,13 +94,18 @@ VIEW = """() => {
   });
   const inside = c => c.x0 >= stage.left - 0.5 && c.x1 <= stage.right + 0.5 &&
                       c.y0 >= stage.top - 0.5 && c.y1 <= stage.bottom + 0.5;
-  const first = cards.reduce((a, c) => (c.x0 < a.x0 ? c : a));
-  const hint = v.root.querySelector('.crv-more-right');
+  const start = Math.min(...cards.map(c => c.x0));  // the first column: the inputs
+  const first = {x0: start, x1: start, y0: Infinity, y1: -Infinity};
+  cards.filter(c => c.x0 < start + 1).forEach(c => {
+    first.x1 = Math.max(first.x1, c.x1); first.y0 = Math.min(first.y0, c.y0);
+    first.y1 = Math.max(first.y1, c.y1); });
+  const hints = Array.from(v.root.querySelectorAll('.crv-more'))
+    .filter(h => !h.hidden && h.getBoundingClientRect().width > 0);
   const text = Array.from(document.querySelectorAll('.crv-card text, .crv-frametitle'))
     .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
-  return {all: cards.every(inside), first: inside(first), tx: v.tx, smallest: Math.min(...text),
-          hint: !!hint && !hint.hidden && hint.getBoundingClientRect().width > 0,
-          hintText: hint ? hint.textContent : ''};
+  return {all: cards.every(inside), first: inside(first), tx: v.tx, ty: v.ty,
+          smallest: Math.min(...text), hint: hints.length > 0,
+          hints: hints.map(h => h.className.split('crv-more-')[1])};
 }"""
 
 
@@ -112,6 +117,10 @@ def test_pages_open_where_the_computation_starts(open_page, width):
     if width != 1920:
         model, loss = tensor_loss()  # a long chain (~6,600 px at readable size)
         pages.append(open_page(viz.viewer.page_of(loss, {"model": model}), f"t{width}.html", width))
+    model = nn.MLP(2, [8, 8, 1], seed=0)  # taller than a short screen: x1, x2 are in its middle
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    pages.append(open_page(viz.viewer.page_of(loss, {"model": model, "depth": 2}),
+                           f"tall{width}.html", width, 560))
     for page in pages:
         seen = page.evaluate(VIEW)
         assert seen["smallest"] >= 11.99, seen
@@ -120,9 +129,12 @@ def test_pages_open_where_the_computation_starts(open_page, width):
         assert seen["all"] or (seen["first"] and seen["hint"]), seen
         if seen["all"]:
             continue
-        assert "more" in seen["hintText"]
-        page.click(".crv-more-right")
-        assert page.evaluate(VIEW)["tx"] < seen["tx"]  # it pans toward the rest
+        side = seen["hints"][-1]
+        assert "more" in page.text_content(f".crv-more-{side}")
+        page.click(f".crv-more-{side}")
+        now = page.evaluate(VIEW)  # it pans toward the rest
+        assert {"right": now["tx"] < seen["tx"], "left": now["tx"] > seen["tx"],
+                "bottom": now["ty"] < seen["ty"], "top": now["ty"] > seen["ty"]}[side]
 
 
 def test_stepper_counts_one_unit(open_page):

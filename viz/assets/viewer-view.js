@@ -40,22 +40,26 @@
     this.scale = Math.max(1, this.readableScale());
     this._start();
   };
-  // the graph's start end in view: its first ranks against the left (or top) edge, and across,
-  // centred on the cards that show there (their top, if they do not all fit)
+  // the graph's start end in view: its first ranks against the left (or top) edge; across, the
+  // cards that show there centred if they fit, else the first rank's (the inputs), else its top
   P._start = function () {
     var H = this.horizontal, b = this.bounds, vp = this._viewport(), s = this.scale;
-    var along0 = H ? b.x : b.y, span = (H ? vp.w : vp.h) / s;
-    var lo = Infinity, hi = -Infinity;
-    for (var k in this.boxes) {
-      var box = this.boxes[k], a = H ? box.x : box.y, len = H ? box.w : box.h;
-      if (a + len > along0 + span) continue;  // not in view at this end
-      lo = Math.min(lo, H ? box.y : box.x);
-      hi = Math.max(hi, H ? box.y + box.h : box.x + box.w);
-    }
-    if (lo === Infinity) { lo = H ? b.y : b.x; hi = lo + (H ? b.h : b.w); }
-    var room = H ? vp.h : vp.w;
-    var across = (hi - lo) * s + 2 * MARGIN <= room ? room / 2 - (lo + hi) / 2 * s : MARGIN - lo * s;
-    if (H) { this.tx = -along0 * s; this.ty = across; } else { this.ty = -along0 * s; this.tx = across; }
+    var along0 = H ? b.x : b.y, span = (H ? vp.w : vp.h) / s, room = H ? vp.h : vp.w;
+    var lay = this.layout, first = Infinity;
+    lay.items.forEach(function (it) { first = Math.min(first, it.rank); });
+    var shown = [Infinity, -Infinity], firsts = [Infinity, -Infinity];
+    lay.cards.forEach(function (card, k) {
+      var box = this.boxes[card.key], a = H ? box.x : box.y, len = H ? box.w : box.h;
+      var c0 = H ? box.y : box.x, c1 = c0 + (H ? box.h : box.w);
+      if (a + len <= along0 + span) { shown[0] = Math.min(shown[0], c0); shown[1] = Math.max(shown[1], c1); }
+      if (lay.items[k].rank === first) { firsts[0] = Math.min(firsts[0], c0); firsts[1] = Math.max(firsts[1], c1); }
+    }, this);
+    var fits = function (r) { return r[0] < Infinity && (r[1] - r[0]) * s + 2 * MARGIN <= room; };
+    var r = fits(shown) ? shown : firsts[0] < Infinity ? firsts : [H ? b.y : b.x, H ? b.y + b.h : b.x + b.w];
+    var across = fits(r) ? room / 2 - (r[0] + r[1]) / 2 * s : MARGIN - r[0] * s;
+    var length = (H ? b.w : b.h) * s, along = length <= span * s ? (span * s - length) / 2 - along0 * s
+      : -along0 * s;  // centred when it is only too tall (too wide) to fit
+    if (H) { this.tx = along; this.ty = across; } else { this.ty = along; this.tx = across; }
     this._transform();
   };
   P.zoom = function (factor, cx, cy) {
