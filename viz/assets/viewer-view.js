@@ -57,6 +57,10 @@
     var fits = function (r) { return r[0] < Infinity && (r[1] - r[0]) * s + 2 * MARGIN <= room; };
     var r = fits(shown) ? shown : firsts[0] < Infinity ? firsts : [H ? b.y : b.x, H ? b.y + b.h : b.x + b.w];
     var across = fits(r) ? room / 2 - (r[0] + r[1]) / 2 * s : MARGIN - r[0] * s;
+    if (r !== shown && shown[0] < Infinity) {  // no empty band beside what shows (a staircase)
+      across = Math.max(Math.min(across, MARGIN - shown[0] * s), room - MARGIN - shown[1] * s);
+      if (fits(r)) across = Math.max(MARGIN - r[0] * s, Math.min(across, room - MARGIN - r[1] * s));
+    }
     var length = (H ? b.w : b.h) * s, along = length <= span * s ? (span * s - length) / 2 - along0 * s
       : -along0 * s;  // centred when it is only too tall (too wide) to fit
     if (H) { this.tx = along; this.ty = across; } else { this.ty = along; this.tx = across; }
