@@ -19,10 +19,10 @@ from chainrule.viz import fmt, graphmodel, palette
 CHROMIUM = "/usr/bin/chromium"
 
 
-def neuron_root(layer: int = 1, neuron: int = 2) -> Value:
-    """What the playground's stepper shows: one neuron of one sample (4 inputs in layer 1),
-    its parameters named inside the neuron (``w.0`` ... and ``b``)."""
-    model = nn.MLP(2, [4, 4, 1], seed=3)
+def neuron_root(layer: int = 1, neuron: int = 2, width: int = 4) -> Value:
+    """What the playground's stepper shows: one neuron of one sample (``width`` inputs in
+    layer 1), its parameters named inside the neuron (``w.0`` ... and ``b``)."""
+    model = nn.MLP(2, [width, width, 1], seed=3)
     trace = nn.trace_sample(model, [0.5, -1.0], loss=lambda s: (s - 1.0) ** 2)
     return inspect_graph.name_terms(nn.neuron_walkthrough(trace, layer, neuron))
 
@@ -103,7 +103,10 @@ VIEW = """() => {
     .filter(h => !h.hidden && h.getBoundingClientRect().width > 0);
   const text = Array.from(document.querySelectorAll('.crv-card text, .crv-frametitle'))
     .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  const seen = cards.filter(c => c.x1 > stage.left && c.x0 < stage.right &&
+                                 c.y1 > stage.top && c.y0 < stage.bottom);
   return {all: cards.every(inside), first: inside(first), tx: v.tx, ty: v.ty,
+          band: (Math.min(...seen.map(c => c.y0)) - stage.top) / stage.height,
           smallest: Math.min(...text), hint: hints.length > 0,
           hints: hints.map(h => h.className.split('crv-more-')[1])};
 }"""
@@ -121,12 +124,16 @@ def test_pages_open_where_the_computation_starts(open_page, width):
     loss = (model([0.5, -1.0]) - 1.0) ** 2
     pages.append(open_page(viz.viewer.page_of(loss, {"model": model, "depth": 2}),
                            f"tall{width}.html", width, 560))
+    if width == 1280:  # a staircase taller than the screen: its first inputs at the top
+        pages.append(open_page(viz.animate_backward(neuron_root(width=6)).html, "n6.html",
+                               width, 620))
     for page in pages:
         seen = page.evaluate(VIEW)
         assert seen["smallest"] >= 11.99, seen
         cards = page.locator(".crv-card").count()  # the header counts what is on screen
         assert re.search(rf"\b{cards} (cards|nodes)\b", page.text_content("header .sub"))
         assert seen["all"] or (seen["first"] and seen["hint"]), seen
+        assert seen["band"] < 1 / 3, seen  # no wide empty band above what shows
         if seen["all"]:
             continue
         side = seen["hints"][-1]
