@@ -638,11 +638,13 @@
       if (used) ev.preventDefault();
     });
     if (global.ResizeObserver) {
-      var last = null;
+      // the size the constructor opened the view at: a page that fills in around the viewer
+      // right after (the stepper's side panel) changes it before the first observation
+      var first = self._viewport(), last = first.w + "x" + first.h;
       new ResizeObserver(function () {
         var vp = self._viewport(), key = vp.w + "x" + vp.h;
         // a page that keeps something in view (the stepper's step) listens; else: home
-        if (last !== null && key !== last && self.bounds) {
+        if (key !== last && self.bounds) {
           if (self.listeners.resize.length) self._emit("resize", vp); else self.home();
         }
         last = key;
