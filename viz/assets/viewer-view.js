@@ -130,13 +130,10 @@
   };
   // show a side's hint while some card lies beyond that side of the view
   P._hints = function () {
-    if (!this.bounds || !this.boxes) return;
+    if (!this.extent) return;
     if (!this.hints) this._hintButtons();
-    var vp = this._viewport(), s = this.scale, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (var k in this.boxes) {
-      var b = this.boxes[k];
-      x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
-    }
+    var vp = this._viewport(), s = this.scale, e = this.extent;
+    var x0 = e.x0, y0 = e.y0, x1 = e.x1, y1 = e.y1;
     var out = {left: x0 * s + this.tx < -2, right: x1 * s + this.tx > vp.w + 2,
                top: y0 * s + this.ty < -2, bottom: y1 * s + this.ty > vp.h + 2};
     for (var side in out) this.hints[side].hidden = !out[side];

@@ -373,6 +373,7 @@
       var b = this.boxes[k];
       x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
     }
+    this.extent = {x0: x0, y0: y0, x1: x1, y1: y1};  // the cards alone (the "more" hints)
     if (this.frameBounds) {
       x0 = Math.min(x0, this.frameBounds.x0); y0 = Math.min(y0, this.frameBounds.y0);
     }
