@@ -40,6 +40,8 @@ def test_bias_beside_its_weights_is_a_parameter():
     role = {n["name"]: n["role"] for n in m["nodes"]}
     assert role["b"] == role["w0"] == "param"
     assert role["a0"] == "input"
+    source = viz.draw_graph(neuron_root()).source  # the static picture agrees
+    assert "cr-param" in next(line for line in source.splitlines() if 'label="b |' in line)
     # a hand-written expression's b (no weights named w.0, w.1 beside it) stays an input, as w
     x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.1, label="b")
     role = {n["name"]: n["role"] for n in graphmodel.graph_model((x * w + b).tanh())["nodes"]}

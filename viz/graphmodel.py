@@ -59,7 +59,7 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
         raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
                          "model too (model=...)")
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
-    roles = params if model is not None else {**params, **own_biases(nodes)}
+    roles = params if model is not None else {**params, **walk.own_biases(nodes)}
     index = {id(n): i for i, n in enumerate(nodes)}
     parents = [[index[id(p)] for p in n.parents] for n in nodes]
     groups, owner, closing = _groups(nodes, params, model, paths, top, has)
@@ -84,30 +84,6 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
         "ops": {name: _op_info(name, used[name]) for name in sorted(used)},
         "depth": "auto" if asked is None else asked.depth,
     }
-
-
-def own_biases(nodes: list) -> dict[int, str]:
-    """Without a model: a bias named beside its weights, as the neuron stepper names a neuron's
-    parameters inside it (``b`` beside ``w.0, w.1``; ``P.b`` or ``P.bias`` beside ``P.w.0`` or
-    ``P.weight``). ``walk.role`` tells a weight by its dot; the bias gets the same role, so a
-    neuron's parameters share one colour. A ``b`` beside an undotted ``w`` (an expression typed
-    by hand, ``x*w + b``) stays an input, as ``w`` does."""
-    leaves = [n for n in nodes if not n.parents and n.requires_grad]
-    prefixes = set()
-    for n in leaves:
-        label = str(getattr(n, "label", "") or "")
-        head, _, tail = label.rpartition(".")
-        if tail == "weight":
-            prefixes.add(head)
-        elif tail.isdigit() and head.rpartition(".")[2] == "w":
-            prefixes.add(head.rpartition(".")[0])
-    out: dict[int, str] = {}
-    for n in leaves:
-        label = str(getattr(n, "label", "") or "")
-        head, _, tail = label.rpartition(".")
-        if tail in ("b", "bias") and head in prefixes:
-            out[id(n)] = label
-    return out
 
 
 def node_modules(m: dict) -> list[str]:

@@ -39,6 +39,8 @@ class Layout:
         self.roles = [walk.role(n, root, params, bool(params)) for n in nodes]
         for i in self.inputs:
             self.roles[i] = "input"
+        biases = walk.own_biases(nodes) if not params else {}  # b beside w.0, w.1: a parameter
+        self.roles = [("param" if id(n) in biases else r) for n, r in zip(nodes, self.roles)]
         paths = sorted(groups, key=natural)
         self.box = {p: f"m{k}" for k, p in enumerate(paths)} if closed else {}
         self.merged: dict[int, str] = self._merge_constants() if closed else {}

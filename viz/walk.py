@@ -118,6 +118,30 @@ def role(node: Any, root: Any, params: dict[int, str], has_model: bool) -> str:
     return "input"
 
 
+def own_biases(nodes: list) -> dict[int, str]:
+    """Without a model: a bias named beside its weights, as the neuron stepper names a neuron's
+    parameters inside it (``b`` beside ``w.0, w.1``; ``P.b`` or ``P.bias`` beside ``P.w.0`` or
+    ``P.weight``). ``walk.role`` tells a weight by its dot; the bias gets the same role, so a
+    neuron's parameters share one colour. A ``b`` beside an undotted ``w`` (an expression typed
+    by hand, ``x*w + b``) stays an input, as ``w`` does."""
+    leaves = [n for n in nodes if not n.parents and n.requires_grad]
+    prefixes = set()
+    for n in leaves:
+        label = str(getattr(n, "label", "") or "")
+        head, _, tail = label.rpartition(".")
+        if tail == "weight":
+            prefixes.add(head)
+        elif tail.isdigit() and head.rpartition(".")[2] == "w":
+            prefixes.add(head.rpartition(".")[0])
+    out: dict[int, str] = {}
+    for n in leaves:
+        label = str(getattr(n, "label", "") or "")
+        head, _, tail = label.rpartition(".")
+        if tail in ("b", "bias") and head in prefixes:
+            out[id(n)] = label
+    return out
+
+
 def names(nodes: list) -> list[str]:
     """A name per node: its label, else ``v1, v2, ...`` (``t1, ...`` for tensors) in forward order.
 
