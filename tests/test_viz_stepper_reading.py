@@ -98,7 +98,7 @@ VIEW = """() => {
                       c.y0 >= stage.top - 0.5 && c.y1 <= stage.bottom + 0.5;
   const start = Math.min(...cards.map(c => c.x0));  // the first column: the inputs
   const first = {x0: start, x1: start, y0: Infinity, y1: -Infinity};
-  cards.filter(c => c.x0 < start + 1).forEach(c => {
+  cards.filter(c => c.x0 < start + 40).forEach(c => {  // centred in their rank
     first.x1 = Math.max(first.x1, c.x1); first.y0 = Math.min(first.y0, c.y0);
     first.y1 = Math.max(first.y1, c.y1); });
   const hints = Array.from(v.root.querySelectorAll('.crv-more'))
