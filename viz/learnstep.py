@@ -49,7 +49,7 @@ class LearningStep:
 
     def __repr__(self) -> str:
         return (f"LearningStep(lr={self.lr}, loss {fmt.num(self.loss_before)} -> "
-                f"{fmt.num(self.loss_after)}, {len(self.rows)} weights)")
+                f"{fmt.num(self.loss_after)}, {len(self.rows)} parameters)")
 
 
 def learning_step(model: Any, loss_fn: Callable[[], Any], lr: float = 0.1, *,
@@ -104,13 +104,13 @@ def _page(s: LearningStep) -> str:
     change = s.loss_after - s.loss_before
     verdict = ("The loss went down." if change < 0 else
                "The loss went UP: the step was too large for this curvature; try a smaller lr.")
-    head = ("<tr><th>weight</th><th>before</th><th>gradient dL/dw</th>"
+    head = ("<tr><th>parameter</th><th>before</th><th>gradient dL/dw</th>"
             f"<th>update &minus;{fmt.short(s.lr)}&middot;grad</th><th>after</th></tr>")
     body = "".join(
         f"<tr><td>{html.escape(n)}</td><td>{fmt.num(b)}</td><td>{fmt.num(g)}</td>"
         f"<td>{fmt.num(u)}</td><td>{fmt.num(a)}</td></tr>" for n, b, g, u, a in s.rows[:MAX_ROWS])
     if len(s.rows) > MAX_ROWS:
-        body += f'<tr><td colspan="5">&hellip; and {len(s.rows) - MAX_ROWS} more weights</td></tr>'
+        body += f'<tr><td colspan="5">&hellip; and {len(s.rows) - MAX_ROWS} more parameters</td></tr>'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -118,7 +118,7 @@ def _page(s: LearningStep) -> str:
         "<h1>One learning step</h1>\n"
         '<ol class="flow">'
         f'<li><b>Loss before</b><span id="before">{fmt.num(s.loss_before)}</span></li>'
-        f"<li><b>Gradients</b><span>{len(s.rows)} weights, below</span></li>"
+        f"<li><b>Gradients</b><span>{len(s.rows)} parameters, below</span></li>"
         f"<li><b>Update</b><span>w &larr; w &minus; {fmt.short(s.lr)} &middot; dL/dw</span></li>"
         f'<li><b>Loss after</b><span id="after">{fmt.num(s.loss_after)}</span></li></ol>\n'
         f'<p class="why">Change: <b>{fmt.num(change)}</b>. First-order prediction: '
