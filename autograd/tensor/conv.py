@@ -66,6 +66,16 @@ def unfold_array(x: np.ndarray, geo: Geometry) -> np.ndarray:
     return np.ascontiguousarray(view)
 
 
+def taps(geo: Geometry, oh: int, ow: int) -> tuple[tuple[slice, slice], ...]:
+    """For each kernel tap (i, j), row-major: the (rows, columns) slices of the padded image that
+    tap reads in every window, so ``x_pad[:, :, rows, cols]`` is (N, C, OH, OW). Convolution and
+    pooling loop over these kh*kw strided views instead of copying every window."""
+    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
+    return tuple((slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+                  slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+                 for i in range(kh) for j in range(kw))
+
+
 def fold_array(cols: np.ndarray, geo: Geometry, shape: tuple[int, ...]) -> np.ndarray:
     """The adjoint of ``unfold_array``: windows (N, OH, OW, C, kh, kw) summed into an image of
     ``shape`` (N, C, H, W), each value added where its window took it from."""
@@ -73,12 +83,10 @@ def fold_array(cols: np.ndarray, geo: Geometry, shape: tuple[int, ...]) -> np.nd
     n, c, h, w = shape
     out = np.zeros((n, c, h + pt + pb, w + pl + pr), dtype=cols.dtype)
     _, oh, ow = cols.shape[:3]
-    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
-    g = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, OH, OW)
-    for i in range(kh):
-        for j in range(kw):
-            out[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh,
-                j * dw : j * dw + sw * (ow - 1) + 1 : sw] += g[:, :, i, j]
+    kh, kw = geo.kernel
+    g = cols.transpose(0, 3, 4, 5, 1, 2).reshape(n, c, kh * kw, oh, ow)
+    for k, (rows, columns) in enumerate(taps(geo, oh, ow)):
+        out[:, :, rows, columns] += g[:, :, k]
     return out[:, :, pt : pt + h, pl : pl + w]
 
 
