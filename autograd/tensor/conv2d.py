@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ..graph import NARY
 from ..ops import Op
@@ -78,19 +79,22 @@ def padded(x: np.ndarray, p: Plan, dtype: Any) -> np.ndarray:
 
 
 def im2col(x: np.ndarray, p: Plan, bias: bool, dtype: Any) -> np.ndarray:
-    """The windows of ``x`` as (groups, C/groups * kh * kw [+ 1 row of ones], N * OH * OW)."""
+    """The windows of ``x`` as (groups, C/groups * kh * kw [+ 1 row of ones], N * OH * OW):
+    one copy from a strided view of the padded image (tap (c, i, j) of window (n, oh, ow) is
+    ``x_pad[n, c, oh*sh + i*dh, ow*sw + j*dw]``)."""
     n, c = p.in_shape[:2]
     (oh, ow), g = p.out_hw, p.groups
     _, cg, kh, kw = p.w_shape
+    (sh, sw), (dh, dw) = p.geo.stride, p.geo.dilation
     k = cg * kh * kw
     cols = np.empty((g, k + bias, n * oh * ow), dtype)
     if bias:
         cols[:, k] = 1
-    taps_view = cols[:, :k].reshape(g, cg, kh, kw, n, oh, ow)
     xp = padded(x, p, dtype)
-    for (i, j), (rows, columns) in zip(np.ndindex(kh, kw), p.taps, strict=True):
-        window = xp[:, :, rows, columns]  # (N, C, OH, OW): tap (i, j) of every window
-        taps_view[:, :, i, j] = window.transpose(1, 0, 2, 3).reshape(g, cg, n, oh, ow)
+    s0, s1, s2, s3 = xp.strides
+    windows = as_strided(xp, (g, cg, kh, kw, n, oh, ow),
+                         (s1 * cg, s1, s2 * dh, s3 * dw, s0, s2 * sh, s3 * sw), writeable=False)
+    cols[:, :k].reshape(g, cg, kh, kw, n, oh, ow)[...] = windows
     return cols
 
 
@@ -138,25 +142,35 @@ class Conv2d(Op):
         wm = w.reshape(g, o // g, -1)
         if b is not None:
             wm = np.concatenate([wm, b.reshape(g, o // g, 1)], axis=2)
-        y = (wm[0] @ cols[0]) if g == 1 else np.matmul(wm, cols)  # (O, N * OH * OW)
+        with np.errstate(all="ignore"):  # inf and nan pass through as IEEE says, silently
+            y = (wm[0] @ cols[0]) if g == 1 else np.matmul(wm, cols)  # (O, N * OH * OW)
         n = p.in_shape[0]
         return y.reshape(o, n, *p.out_hw).transpose(1, 0, 2, 3)
 
     def vjp(self, F: Any, g: Any, out: Any, xs: Any, need: Any) -> tuple:
         if F.name == "graph":
             return self._graph_vjp(g, xs, need)
+        groups, o = self.plan.groups, self.plan.w_shape[0]
+        g2 = g.transpose(1, 0, 2, 3).reshape(groups, o // groups, -1)  # (G, O/G, M)
+        with np.errstate(all="ignore"):
+            return self._products(g2, xs[1], need)
+
+    def _products(self, g2: np.ndarray, w: np.ndarray, need: Any) -> tuple:
+        """d[w | b] = g @ cols^T (one product) and dx = col2im(w^T @ g), as ``need`` asks."""
         p, cols = self.plan, self.cols
         groups, (o, cg, kh, kw) = p.groups, p.w_shape
         k = cg * kh * kw
-        g2 = g.transpose(1, 0, 2, 3).reshape(groups, o // groups, -1)  # (G, O/G, M)
         gx = gw = gb = None
         if need[1] or (len(need) > 2 and need[2]):
-            gwb = np.matmul(g2, cols.transpose(0, 2, 1))  # (G, O/G, K [+ 1])
+            if groups == 1:  # a plain 2-D product is BLAS's fastest path
+                gwb = (g2[0] @ cols[0].T)[None]
+            else:
+                gwb = np.matmul(g2, cols.transpose(0, 2, 1))  # (G, O/G, K [+ 1])
             gw = gwb[:, :, :k].reshape(p.w_shape) if need[1] else None
             if len(need) > 2 and need[2]:
                 gb = gwb[:, :, k].reshape(o)
         if need[0]:
-            wm = xs[1].reshape(groups, o // groups, k)
+            wm = w.reshape(groups, o // groups, k)
             gx = col2im(np.matmul(wm.transpose(0, 2, 1), g2), p)
         return (gx, gw, gb)[: len(need)]
 

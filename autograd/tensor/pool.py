@@ -69,27 +69,34 @@ def _padded(x: np.ndarray, p: PoolPlan) -> np.ndarray:
 
 def _scan(views: list[np.ndarray], nans: bool) -> tuple[np.ndarray, np.ndarray]:
     """The running maximum over ``views`` and the index of the view that holds it: the first
-    maximum, or with ``nans`` the last nan (PyTorch's ``val > max or isnan(val)``)."""
+    maximum, or with ``nans`` the last nan (PyTorch's ``val > max or isnan(val)``). For two
+    views the index is a boolean array (True: the second)."""
+    if len(views) == 2:  # the common 2-wide window: no copy, the comparison is the index
+        a, b = views
+        take = np.greater(b, a)
+        if nans:
+            take |= np.isnan(b)
+        return np.maximum(a, b), take  # nan wins the value either way
     best = views[0].copy(order="K")
     idx = np.zeros(best.shape, np.uint8 if len(views) < 256 else np.int32)
     for k, s in enumerate(views[1:], 1):
         take = np.greater(s, best)
         if nans:
             take |= np.isnan(s)
-        np.maximum(best, s, out=best)  # nan wins the value either way
+        np.maximum(best, s, out=best)
         np.putmask(idx, take, k)
     return best, idx
 
 
-def _spread(g: np.ndarray, idx: np.ndarray, outs: list[np.ndarray]) -> None:
-    """outs[k] = g where idx == k, else 0 (exact zeros even where g is inf or nan)."""
-    exact = np.isfinite(g.sum())
+def _spread(g: np.ndarray, idx: np.ndarray, outs: list[np.ndarray], exact: bool) -> None:
+    """outs[k] = g where idx == k, else 0; ``exact`` (g holds inf or nan): zeros that stay
+    zeros, where a product would give inf * 0 = nan."""
     for k, out in enumerate(outs):
-        hit = idx == k
+        hit = (idx if k else ~idx) if idx.dtype == bool else idx == k
         if exact:
-            np.multiply(g, hit, out=out)
-        else:
             out[...] = np.where(hit, g, 0)
+        else:
+            np.multiply(g, hit, out=out)
 
 
 def _rows_first(x: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
@@ -173,7 +180,7 @@ class MaxPool2d(Op):
         n, c, h, w = p.in_shape
         dxp = np.zeros((n, c, h + sum(p.geo.padding[0]), w + sum(p.geo.padding[1])), g.dtype)
         parts = [np.empty(g.shape, g.dtype) for _ in p.taps]
-        _spread(g, self.idx[0], parts)
+        _spread(g, self.idx[0], parts, not np.isfinite(g.sum()))
         for part, (r, cc) in zip(parts, p.taps, strict=True):
             dxp[:, :, r, cc] += part
         return (dxp[:, :, pt : pt + h, pl : pl + w],)
@@ -183,10 +190,11 @@ class MaxPool2d(Op):
         i1, i2 = self.idx
         gb = np.ascontiguousarray(g.transpose(self.perm))  # the forward's memory order
         a, b = gb.shape[:2]
+        exact = not np.isfinite(gb.sum())
         rows = np.empty((a * b * oh, kh, ow), g.dtype)
-        _spread(gb.reshape(a * b * oh, ow), i2, [rows[:, i] for i in range(kh)])
+        _spread(gb.reshape(a * b * oh, ow), i2, [rows[:, i] for i in range(kh)], exact)
         dx = np.empty((a, b, oh * kh, ow * kw), g.dtype)
-        _spread(rows.reshape(-1), i1, _tile_views(dx, kw))
+        _spread(rows.reshape(-1), i1, _tile_views(dx, kw), exact)
         return dx.transpose(np.argsort(self.perm))
 
     def _window_index(self, x: np.ndarray) -> np.ndarray:
@@ -218,9 +226,10 @@ class AvgPool2d(Op):
         p = self.plan
         views = [_padded(x, p)[:, :, r, c] for r, c in p.taps]
         total = views[0].copy(order="K")
-        for s in views[1:]:
-            total += s
-        total *= total.dtype.type(1.0 / len(views))
+        with np.errstate(all="ignore"):  # inf - inf = nan, as IEEE says, silently
+            for s in views[1:]:
+                total += s
+            total *= total.dtype.type(1.0 / len(views))
         return total
 
     def vjp(self, F: Any, g: Any, out: Any, xs: Any, need: Any) -> tuple:
