@@ -30,7 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..graph import NARY
 from ..ops import Op
-from .conv import Geometry, fold, taps, unfold
+from .conv import Geometry, add_taps, fold, padded_array, unfold
 
 if TYPE_CHECKING:
     from .core import Tensor
@@ -44,8 +44,6 @@ class Plan(NamedTuple):
     in_shape: tuple[int, int, int, int]  # (N, C, H, W)
     w_shape: tuple[int, int, int, int]  # (O, C / groups, kh, kw)
     out_hw: tuple[int, int]  # (OH, OW)
-    padded: tuple[int, int, int, int]  # (N, C, H + top + bottom, W + left + right)
-    taps: tuple  # per kernel tap (p, q): the (rows, columns) slices of the padded image
 
 
 _PLANS: dict[tuple, Plan] = {}
@@ -56,26 +54,11 @@ def plan(geo: Geometry, groups: int, in_shape: tuple, w_shape: tuple) -> Plan:
     key = (geo, groups, in_shape, w_shape)
     p = _PLANS.get(key)
     if p is None:
-        n, c, h, w = in_shape
-        oh, ow = geo.out_size(h, w)
-        (pt, pb), (pl, pr) = geo.padding
-        p = Plan(geo, groups, in_shape, w_shape, (oh, ow), (n, c, h + pt + pb, w + pl + pr),
-                 taps(geo, oh, ow))
+        p = Plan(geo, groups, in_shape, w_shape, geo.out_size(*in_shape[2:]))
         if len(_PLANS) > 256:  # many shapes (a sweep): start again rather than grow forever
             _PLANS.clear()
         _PLANS[key] = p
     return p
-
-
-def padded(x: np.ndarray, p: Plan, dtype: Any) -> np.ndarray:
-    """``x`` inside a border of ``geo.value`` (no copy when there is no padding)."""
-    (pt, _), (pl, _) = p.geo.padding
-    if p.padded == p.in_shape:
-        return x
-    xp = np.full(p.padded, p.geo.value, dtype) if p.geo.value else np.zeros(p.padded, dtype)
-    h, w = p.in_shape[2:]
-    xp[:, :, pt : pt + h, pl : pl + w] = x
-    return xp
 
 
 def im2col(x: np.ndarray, p: Plan, bias: bool, dtype: Any) -> np.ndarray:
@@ -90,7 +73,7 @@ def im2col(x: np.ndarray, p: Plan, bias: bool, dtype: Any) -> np.ndarray:
     cols = np.empty((g, k + bias, n * oh * ow), dtype)
     if bias:
         cols[:, k] = 1
-    xp = padded(x, p, dtype)
+    xp = padded_array(x, p.geo, dtype)
     s0, s1, s2, s3 = xp.strides
     windows = as_strided(xp, (g, cg, kh, kw, n, oh, ow),
                          (s1 * cg, s1, s2 * dh, s3 * dw, s0, s2 * sh, s3 * sw), writeable=False)
@@ -100,18 +83,15 @@ def im2col(x: np.ndarray, p: Plan, bias: bool, dtype: Any) -> np.ndarray:
 
 def col2im(dcols: np.ndarray, p: Plan) -> np.ndarray:
     """The adjoint of ``im2col`` (without the ones): tap gradients summed into an image."""
-    n, c, h, w = p.in_shape
+    n, c = p.in_shape[:2]
     (oh, ow), (_, _, kh, kw) = p.out_hw, p.w_shape
-    (pt, _), (pl, _) = p.geo.padding
-    dxp = np.zeros(p.padded, dcols.dtype)
-    d = dcols.reshape(c, kh, kw, n, oh, ow)
-    for (i, j), (rows, columns) in zip(np.ndindex(kh, kw), p.taps, strict=True):
-        dxp[:, :, rows, columns] += d[:, i, j].transpose(1, 0, 2, 3)
-    return dxp[:, :, pt : pt + h, pl : pl + w]
+    d = dcols.reshape(c, kh * kw, n, oh, ow)
+    return add_taps((d[:, k].transpose(1, 0, 2, 3) for k in range(kh * kw)), p.geo, p.in_shape,
+                    dcols.dtype)
 
 
 class Conv2d(Op):
-    """y = [w | b] @ im2col(x) (cross-correlation, as PyTorch);  d[w | b] = g @ cols^T,  dx = col2im(w^T @ g)"""  # noqa: E501
+    """y = [w | b] @ cols, cols = im2col(x) (windows as columns);  d[w | b] = g @ cols^T,  dx = col2im(w^T @ g)"""  # noqa: E501
 
     __slots__ = ("plan", "cols")
     name = "conv2d"

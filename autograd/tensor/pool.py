@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..ops import Op
-from .conv import Geometry, fold, taps
+from .conv import Geometry, add_taps, fold, padded_array, taps
 
 if TYPE_CHECKING:
     from .core import Tensor
@@ -41,11 +41,13 @@ class PoolPlan(NamedTuple):
 _PLANS: dict[tuple, PoolPlan] = {}
 
 
-def pool_plan(geo: Geometry, in_shape: tuple) -> PoolPlan:
-    """The (cached) plan of a pooling of images of ``in_shape``; ValueError if it cannot fit."""
-    key = (geo, in_shape)
+def pool_plan(geo: Geometry, in_shape: tuple, value: float) -> PoolPlan:
+    """The (cached) plan of a pooling of images of ``in_shape`` padded with ``value``;
+    ValueError if the windows cannot fit."""
+    key = (geo, in_shape, value)
     p = _PLANS.get(key)
     if p is None:
+        geo = geo._replace(value=value)
         oh, ow = geo.out_size(*in_shape[2:])
         tiles = (geo.stride == geo.kernel and geo.dilation == (1, 1)
                  and geo.padding == ((0, 0), (0, 0))
@@ -55,16 +57,6 @@ def pool_plan(geo: Geometry, in_shape: tuple) -> PoolPlan:
             _PLANS.clear()
         _PLANS[key] = p
     return p
-
-
-def _padded(x: np.ndarray, p: PoolPlan) -> np.ndarray:
-    (pt, pb), (pl, pr) = p.geo.padding
-    if not (pt or pb or pl or pr):
-        return x
-    n, c, h, w = x.shape
-    xp = np.full((n, c, h + pt + pb, w + pl + pr), p.geo.value, x.dtype)
-    xp[:, :, pt : pt + h, pl : pl + w] = x
-    return xp
 
 
 def _scan(views: list[np.ndarray], nans: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -134,14 +126,9 @@ class MaxPool2d(Op):
         return self.plan.geo
 
     def forward(self, F: Any, x: np.ndarray) -> np.ndarray:
-        p = self.plan
-        if p.tiles:
+        if self.plan.tiles:
             return self._tiled(x, False)
-        views = [_padded(x, p)[:, :, r, c] for r, c in p.taps]
-        best, idx = _scan(views, False)
-        if not np.isfinite(best.sum()):  # a nan somewhere, or windows of -inf: the slow rules
-            best, idx = _scan(views, True)
-            self._first_real(best, idx)
+        best, idx = _windows(x, self.plan, False)
         self.idx = (idx,)
         return best
 
@@ -158,32 +145,15 @@ class MaxPool2d(Op):
         self.idx = (i1, i2)
         return best.reshape(a, b, oh, ow).transpose(np.argsort(self.perm))
 
-    def _first_real(self, best: np.ndarray, idx: np.ndarray) -> None:
-        """Windows whose maximum is -inf point at their first tap inside the image (PyTorch)."""
-        (pt, _), (pl, _) = self.plan.geo.padding
-        (h, w), (oh, ow) = self.plan.in_shape[2:], self.plan.out_hw
-        inside = np.zeros((len(self.plan.taps), oh, ow), bool)
-        for k, (r, c) in enumerate(self.plan.taps):
-            rr = np.arange(r.start, r.stop, r.step) - pt
-            cc = np.arange(c.start, c.stop, c.step) - pl
-            inside[k] = ((rr >= 0) & (rr < h))[:, None] & ((cc >= 0) & (cc < w))[None, :]
-        bad = best == -np.inf
-        idx[bad] = np.broadcast_to(inside.argmax(axis=0), idx.shape)[bad]
-
     def vjp(self, F: Any, g: Any, out: Any, xs: Any, need: Any) -> tuple:
         p = self.plan
         if F.name == "graph":
-            return (_graph_vjp(g, self._window_index(xs[0].data), p),)
+            return (_graph_vjp(g, _windows(xs[0].data, p, True)[1], p),)
         if p.tiles:
             return (self._tiled_vjp(g),)
-        (pt, _), (pl, _) = p.geo.padding
-        n, c, h, w = p.in_shape
-        dxp = np.zeros((n, c, h + sum(p.geo.padding[0]), w + sum(p.geo.padding[1])), g.dtype)
         parts = [np.empty(g.shape, g.dtype) for _ in p.taps]
         _spread(g, self.idx[0], parts, not np.isfinite(g.sum()))
-        for part, (r, cc) in zip(parts, p.taps, strict=True):
-            dxp[:, :, r, cc] += part
-        return (dxp[:, :, pt : pt + h, pl : pl + w],)
+        return (add_taps(parts, p.geo, p.in_shape, g.dtype),)
 
     def _tiled_vjp(self, g: np.ndarray) -> np.ndarray:
         (kh, kw), (oh, ow) = self.plan.geo.kernel, self.plan.out_hw
@@ -197,12 +167,28 @@ class MaxPool2d(Op):
         _spread(rows.reshape(-1), i1, _tile_views(dx, kw), exact)
         return dx.transpose(np.argsort(self.perm))
 
-    def _window_index(self, x: np.ndarray) -> np.ndarray:
-        """Each window's winning tap (N, C, OH, OW), by the general rules (for second order)."""
-        views = [_padded(x, self.plan)[:, :, r, c] for r, c in self.plan.taps]
-        best, idx = _scan(views, True)
-        self._first_real(best, idx)
-        return idx
+
+
+def _windows(x: np.ndarray, p: PoolPlan, nans: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's maximum and winning tap (N, C, OH, OW), for any geometry: a scan over the
+    taps' strided views of the padded image. Without ``nans`` it assumes none and redoes the scan
+    by the full rules when the result says otherwise (a nan, or a window of padding and -inf)."""
+    xp = padded_array(x, p.geo)
+    best, idx = _scan([xp[:, :, r, c] for r, c in p.taps], nans)
+    if np.isfinite(best.sum()):
+        return best, idx
+    if not nans:
+        return _windows(x, p, True)
+    (pt, _), (pl, _) = p.geo.padding
+    (h, w), (oh, ow) = p.in_shape[2:], p.out_hw
+    inside = np.zeros((len(p.taps), oh, ow), bool)  # which taps of each window hit the image
+    for k, (r, c) in enumerate(p.taps):
+        rr = np.arange(r.start, r.stop, r.step) - pt
+        cc = np.arange(c.start, c.stop, c.step) - pl
+        inside[k] = ((rr >= 0) & (rr < h))[:, None] & ((cc >= 0) & (cc < w))[None, :]
+    empty = best == -np.inf  # PyTorch: such a window's gradient goes to its first real pixel
+    idx[empty] = np.broadcast_to(inside.argmax(axis=0), idx.shape)[empty]
+    return best, idx
 
 
 class AvgPool2d(Op):
@@ -224,7 +210,8 @@ class AvgPool2d(Op):
 
     def forward(self, F: Any, x: np.ndarray) -> np.ndarray:
         p = self.plan
-        views = [_padded(x, p)[:, :, r, c] for r, c in p.taps]
+        xp = padded_array(x, p.geo)
+        views = [xp[:, :, r, c] for r, c in p.taps]
         total = views[0].copy(order="K")
         with np.errstate(all="ignore"):  # inf - inf = nan, as IEEE says, silently
             for s in views[1:]:
@@ -243,12 +230,7 @@ class AvgPool2d(Op):
             dx = np.empty((n, c, oh, kh, ow, kw), g.dtype)
             dx[...] = share[:, :, :, None, :, None]
             return (dx.reshape(p.in_shape),)
-        (pt, pb), (pl, pr) = p.geo.padding
-        n, c, h, w = p.in_shape
-        dxp = np.zeros((n, c, h + pt + pb, w + pl + pr), g.dtype)
-        for r, cc in p.taps:
-            dxp[:, :, r, cc] += share
-        return (dxp[:, :, pt : pt + h, pl : pl + w],)
+        return (add_taps([share] * len(p.taps), p.geo, p.in_shape, g.dtype),)
 
 
 def _graph_vjp(g: Tensor, idx: np.ndarray | None, p: PoolPlan) -> Tensor:
@@ -266,11 +248,11 @@ def _graph_vjp(g: Tensor, idx: np.ndarray | None, p: PoolPlan) -> Tensor:
 
 def max_pool2d(x: Tensor, geo: Geometry) -> Tensor:
     """Record one ``max_pool2d`` node over images ``x`` (N, C, H, W); padding is -inf."""
-    op = MaxPool2d(pool_plan(geo._replace(value=-np.inf), x.data.shape))
+    op = MaxPool2d(pool_plan(geo, x.data.shape, -np.inf))
     return x._apply(op, op.forward(None, x.data))
 
 
 def avg_pool2d(x: Tensor, geo: Geometry) -> Tensor:
     """Record one ``avg_pool2d`` node over images ``x`` (N, C, H, W); padding counts as 0."""
-    op = AvgPool2d(pool_plan(geo._replace(value=0.0), x.data.shape))
+    op = AvgPool2d(pool_plan(geo, x.data.shape, 0.0))
     return x._apply(op, op.forward(None, x.data))
