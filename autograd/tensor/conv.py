@@ -59,7 +59,8 @@ def padded_array(x: np.ndarray, geo: Geometry, dtype: Any = None) -> np.ndarray:
     if not (pt or pb or pl or pr):
         return x
     n, c, h, w = x.shape
-    xp = np.full((n, c, h + pt + pb, w + pl + pr), geo.value, dtype or x.dtype)
+    shape, dtype = (n, c, h + pt + pb, w + pl + pr), dtype or x.dtype
+    xp = np.full(shape, geo.value, dtype) if geo.value else np.zeros(shape, dtype)
     xp[:, :, pt : pt + h, pl : pl + w] = x
     return xp
 

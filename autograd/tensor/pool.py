@@ -92,7 +92,8 @@ def _spread(g: np.ndarray, idx: np.ndarray, outs: list[np.ndarray], exact: bool)
 
 
 def _rows_first(x: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
-    """``x`` (N, C, H, W) as a C-contiguous array with H, W last, and the axis order it has."""
+    """``x`` (N, C, H, W) as a C-contiguous array with H, W last, and the axis order it has (a
+    swap of the first two axes or none: its own inverse)."""
     for perm in ((0, 1, 2, 3), (1, 0, 2, 3)):
         base = x.transpose(perm)
         if base.flags.c_contiguous:
@@ -143,7 +144,7 @@ class MaxPool2d(Op):
         if not nans and not np.isfinite(best.sum()):
             return self._tiled(x, True)
         self.idx = (i1, i2)
-        return best.reshape(a, b, oh, ow).transpose(np.argsort(self.perm))
+        return best.reshape(a, b, oh, ow).transpose(self.perm)
 
     def vjp(self, F: Any, g: Any, out: Any, xs: Any, need: Any) -> tuple:
         p = self.plan
@@ -165,7 +166,7 @@ class MaxPool2d(Op):
         _spread(gb.reshape(a * b * oh, ow), i2, [rows[:, i] for i in range(kh)], exact)
         dx = np.empty((a, b, oh * kh, ow * kw), g.dtype)
         _spread(rows.reshape(-1), i1, _tile_views(dx, kw), exact)
-        return dx.transpose(np.argsort(self.perm))
+        return dx.transpose(self.perm)
 
 
 
