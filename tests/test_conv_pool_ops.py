@@ -154,3 +154,20 @@ def test_arguments_are_checked_once_per_configuration(monkeypatch):
         F.conv2d(X, w, groups=2)
     with pytest.raises(ValueError, match="groups"):
         F.conv2d(X, w, groups=2)
+
+
+def test_the_lessons_picture_shows_the_fused_ops():
+    """conv2d joins its Conv2d module's card (a product of data and parameters), and every-node
+    pictures draw conv2d and max_pool2d as one node each with their formula as the hover text."""
+    from chainrule import viz
+    from chainrule.demos.cnn import build
+
+    model = build(0)
+    images = rng.random((2, 1, 8, 8))
+    loss = F.cross_entropy(model(images), [3, 5])
+    closed = viz.draw_graph(loss, model=model, collapse="auto").source
+    assert "relu · 80 params" in closed and "(2, 1, 8, 8) → (2, 8, 8, 8)" in closed
+    every = viz.draw_graph(loss, model=model, collapse=None).source
+    for name in ("conv2d", "max_pool2d"):
+        assert every.count(f"= {name}(") == 1  # one node's equation in its hover text
+    assert "im2col(x)" in every and "the maximum of each window" in every
