@@ -91,7 +91,7 @@ def col2im(dcols: np.ndarray, p: Plan) -> np.ndarray:
 
 
 class Conv2d(Op):
-    """y = [w | b] @ cols, cols = im2col(x) (windows as columns);  d[w | b] = g @ cols^T,  dx = col2im(w^T @ g)"""  # noqa: E501
+    """y = [w | b] @ im2col(x);  d[w | b] = g @ im2col(x)^T,  dx = col2im(w^T @ g)"""
 
     __slots__ = ("plan", "cols")
     name = "conv2d"
