@@ -20,7 +20,7 @@ import numpy as np
 from chainrule.autograd import Tensor, scope
 from chainrule.autograd.tensor import conv2d as _conv
 from chainrule.autograd.tensor import pool as _pool
-from chainrule.autograd.tensor.conv import Geometry
+from chainrule.autograd.tensor.conv import Geometry, memo
 
 from ._arrays import is_tensor
 
@@ -72,19 +72,6 @@ def _geometry(kernel: Any, stride: Any, padding: Any, dilation: Any) -> Geometry
 _CHECKED: dict[tuple, Geometry] = {}
 
 
-def _cached(key: tuple, check: Any) -> Geometry:
-    try:
-        geo = _CHECKED.get(key)
-    except TypeError:  # an unhashable argument (a list): check it every time
-        return check()
-    if geo is None:
-        geo = check()
-        if len(_CHECKED) > 256:
-            _CHECKED.clear()
-        _CHECKED[key] = geo
-    return geo
-
-
 def _conv_geometry(c: int, wshape: tuple, stride: Any, padding: Any, dilation: Any,
                    groups: int) -> Geometry:
     o, cg, kh, kw = wshape
@@ -107,7 +94,7 @@ def conv2d(input: Any, weight: Tensor, bias: Tensor | None = None, stride: Any =
         raise ValueError(f"conv2d: weight must be (out, in/groups, kh, kw), got {weight.shape}")
     x, single = _images(input, "conv2d", weight.dtype)
     c, wshape = x.shape[1], weight.shape
-    geo = _cached(("conv", c, wshape, stride, padding, dilation, groups),
+    geo = memo(_CHECKED, ("conv", c, wshape, stride, padding, dilation, groups),
                   lambda: _conv_geometry(c, wshape, stride, padding, dilation, groups))
     out = _conv.conv2d(x, weight, bias, geo, groups)
     return out.squeeze(0) if single else out
@@ -141,7 +128,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """The maximum of each window, one ``max_pool2d`` node (stride defaults to the kernel size;
     padding is -inf). The gradient goes to each window's first maximum, as in PyTorch."""
     x, single = _images(input, "max_pool2d")
-    geo = _cached(("max", kernel_size, stride, padding, dilation), lambda: _pool_geometry(
+    geo = memo(_CHECKED, ("max", kernel_size, stride, padding, dilation), lambda: _pool_geometry(
         kernel_size, stride, padding, dilation, "max_pool2d"))
     out = _pool.max_pool2d(x, geo)
     return out.squeeze(0) if single else out
@@ -151,7 +138,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """The mean of each window, one ``avg_pool2d`` node (stride defaults to the kernel size;
     zero padding counts, as PyTorch's default ``count_include_pad=True``)."""
     x, single = _images(input, "avg_pool2d")
-    geo = _cached(("avg", kernel_size, stride, padding), lambda: _pool_geometry(
+    geo = memo(_CHECKED, ("avg", kernel_size, stride, padding), lambda: _pool_geometry(
         kernel_size, stride, padding, 1, "avg_pool2d"))
     out = _pool.avg_pool2d(x, geo)
     return out.squeeze(0) if single else out

@@ -17,7 +17,7 @@ kh*kw strided slices.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -51,6 +51,22 @@ class Geometry(NamedTuple):
                 )
             sizes.append((n + a + b - span) // s + 1)
         return sizes[0], sizes[1]
+
+
+def memo(cache: dict, key: Any, make: Callable[[], Any]) -> Any:
+    """``cache[key]``, made by ``make()`` the first time; an unhashable key is made every time.
+    How conv and pooling check their arguments and plan their shapes once per configuration (a
+    cache that passes 256 entries, a sweep over many shapes, starts again)."""
+    try:
+        value = cache.get(key)
+    except TypeError:
+        return make()
+    if value is None:
+        value = make()
+        if len(cache) >= 256:
+            cache.clear()
+        cache[key] = value
+    return value
 
 
 def padded_array(x: np.ndarray, geo: Geometry, dtype: Any = None) -> np.ndarray:

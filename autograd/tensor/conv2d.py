@@ -30,7 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..graph import NARY
 from ..ops import Op
-from .conv import Geometry, add_taps, fold, padded_array, unfold
+from .conv import Geometry, add_taps, fold, memo, padded_array, unfold
 
 if TYPE_CHECKING:
     from .core import Tensor
@@ -51,14 +51,8 @@ _PLANS: dict[tuple, Plan] = {}
 
 def plan(geo: Geometry, groups: int, in_shape: tuple, w_shape: tuple) -> Plan:
     """The (cached) plan of a convolution; raises ValueError when the shapes do not fit."""
-    key = (geo, groups, in_shape, w_shape)
-    p = _PLANS.get(key)
-    if p is None:
-        p = Plan(geo, groups, in_shape, w_shape, geo.out_size(*in_shape[2:]))
-        if len(_PLANS) > 256:  # many shapes (a sweep): start again rather than grow forever
-            _PLANS.clear()
-        _PLANS[key] = p
-    return p
+    return memo(_PLANS, (geo, groups, in_shape, w_shape), lambda: Plan(
+        geo, groups, in_shape, w_shape, geo.out_size(*in_shape[2:])))
 
 
 def im2col(x: np.ndarray, p: Plan, bias: bool, dtype: Any) -> np.ndarray:

@@ -6,11 +6,9 @@ index of the tap that won (``idx``), so its backward sends each window's gradien
 element, as PyTorch does: the first maximum in row-major order, or the last nan if the window
 holds one; a window of padding and -inf sends it to its first real element.
 
-Windows that tile the image (stride = kernel, no padding or dilation; the common 2x2 pooling)
-take a faster road: the image is reduced along its rows first, then along its columns, so every
-numpy pass is one long strided loop instead of many short ones (numpy's reductions over short
-axes cost ~10x more per element). The image is read in its memory order, so a convolution's
-output (laid out (C, N, H, W), see ``conv2d.py``) is pooled without a copy.
+Windows that tile the image (stride = kernel, no padding or dilation; the usual 2x2) are reduced
+along rows, then along columns, each numpy pass one long strided loop (reductions over short axes
+cost ~10x more per element), in the image's memory order (a convolution's output is (C, N, H, W)).
 
 Second order: with ``create_graph`` the vjps are Tensor ops, ``fold`` of the gradient times a
 constant window mask (max) or weight 1/(kh*kw) (mean); both pools are piecewise linear, so
@@ -24,13 +22,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..ops import Op
-from .conv import Geometry, add_taps, fold, padded_array, taps
+from .conv import Geometry, add_taps, fold, memo, padded_array, taps
 
 if TYPE_CHECKING:
     from .core import Tensor
 
 
 class PoolPlan(NamedTuple):
+    """What a pooling of given shapes needs, computed once per configuration."""
+
     geo: Geometry
     in_shape: tuple[int, int, int, int]
     out_hw: tuple[int, int]
@@ -44,19 +44,15 @@ _PLANS: dict[tuple, PoolPlan] = {}
 def pool_plan(geo: Geometry, in_shape: tuple, value: float) -> PoolPlan:
     """The (cached) plan of a pooling of images of ``in_shape`` padded with ``value``;
     ValueError if the windows cannot fit."""
-    key = (geo, in_shape, value)
-    p = _PLANS.get(key)
-    if p is None:
-        geo = geo._replace(value=value)
-        oh, ow = geo.out_size(*in_shape[2:])
-        tiles = (geo.stride == geo.kernel and geo.dilation == (1, 1)
-                 and geo.padding == ((0, 0), (0, 0))
-                 and (oh * geo.kernel[0], ow * geo.kernel[1]) == tuple(in_shape[2:]))
-        p = PoolPlan(geo, in_shape, (oh, ow), taps(geo, oh, ow), tiles)
-        if len(_PLANS) > 256:
-            _PLANS.clear()
-        _PLANS[key] = p
-    return p
+    return memo(_PLANS, (geo, in_shape, value), lambda: _plan(geo._replace(value=value), in_shape))
+
+
+def _plan(geo: Geometry, in_shape: tuple) -> PoolPlan:
+    oh, ow = geo.out_size(*in_shape[2:])
+    tiles = (geo.stride == geo.kernel and geo.dilation == (1, 1)
+             and geo.padding == ((0, 0), (0, 0))
+             and (oh * geo.kernel[0], ow * geo.kernel[1]) == tuple(in_shape[2:]))
+    return PoolPlan(geo, in_shape, (oh, ow), taps(geo, oh, ow), tiles)
 
 
 def _scan(views: list[np.ndarray], nans: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -103,8 +99,7 @@ def _rows_first(x: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
 
 def _tile_views(a: np.ndarray, k: int) -> list[np.ndarray]:
     """The k interleaved 1-D views of a contiguous array whose last axis splits into groups of k."""
-    flat = a.reshape(-1, k)
-    return [flat[:, j] for j in range(k)]
+    return list(a.reshape(-1, k).T)
 
 
 class MaxPool2d(Op):
