@@ -6,9 +6,13 @@ batch of 64 images, float32. numpy does the same math by hand: im2col and one ma
 the convolution, a reshape-max for the pooling, and the gradients written out. PyTorch runs eager
 on one thread. BLAS runs on one thread for all (set before numpy is imported).
 
+The section conv -> ReLU -> max pool is timed on its own too (forward, backward from a fixed
+gradient of the pooled maps, the convolution's SGD update): the part the fused ``conv2d`` and
+``max_pool2d`` ops serve, apart from the Linear layer and the loss.
+
 The three sides take turns in rotating order within each round (interleaved, so a noisy
-neighbour slows all alike); each round times ``--steps`` steps of each side in CPU time. We
-report the median and range over rounds of the time per step. Run from the repository root:
+neighbour slows all alike); each round times ``--steps`` calls of each side in CPU time. We
+report the median and range over rounds of the time per call. Run from the repository root:
 
     python benchmarks/bench_cnn.py [--rounds 9] [--steps 40]
 """
@@ -39,6 +43,9 @@ except ImportError:  # the other sides still run
     torch = None
 
 BATCH, LR = 64, 0.1
+# the section's update uses a tiny rate: its fixed upstream gradient pushes the same way every call,
+# and the weights must stay ordinary numbers for thousands of calls (same work as any rate)
+SECTION_LR = 1e-6
 
 
 def data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -47,11 +54,13 @@ def data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return X[idx].reshape(-1, 1, 8, 8).astype(np.float32), y[idx]
 
 
-def chainrule_side(X: np.ndarray, y: np.ndarray):
+def chainrule_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
     model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, dtype=np.float32, seed=0), nn.ReLU(),
                           nn.MaxPool2d(2), nn.Flatten(),
                           nn.Linear(128, 10, dtype=np.float32, seed=1))
     opt = nn.optim.SGD(model.parameters(), lr=LR)
+    conv, relu, pool = model[0], model[1], model[2]
+    conv_opt = nn.optim.SGD(conv.parameters(), lr=SECTION_LR)
 
     def step() -> float:
         loss = F.cross_entropy(model(X), y)
@@ -60,10 +69,17 @@ def chainrule_side(X: np.ndarray, y: np.ndarray):
         opt.step()
         return float(loss.data)
 
-    return step
+    def section() -> float:  # conv -> relu -> pool, backward from G, the conv's update
+        out = pool(relu(conv(X)))
+        conv_opt.zero_grad()
+        out.backward(G)
+        conv_opt.step()
+        return float(out.data[0, 0, 0, 0])
+
+    return step, section
 
 
-def numpy_side(X: np.ndarray, y: np.ndarray):
+def numpy_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
     r = np.random.default_rng(0)
     W1 = r.uniform(-1 / 3, 1 / 3, (8, 9)).astype(np.float32)
     b1 = np.zeros(8, np.float32)
@@ -71,9 +87,9 @@ def numpy_side(X: np.ndarray, y: np.ndarray):
     b2 = np.zeros(10, np.float32)
     n = len(y)
     onehot = np.eye(10, dtype=np.float32)[y]
+    Gl = G.transpose(0, 2, 3, 1).reshape(n, 4, 1, 4, 1, 8)  # the section's upstream gradient
 
-    def step() -> float:
-        nonlocal W1, b1, W2, b2
+    def forward_conv():
         # im2col every step, as for a new batch (and as chainrule does)
         xp = np.pad(X[:, 0], ((0, 0), (1, 1), (1, 1)))
         s = xp.strides
@@ -82,6 +98,19 @@ def numpy_side(X: np.ndarray, y: np.ndarray):
         cols = np.ascontiguousarray(cols).reshape(n * 64, 9)
         a = np.maximum(cols @ W1.T + b1, 0).reshape(n, 4, 2, 4, 2, 8)  # channels last
         p = a.max(axis=(2, 4))  # (n, 4, 4, 8)
+        return cols, a, p
+
+    def backward_conv(cols, a, p, dp, lr=LR):
+        nonlocal W1, b1
+        da = (a == p.reshape(n, 4, 1, 4, 1, 8)) * dp  # the max's place gets the gradient
+        da = da.reshape(n * 64, 8)
+        dW1, db1 = da.T @ cols, da.sum(0)
+        W1 -= lr * dW1
+        b1 -= lr * db1
+
+    def step() -> float:
+        nonlocal W2, b2
+        cols, a, p = forward_conv()
         h = p.reshape(n, 128)
         z = h @ W2.T + b2
         z = z - z.max(axis=1, keepdims=True)
@@ -91,26 +120,66 @@ def numpy_side(X: np.ndarray, y: np.ndarray):
         dz = (sm - onehot) / n
         dW2, db2 = dz.T @ h, dz.sum(0)
         dp = (dz @ W2).reshape(n, 4, 1, 4, 1, 8)
-        da = (a == p.reshape(n, 4, 1, 4, 1, 8)) * dp  # the max's place gets the gradient
-        da = da.reshape(n * 64, 8)
-        dW1, db1 = da.T @ cols, da.sum(0)
-        W1 -= LR * dW1
-        b1 -= LR * db1
+        backward_conv(cols, a, p, dp)
         W2 -= LR * dW2
         b2 -= LR * db2
         return loss
 
-    return step
+    def section() -> float:
+        cols, a, p = forward_conv()
+        backward_conv(cols, a, p, Gl, SECTION_LR)
+        return float(p[0, 0, 0, 0])
+
+    return step, section
 
 
-def torch_side(X: np.ndarray, y: np.ndarray):
+def numpy_fused_section(X: np.ndarray, y: np.ndarray, G: np.ndarray):
+    """The section by hand with the algorithm of chainrule's fused ops (taps-by-pixels im2col with
+    a row of ones for the bias, pooling rows first by running comparisons): what the ops cost
+    without the engine around them. For the section table only."""
+    r = np.random.default_rng(0)
+    Wb = np.concatenate([r.uniform(-1 / 3, 1 / 3, (8, 9)), np.zeros((8, 1))], 1).astype(np.float32)
+    n = len(y)
+    g = np.ascontiguousarray(G.transpose(1, 0, 2, 3)).reshape(8 * n * 4, 4)  # (C, N, 4, 4)
+
+    def section() -> float:
+        nonlocal Wb
+        xp = np.zeros((n, 1, 10, 10), np.float32)
+        xp[:, :, 1:9, 1:9] = X
+        s = xp.strides
+        cols = np.empty((10, n * 64), np.float32)
+        cols[9] = 1
+        cols[:9].reshape(1, 3, 3, n, 8, 8)[...] = np.lib.stride_tricks.as_strided(
+            xp, (1, 3, 3, n, 8, 8), (s[1], s[2], s[3], s[0], s[2], s[3]))
+        a = np.maximum(Wb @ cols, 0)  # (8, n * 64): channels first
+        pairs = a.reshape(-1, 2)
+        right = pairs[:, 1] > pairs[:, 0]
+        rows = np.maximum(pairs[:, 0], pairs[:, 1]).reshape(-1, 2, 4)
+        lower = rows[:, 1] > rows[:, 0]
+        p = np.maximum(rows[:, 0], rows[:, 1])
+        grows = np.empty(rows.shape, np.float32)
+        np.multiply(g, lower, out=grows[:, 1])
+        np.multiply(g, ~lower, out=grows[:, 0])
+        ga = np.empty(pairs.shape, np.float32)
+        flat = grows.reshape(-1)
+        np.multiply(flat, right, out=ga[:, 1])
+        np.multiply(flat, ~right, out=ga[:, 0])
+        da = ga.reshape(a.shape) * (a > 0)
+        Wb -= SECTION_LR * (da @ cols.T)
+        return float(p[0, 0])
+
+    return section
+
+
+def torch_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
     torch.set_num_threads(1)
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(),
                                 torch.nn.MaxPool2d(2), torch.nn.Flatten(),
                                 torch.nn.Linear(128, 10))
     opt = torch.optim.SGD(model.parameters(), lr=LR)
-    xt, yt = torch.tensor(X), torch.tensor(y)
+    conv_opt = torch.optim.SGD(model[0].parameters(), lr=SECTION_LR)
+    xt, yt, gt = torch.tensor(X), torch.tensor(y), torch.tensor(G)
 
     def step() -> float:
         loss = torch.nn.functional.cross_entropy(model(xt), yt)
@@ -119,7 +188,41 @@ def torch_side(X: np.ndarray, y: np.ndarray):
         opt.step()
         return loss.item()
 
-    return step
+    def section() -> float:
+        out = model[2](model[1](model[0](xt)))
+        conv_opt.zero_grad()
+        out.backward(gt)
+        conv_opt.step()
+        return out[0, 0, 0, 0].item()
+
+    return step, section
+
+
+def measure(sides: dict, rounds: int, steps: int) -> dict[str, list[float]]:
+    """CPU microseconds per call of each side, one list entry per round; the sides take turns in
+    rotating order within each round."""
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    names = list(sides)
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            fn = sides[name]
+            t = time.process_time()
+            for _ in range(steps):
+                fn()
+            times[name].append((time.process_time() - t) / steps * 1e6)
+    return times
+
+
+def report(title: str, times: dict[str, list[float]], note: dict[str, str]) -> dict:
+    print(title)
+    med = {n: statistics.median(ts) for n, ts in times.items()}
+    for name, ts in times.items():
+        print(f"  {name:<11} median {med[name]:8.0f}   range {min(ts):.0f} - {max(ts):.0f}"
+              f"   {note.get(name, '')}")
+    for other in ("numpy", "torch", "numpy-fused"):
+        if other in med:
+            print(f"  chainrule / {other}: {med['chainrule'] / med[other]:.2f}x")
+    return med
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -128,29 +231,27 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--steps", type=int, default=40)
     args = ap.parse_args(argv)
     X, y = data()
-    sides = {"chainrule": chainrule_side(X, y), "numpy": numpy_side(X, y)}
+    G = np.random.default_rng(1).standard_normal((BATCH, 8, 4, 4)).astype(np.float32)
+    makers = {"chainrule": chainrule_side, "numpy": numpy_side}
     if torch is not None:
-        sides["torch"] = torch_side(X, y)
-    losses = {name: [step() for _ in range(3)] for name, step in sides.items()}  # warm up
-    times: dict[str, list[float]] = {name: [] for name in sides}
-    names = list(sides)
-    for r in range(args.rounds):
-        for name in names[r % len(names):] + names[: r % len(names)]:
-            step = sides[name]
-            t = time.process_time()
-            for _ in range(args.steps):
-                step()
-            times[name].append((time.process_time() - t) / args.steps * 1e6)
-    print(f"small CNN step on 8x8 digits, batch {BATCH}, float32, one thread; "
-          f"{args.rounds} rounds x {args.steps} steps, CPU microseconds per step:")
-    med = {n: statistics.median(ts) for n, ts in times.items()}
-    for name, ts in times.items():
-        print(f"  {name:<10} median {med[name]:8.0f}   range {min(ts):.0f} - {max(ts):.0f}   "
-              f"(first losses {losses[name][0]:.3f} -> {losses[name][-1]:.3f})")
-    print(f"  chainrule / numpy: {med['chainrule'] / med['numpy']:.2f}x")
-    if "torch" in med:
-        print(f"  chainrule / torch: {med['chainrule'] / med['torch']:.2f}x")
-    return med
+        makers["torch"] = torch_side
+    # a model of its own for the section, so that neither measurement changes the other's weights
+    steps = {name: make(X, y, G)[0] for name, make in makers.items()}
+    sections = {name: make(X, y, G)[1] for name, make in makers.items()}
+    sections["numpy-fused"] = numpy_fused_section(X, y, G)
+    losses = {name: [step() for _ in range(3)] for name, step in steps.items()}  # warm up
+    for section in sections.values():
+        section()
+    step_times = measure(steps, args.rounds, args.steps)
+    section_times = measure(sections, args.rounds, args.steps)
+    head = f"batch {BATCH}, float32, one thread; {args.rounds} rounds x {args.steps} calls"
+    note = {n: f"(first losses {ls[0]:.3f} -> {ls[-1]:.3f})" for n, ls in losses.items()}
+    med = report(f"small CNN step on 8x8 digits, {head}, CPU microseconds per step:",
+                 step_times, note)
+    sec = report(f"its conv -> relu -> max pool section (forward, backward from a given "
+                 f"gradient, the conv's SGD update), {head}, CPU microseconds per call:",
+                 section_times, {})
+    return {"step": med, "section": sec}
 
 
 if __name__ == "__main__":

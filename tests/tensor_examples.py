@@ -6,6 +6,8 @@ import numpy as np
 
 from chainrule import autograd
 from chainrule.autograd.tensor.conv import Geometry, fold, unfold
+from chainrule.autograd.tensor.conv2d import conv2d
+from chainrule.autograd.tensor.pool import avg_pool2d, max_pool2d
 
 GEO = Geometry((2, 2), (1, 2), ((1, 0), (0, 1)), (1, 1))
 
@@ -33,4 +35,9 @@ COURSE_EXAMPLES = {
     "unfold": lambda x: unfold(x.reshape(1, 1, 3, 4), GEO) ** 2,
     "fold": lambda x: fold(x.reshape(1, 3, 2, 1, 1, 2), Geometry((1, 2), (1, 1), ((0, 0),) * 2,
                                                               (1, 1)), (1, 1, 3, 3)) ** 2,
+    # the fused ops: every input's gradient (images, kernels, bias) from the one (3, 4) tensor
+    "conv2d": lambda x: conv2d(x.reshape(1, 1, 3, 4), x[1:, 1:3].reshape(1, 1, 2, 2) * x[0, 0],
+                               x[2, 3:], GEO) ** 2,
+    "max_pool2d": lambda x: max_pool2d(x.reshape(1, 1, 3, 4), GEO) ** 2,
+    "avg_pool2d": lambda x: avg_pool2d(x.reshape(1, 1, 3, 4), GEO) ** 2,
 }

@@ -36,7 +36,9 @@ from .walk import grad_of
 
 # the ops that may close a module (``Op.activation``), read from the engine's op registry
 ACTIVATIONS = frozenset(ops.activations()) | {"identity"}
-PRODUCTS = frozenset({"*", "@", "matmul", "mm", "dot"})
+# products: ``*`` and the registry's linear-algebra ops (``@``, einsum, conv2d), and PyTorch's names
+PRODUCTS = frozenset({"*", "matmul", "mm", "dot"}) | {
+    c.name for c in ops.registry() if c.kind == "linalg"}
 SUMS = frozenset({"+", "-", "sum"})
 
 

@@ -24,6 +24,8 @@ double) and ``spellings.py`` (``backward(gradient=...)``, ``zeros_like``, ``cat`
 """
 
 from .. import methods as _methods
+from . import conv2d as _conv2d  # noqa: F401 - registers unfold/fold, conv2d and the pools
+from . import pool as _pool  # noqa: F401
 from . import unary as _unary  # noqa: F401 - registers the elementwise ops installed below
 from .casts import CastMethods
 from .core import Tensor

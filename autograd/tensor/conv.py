@@ -17,7 +17,8 @@ kh*kw strided slices.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -52,12 +53,38 @@ class Geometry(NamedTuple):
         return sizes[0], sizes[1]
 
 
+def memo(cache: dict, key: Any, make: Callable[[], Any]) -> Any:
+    """``cache[key]``, made by ``make()`` the first time; an unhashable key is made every time.
+    How conv and pooling check their arguments and plan their shapes once per configuration (a
+    cache that passes 256 entries, a sweep over many shapes, starts again)."""
+    try:
+        value = cache.get(key)
+    except TypeError:
+        return make()
+    if value is None:
+        value = make()
+        if len(cache) >= 256:
+            cache.clear()
+        cache[key] = value
+    return value
+
+
+def padded_array(x: np.ndarray, geo: Geometry, dtype: Any = None) -> np.ndarray:
+    """``x`` (N, C, H, W) inside a border of ``geo.value`` (``x`` itself without padding)."""
+    (pt, pb), (pl, pr) = geo.padding
+    if not (pt or pb or pl or pr):
+        return x
+    n, c, h, w = x.shape
+    shape, dtype = (n, c, h + pt + pb, w + pl + pr), dtype or x.dtype
+    xp = np.full(shape, geo.value, dtype) if geo.value else np.zeros(shape, dtype)
+    xp[:, :, pt : pt + h, pl : pl + w] = x
+    return xp
+
+
 def unfold_array(x: np.ndarray, geo: Geometry) -> np.ndarray:
     """The windows of ``x`` (N, C, H, W) as a new (N, OH, OW, C, kh, kw) array."""
-    (pt, pb), (pl, pr) = geo.padding
     oh, ow = geo.out_size(*x.shape[2:])
-    if pt or pb or pl or pr:
-        x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=geo.value)
+    x = padded_array(x, geo)
     n, c = x.shape[:2]
     (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
     s0, s1, s2, s3 = x.strides
@@ -66,20 +93,35 @@ def unfold_array(x: np.ndarray, geo: Geometry) -> np.ndarray:
     return np.ascontiguousarray(view)
 
 
+def taps(geo: Geometry, oh: int, ow: int) -> tuple[tuple[slice, slice], ...]:
+    """For each kernel tap (i, j), row-major: the (rows, columns) slices of the padded image that
+    tap reads in every window, so ``x_pad[:, :, rows, cols]`` is (N, C, OH, OW). Convolution and
+    pooling loop over these kh*kw strided views instead of copying every window."""
+    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
+    return tuple((slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+                  slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+                 for i in range(kh) for j in range(kw))
+
+
+def add_taps(parts: Iterable[np.ndarray], geo: Geometry, shape: tuple[int, ...],
+             dtype: Any) -> np.ndarray:
+    """The adjoint of reading the taps: part k (N, C, OH, OW), for each tap k in ``taps`` order,
+    added into a zero image of ``shape`` (N, C, H, W) where that tap read; padding dropped."""
+    (pt, pb), (pl, pr) = geo.padding
+    n, c, h, w = shape
+    out = np.zeros((n, c, h + pt + pb, w + pl + pr), dtype)
+    oh, ow = geo.out_size(h, w)
+    for part, (rows, columns) in zip(parts, taps(geo, oh, ow), strict=True):
+        out[:, :, rows, columns] += part
+    return out[:, :, pt : pt + h, pl : pl + w]
+
+
 def fold_array(cols: np.ndarray, geo: Geometry, shape: tuple[int, ...]) -> np.ndarray:
     """The adjoint of ``unfold_array``: windows (N, OH, OW, C, kh, kw) summed into an image of
     ``shape`` (N, C, H, W), each value added where its window took it from."""
-    (pt, pb), (pl, pr) = geo.padding
-    n, c, h, w = shape
-    out = np.zeros((n, c, h + pt + pb, w + pl + pr), dtype=cols.dtype)
-    _, oh, ow = cols.shape[:3]
-    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
-    g = cols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, OH, OW)
-    for i in range(kh):
-        for j in range(kw):
-            out[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh,
-                j * dw : j * dw + sw * (ow - 1) + 1 : sw] += g[:, :, i, j]
-    return out[:, :, pt : pt + h, pl : pl + w]
+    n, oh, ow, c, kh, kw = cols.shape
+    g = cols.transpose(0, 3, 4, 5, 1, 2).reshape(n, c, kh * kw, oh, ow)
+    return add_taps((g[:, :, k] for k in range(kh * kw)), geo, shape, cols.dtype)
 
 
 class Unfold(Op):
