@@ -110,7 +110,8 @@ def _page(s: LearningStep) -> str:
         f"<tr><td>{html.escape(n)}</td><td>{fmt.num(b)}</td><td>{fmt.num(g)}</td>"
         f"<td>{fmt.num(u)}</td><td>{fmt.num(a)}</td></tr>" for n, b, g, u, a in s.rows[:MAX_ROWS])
     if len(s.rows) > MAX_ROWS:
-        body += f'<tr><td colspan="5">&hellip; and {len(s.rows) - MAX_ROWS} more parameters</td></tr>'
+        more = len(s.rows) - MAX_ROWS
+        body += f'<tr><td colspan="5">&hellip; and {more} more parameters</td></tr>'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
