@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Node, scope
+from chainrule.autograd import Node, Tensor, scope
+from chainrule.autograd.tensor import fused
 
 from ._arrays import flat_nodes, is_tensor, numbers
 from .functional_conv import avg_pool2d, conv1d, conv2d, max_pool2d, pad
@@ -108,19 +109,37 @@ def binary_cross_entropy_with_logits(logits: Any, labels: Any) -> Any:
     )
 
 
-def _class_labels(labels: Any, n: int, k: int) -> np.ndarray:
-    y = numbers(labels).ravel()
+def _class_labels(labels: Any, n: int, k: int, ignore: int | None = None) -> np.ndarray:
+    """The labels as n integers in 0..k-1 (or ``ignore``), checked with a clear message."""
+    y = labels if type(labels) is np.ndarray and labels.dtype == np.int64 else numbers(labels)
+    y = y.ravel()
     if y.size != n:
         raise ValueError(f"cross_entropy: {n} rows of logits but {y.size} labels")
-    return CLASSES.check(y, "cross_entropy", classes=k).astype(np.int64)
+    if y.dtype == np.int64 and (not y.size or (y.min() >= 0 and y.max() < k)):
+        return y  # already what the loss needs: skip the float round trip of the full check
+    kept = y if ignore is None else y[y != ignore]
+    CLASSES.check(kept, "cross_entropy", classes=k)
+    return y.astype(np.int64)
+
+
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
+    """y = x·Wᵀ + b (PyTorch's ``F.linear``): ``input`` (in,) or (..., in), ``weight`` (out, in),
+    ``bias`` (out,) or None. One node in the graph (``autograd.tensor.fused``), whose gradients
+    are dx = g·W, dW = gᵀ·x and db = the sum of g over the batch."""
+    return fused.linear(input, weight, bias)
 
 
 @scope.named("cross-entropy")
-def cross_entropy(logits: Any, labels: Any) -> Any:
+def cross_entropy(logits: Any, labels: Any, *, ignore_index: int = -100,
+                  label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].
 
-    ``logits``: a Tensor (n, k), or a list of n lists of k Values. logsumexp subtracts the row's
-    maximum first (a constant, so the gradient is unchanged) and never overflows.
+    ``logits``: a Tensor (n, k), or a list of n lists of k Values. On the scalar engine
+    logsumexp subtracts the row's maximum first (a constant, so the gradient is unchanged) and
+    never overflows. On the tensor engine the loss is one node (``autograd.tensor.fused``) whose
+    gradient is (softmax(z) - onehot(y)) / n, and PyTorch's options work: ``ignore_index``
+    (rows with that label count 0), ``label_smoothing`` ε (the target puts 1 - ε + ε/k on the
+    label, ε/k on every other class) and ``reduction`` ('mean', 'sum' or 'none').
     """
     if is_tensor(logits):
         if logits.ndim != 2:
@@ -128,8 +147,12 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
                 f"cross_entropy needs logits of shape (n, classes), not {logits.shape}"
             )
         n, k = logits.shape
-        y = _class_labels(labels, n, k)
-        return -logits.log_softmax(axis=-1)[np.arange(n), y].mean()
+        y = _class_labels(labels, n, k, ignore_index)
+        return fused.cross_entropy(logits, y, ignore_index=ignore_index,
+                                   label_smoothing=label_smoothing, reduction=reduction)
+    if (ignore_index, label_smoothing, reduction) != (-100, 0.0, "mean"):
+        raise ValueError("cross_entropy: ignore_index, label_smoothing and reduction are for "
+                         "Tensor logits; the scalar engine computes the plain mean")
     rows = logits if isinstance(logits, (list, tuple)) else None
     if not rows or not all(isinstance(r, (list, tuple)) for r in rows):
         raise ValueError(
@@ -189,7 +212,7 @@ def accuracy(pred: Any, labels: Any) -> float:
 
 __all__ = [
     "accuracy", "binary_cross_entropy_with_logits", "cross_entropy", "hinge_loss", "l1_penalty",
-    "l2_penalty", "mse_loss",
+    "l2_penalty", "linear", "mse_loss",
     # PyTorch's layer functions (functional_conv, functional_layers, functional_extra)
     "attention_weights", "avg_pool2d", "batch_norm", "binary_cross_entropy", "conv1d", "conv2d",
     "dropout", "elu", "embedding", "gelu", "hardtanh", "layer_norm", "leaky_relu", "log_softmax",

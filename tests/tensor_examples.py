@@ -5,6 +5,7 @@ of standard normal samples moved away from -0.5, 0 and 0.5)."""
 import numpy as np
 
 from chainrule import autograd
+from chainrule.autograd.tensor import fused
 from chainrule.autograd.tensor.conv import Geometry, fold, unfold
 
 GEO = Geometry((2, 2), (1, 2), ((1, 0), (0, 1)), (1, 1))
@@ -33,4 +34,10 @@ COURSE_EXAMPLES = {
     "unfold": lambda x: unfold(x.reshape(1, 1, 3, 4), GEO) ** 2,
     "fold": lambda x: fold(x.reshape(1, 3, 2, 1, 1, 2), Geometry((1, 2), (1, 1), ((0, 0),) * 2,
                                                               (1, 1)), (1, 1, 3, 3)) ** 2,
+}
+
+# the fused ops (autograd/tensor/fused.py): every input depends on x, so second order is exercised
+FUSED_EXAMPLES = {
+    "linear": lambda x: fused.linear(x, x.exp(), x[:, 0]),
+    "cross_entropy": lambda x: fused.cross_entropy(x, np.array([0, 3, 1]), label_smoothing=0.1),
 }
