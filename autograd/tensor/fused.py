@@ -168,7 +168,7 @@ class CrossEntropy(Op):
             g = g.reshape(n, 1)
         elif self.reduction == "mean":
             count = n if keep is None else float(keep.sum())
-            g = g * (1.0 / count) if count else g * np.nan  # every row ignored: nan, as torch
+            g = g * (1.0 / count) if count else g * 0.0  # every row ignored: 0, as torch
         return g if keep is None else g * keep.reshape(n, 1)
 
     def vjp(self, F, g, out, xs, need):
