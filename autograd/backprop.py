@@ -28,9 +28,10 @@ from . import _state
 from .anomaly import check_backward
 from .backends import GRAPH, MATH
 from .graph import NARY, count_uses
-from .ops import Add, Mul, shared
+from .ops import Add, Mul, Relu, shared
 
 _MUL, _ADD = shared(Mul), shared(Add)  # the ops whose partials the reverse pass inlines
+_RELU = shared(Relu)
 
 
 def _scalar_pass(stack: list, zero: Any) -> None:
@@ -129,9 +130,13 @@ def _general_step(
     op = n.op
     if b is None:
         parents: Any = (a,)
-        if op.elementwise and not create_graph:  # Op.vjp without its frame and its list
+        if op is _RELU and fit is not None and not create_graph:
+            # Relu.partials on arrays is step(x) = (x > 0) as floats; the mask as numpy's bools
+            # is the same product without the cast (a test checks it against Relu.partials)
+            gs: Any = (g * (a.data > 0),)
+        elif op.elementwise and not create_graph:  # Op.vjp without its frame and its list
             (d,) = op.partials(F, n.data, a.data)
-            gs: Any = (g if d is None else g * d,)
+            gs = (g if d is None else g * d,)
         elif create_graph:
             gs = op.vjp(F, g, n, parents, (a._uses > 0,))  # recorded as a graph
         else:
