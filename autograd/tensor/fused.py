@@ -186,8 +186,8 @@ class CrossEntropy(Op):
             return loss
         if self.reduction == "sum":
             return loss.sum()
-        if self.keep is None:
-            return loss.mean()
+        if self.keep is None:  # the mean as np.mean computes it (the same sum, then / n)
+            return np.add.reduce(loss) / n
         with np.errstate(invalid="ignore", divide="ignore"):  # every row ignored: nan, as torch
             return loss.sum() / self.keep.sum()
 
@@ -232,21 +232,21 @@ def _log_softmax(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s - np.log(total), np.divide(e, total, out=e)
 
 
-def cross_entropy(logits: Tensor, labels: np.ndarray, *, ignore_index: int = -100,
+def cross_entropy(logits: Tensor, labels: np.ndarray, *, ignore_index: int | None = None,
                   label_smoothing: float = 0.0, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy of Tensor logits (n, k) against integer labels (n,) as one node.
 
-    The labels must already be integers; ``nn.functional.cross_entropy`` checks and converts
-    what a user passes. See ``CrossEntropy`` for the options (PyTorch's)."""
+    The labels must already be integers in 0..k-1 or ``ignore_index`` (None: no row is
+    ignored); ``nn.functional.cross_entropy`` checks and converts what a user passes. See
+    ``CrossEntropy`` for the options (PyTorch's)."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"cross_entropy: reduction is 'mean', 'sum' or 'none', not {reduction!r}")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     keep = None
-    if (labels == ignore_index).any():
+    if ignore_index is not None and (labels == ignore_index).any():
         mask = labels != ignore_index
         keep = mask.astype(logits.data.dtype)
         labels = np.where(mask, labels, 0)
     op = CrossEntropy(labels, keep, float(label_smoothing), reduction)
     return logits._apply(op, op.forward(None, logits.data))
-
