@@ -258,7 +258,7 @@ def report(title: str, res: dict, base: str) -> None:
         print(f"  {n:30s} median {med * scale:8.2f} {unit}, min {best * scale:8.2f} {unit}{ratio}")
 
 
-def bench_mlp(reps: int, **shape: Any) -> dict:
+def bench_mlp(reps: int, inner: int = 1, **shape: Any) -> dict:
     s_np, s_us, s_raw = mlp_setup(**shape), mlp_setup(**shape), mlp_setup(**shape)
     sides = {"numpy (by hand)": lambda: numpy_mlp_step(s_np)}
     ps, pr = out_in(s_us), tensors(s_raw)
@@ -268,7 +268,7 @@ def bench_mlp(reps: int, **shape: Any) -> dict:
         s_p = mlp_setup(**shape)
         pp, xp, yp = torch_out_in(s_p), torch.tensor(s_p["x"]), torch.tensor(s_p["y"])
         sides["pytorch (F.linear)"] = lambda: torch_mlp_step(s_p, pp, xp, yp)
-    return interleaved(sides, reps)
+    return interleaved(sides, reps, inner)
 
 
 def bench_tiny(reps: int) -> dict:
@@ -308,6 +308,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--only", default="mlp,deep,tiny,moons")
+    ap.add_argument("--steps", type=int, default=1,
+                    help="MLP steps per timing (1: each step right after a full collection, "
+                         "cold caches; 10: a run of steps as in a training loop)")
     args = ap.parse_args()
     if torch is not None:
         torch.set_num_threads(1)
@@ -322,14 +325,14 @@ def main() -> None:
           f"torch {torch.__version__ if torch else 'not installed'}; autograd: {autograd.__file__}")
     only = args.only.split(",")
     if "mlp" in only:
-        res = bench_mlp(args.reps)
+        res = bench_mlp(args.reps, args.steps)
         report("MLP 784-256-256-10, batch 128, float32, one SGD step:", res, "numpy (by hand)")
         if "pytorch (F.linear)" in res:
             ours, theirs = res["chainrule (F.linear)"], res["pytorch (F.linear)"]
             print(f"  chainrule / pytorch: median {ours[0] / theirs[0]:.2f}, "
                   f"min {ours[1] / theirs[1]:.2f}")
     if "deep" in only:
-        res = bench_mlp(args.reps, batch=32, sizes=DEEP)
+        res = bench_mlp(args.reps, args.steps, batch=32, sizes=DEEP)
         report("MLP 20 layers of 64 (64-64-...-64-10), batch 32, float32, one SGD step:", res,
                "numpy (by hand)")
     if "tiny" in only:

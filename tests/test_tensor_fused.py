@@ -245,3 +245,23 @@ def test_cross_entropy_second_order_matches_pytorch(options):
     (h,) = autograd.grad((g * v).sum(), [ours])
     (th,) = torch.autograd.grad((tg * torch.tensor(v)).sum(), [theirs])
     _close(h, th)
+
+
+# --- the reverse pass's inlined relu (backprop.py) ------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_reverse_pass_inlines_exactly_relus_partials(dtype):
+    """``g * (x > 0)`` in the reverse pass is ``g * Relu.partials``, edges and dtype included."""
+    from chainrule.autograd.backends import NUMPY
+
+    x = np.array([[-1.5, 0.0, -0.0, 2.0], [np.inf, -np.inf, np.nan, 1e30]], dtype=dtype)
+    g = np.array([[0.5, -2.0, 3.0, np.inf], [-1.0, np.nan, 7.0, -0.25]], dtype=dtype)
+    t = Tensor(x, requires_grad=True)
+    out = t.relu()
+    out.backward(g)
+    (d,) = autograd.ops.shared(autograd.ops.Relu).partials(NUMPY, out.data, x)
+    with np.errstate(invalid="ignore"):
+        want = g * d
+    np.testing.assert_array_equal(t.grad, want)
+    assert t.grad.dtype == dtype
