@@ -9,6 +9,7 @@ gives one Value per sample, or a list of k Values per sample for k outputs). Tar
     binary_cross_entropy_with_logits  mean softplus(z) - y z          labels y in [0, 1]
                                       (= -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), stable)
     cross_entropy                     mean logsumexp(z) - z[label]    labels 0..k-1
+                                      (Tensor logits: one node, see autograd/tensor/fused.py)
     l2_penalty                        sum of p^2 over the parameters
     l1_penalty                        sum of |p| over the parameters
 
@@ -17,6 +18,7 @@ does not depend on the batch size. ``nn.losses`` lists the losses by name, with 
 one wants (``nn.targets``); ``nn.fit`` and ``nn.train_step`` take those names. Each loss marks
 its result with ``autograd.scope`` so that a picture can draw it as one card ("cross-entropy").
 
+``linear(x, W, b)`` = x·Wᵀ + b is one node too (the fused op that ``nn.Linear`` runs).
 The layers' functions, with PyTorch's names and arguments, live in three files and are imported
 here, so that ``nn.functional`` is one namespace as in PyTorch: ``functional_conv.py`` (conv1d,
 conv2d, max_pool2d, avg_pool2d, pad), ``functional_layers.py`` (layer_norm, batch_norm,
@@ -32,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Node, Tensor, scope
+from chainrule.autograd import Node, scope
 from chainrule.autograd.tensor import fused
 
 from ._arrays import flat_nodes, is_tensor, numbers
@@ -122,14 +124,9 @@ def _class_labels(labels: Any, n: int, k: int, ignore: int | None = None) -> np.
     return y.astype(np.int64)
 
 
-def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
-    """y = x·Wᵀ + b (PyTorch's ``F.linear``): ``input`` (in,) or (..., in), ``weight`` (out, in),
-    ``bias`` (out,) or None. One node in the graph (``autograd.tensor.fused``), whose gradients
-    are dx = g·W, dW = gᵀ·x and db = the sum of g over the batch."""
-    return fused.linear(input, weight, bias)
+linear = fused.linear  # y = x·Wᵀ + b as one node; PyTorch's signature (input, weight, bias=None)
 
 
-@scope.named("cross-entropy")
 def cross_entropy(logits: Any, labels: Any, *, ignore_index: int = -100,
                   label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].

@@ -87,14 +87,17 @@ _LINEAR = Linear()
 _new = object.__new__
 
 
-def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
-    """``x·Wᵀ + b`` as one node (PyTorch's ``F.linear``): x (in,) or (..., in), W (out, in),
-    b (out,) or None. Arrays and numbers become constants; the gradients are those of the
-    three-node spelling ``x @ W.T + b``, with one node and one kept gradient instead of three.
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
+    """y = x·Wᵀ + b as one node (PyTorch's ``F.linear``): ``input`` x (in,) or (..., in),
+    ``weight`` W (out, in), ``bias`` b (out,) or None. Arrays and numbers become constants. The
+    gradients are those of the three-node spelling ``x @ W.T + b``: dx = g·W, dW = gᵀ·x and
+    db = the sum of g over the batch, with one node and one kept gradient instead of three.
 
-    This runs once per layer of every step, so it checks and records inline (as the installed
-    methods do, ``methods.py``): about 2 us less per layer than the general path."""
+    This runs once per layer of every step, so it checks and records inline, as the installed
+    methods do (``methods.py``): measured on the 20-layer forward, 350 -> 258 us against
+    converting every argument and calling ``Node._record``."""
     T = Tensor
+    x = input
     if type(weight) is not T:
         weight = _operand(weight, x, T)
     if type(x) is not T:
