@@ -111,17 +111,20 @@ def binary_cross_entropy_with_logits(logits: Any, labels: Any) -> Any:
     )
 
 
-def _class_labels(labels: Any, n: int, k: int, ignore: int | None = None) -> np.ndarray:
-    """The labels as n integers in 0..k-1 (or ``ignore``), checked with a clear message."""
+def _class_labels(labels: Any, n: int, k: int,
+                  ignore: int | None = None) -> tuple[np.ndarray, bool]:
+    """The labels as n int64s in 0..k-1 (or ``ignore``), checked with a clear message, and
+    whether any of them is ``ignore``."""
     y = labels if type(labels) is np.ndarray and labels.dtype == np.int64 else numbers(labels)
     y = y.ravel()
     if y.size != n:
         raise ValueError(f"cross_entropy: {n} rows of logits but {y.size} labels")
-    if y.dtype == np.int64 and (not y.size or (y.min() >= 0 and y.max() < k)):
-        return y  # already what the loss needs: skip the float round trip of the full check
-    kept = y if ignore is None else y[y != ignore]
-    CLASSES.check(kept, "cross_entropy", classes=k)
-    return y.astype(np.int64)
+    # int64 labels, all in 0..k-1: one reduction (a negative label, seen as uint64, is huge)
+    if y.dtype == np.int64 and (not y.size or y.view(np.uint64).max() < k):
+        return y, ignore is not None and 0 <= ignore < k and bool((y == ignore).any())
+    ignored = y == ignore
+    CLASSES.check(y[~ignored], "cross_entropy", classes=k)
+    return y.astype(np.int64), bool(ignored.any())
 
 
 linear = fused.linear  # y = x·Wᵀ + b as one node; PyTorch's signature (input, weight, bias=None)
@@ -131,25 +134,31 @@ def cross_entropy(logits: Any, labels: Any, *, ignore_index: int = -100,
                   label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].
 
-    ``logits``: a Tensor (n, k), or a list of n lists of k Values. On the scalar engine
-    logsumexp subtracts the row's maximum first (a constant, so the gradient is unchanged) and
-    never overflows. On the tensor engine the loss is one node (``autograd.tensor.fused``) whose
-    gradient is (softmax(z) - onehot(y)) / n, and PyTorch's options work: ``ignore_index``
-    (rows with that label count 0), ``label_smoothing`` ε (the target puts 1 - ε + ε/k on the
-    label, ε/k on every other class) and ``reduction`` ('mean', 'sum' or 'none').
+    ``logits``: a Tensor (n, k), or a list of n lists of k Values. On the tensor engine the loss
+    is one node (``autograd.tensor.fused``) whose gradient is (softmax(z) - onehot(y)) / n, and
+    PyTorch's options work: ``ignore_index`` (rows with that label count 0), ``label_smoothing``
+    ε (the target puts 1 - ε + ε/k on the label, ε/k on every other class) and ``reduction``
+    ('mean', 'sum' or 'none'). On the scalar engine logsumexp subtracts the row's maximum first
+    (a constant, so the gradient is unchanged) and never overflows. Either way the result is
+    marked as one "cross-entropy" region for pictures (``autograd.scope``).
     """
-    if is_tensor(logits):
-        if logits.ndim != 2:
-            raise ValueError(
-                f"cross_entropy needs logits of shape (n, classes), not {logits.shape}"
-            )
-        n, k = logits.shape
-        y = _class_labels(labels, n, k, ignore_index)
-        return fused.cross_entropy(logits, y, ignore_index=ignore_index,
-                                   label_smoothing=label_smoothing, reduction=reduction)
-    if (ignore_index, label_smoothing, reduction) != (-100, 0.0, "mean"):
-        raise ValueError("cross_entropy: ignore_index, label_smoothing and reduction are for "
-                         "Tensor logits; the scalar engine computes the plain mean")
+    if not is_tensor(logits):
+        if (ignore_index, label_smoothing, reduction) != (-100, 0.0, "mean"):
+            raise ValueError("cross_entropy: ignore_index, label_smoothing and reduction are "
+                             "for Tensor logits; the scalar engine computes the plain mean")
+        return _scalar_cross_entropy(logits, labels)
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy needs logits of shape (n, classes), not {logits.shape}")
+    n, k = logits.shape
+    y, ignored = _class_labels(labels, n, k, ignore_index)
+    out = fused.cross_entropy(logits, y, ignore_index=ignore_index if ignored else None,
+                              label_smoothing=label_smoothing, reduction=reduction)
+    return scope.mark(out, "cross-entropy", (logits,))
+
+
+@scope.named("cross-entropy")
+def _scalar_cross_entropy(logits: Any, labels: Any) -> Any:
+    """The scalar engine's cross-entropy: a list of n samples, each a list of k logits."""
     rows = logits if isinstance(logits, (list, tuple)) else None
     if not rows or not all(isinstance(r, (list, tuple)) for r in rows):
         raise ValueError(
@@ -161,7 +170,7 @@ def cross_entropy(logits: Any, labels: Any, *, ignore_index: int = -100,
         raise ValueError(
             f"cross_entropy: every sample needs the same number (>= 2) of logits, got {k}"
         )
-    y = _class_labels(labels, len(rows), k)
+    y, _ = _class_labels(labels, len(rows), k)
     terms = []
     for r, label in zip(rows, y.tolist(), strict=True):
         m = max(z.data if isinstance(z, Node) else z for z in r)

@@ -265,3 +265,22 @@ def test_the_reverse_pass_inlines_exactly_relus_partials(dtype):
         want = g * d
     np.testing.assert_array_equal(t.grad, want)
     assert t.grad.dtype == dtype
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_an_ignored_row_of_non_finite_logits_costs_nothing_as_in_pytorch(smoothing):
+    torch = pytest.importorskip("torch")
+    z = np.array([[1.0, 2.0, 0.5], [np.nan, 0.0, np.inf], [0.3, -1.0, 2.0]])
+    labels = np.array([2, 1, 0])
+    options = {"ignore_index": 1, "label_smoothing": smoothing}
+    for reduction in ("none", "mean"):
+        ours, theirs = Tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
+        loss = F.cross_entropy(ours, labels, reduction=reduction, **options)
+        tloss = torch.nn.functional.cross_entropy(theirs, torch.tensor(labels),
+                                                  reduction=reduction, **options)
+        _close(loss.data, tloss)
+        assert np.all(np.isfinite(loss.data))  # the ignored row's loss is 0, not nan
+        loss.backward(np.ones(loss.shape))
+        tloss.backward(torch.ones(tloss.shape, dtype=torch.float64))
+        _close(ours.grad, theirs.grad)

@@ -170,7 +170,7 @@ class CrossEntropy(Op):
     def __init__(self, labels: np.ndarray, keep: np.ndarray | None, smoothing: float,
                  reduction: str) -> None:
         self.labels = labels  # ints in 0..k-1 (an ignored row holds 0)
-        self.keep = keep  # None, or the rows that count, as 0/1
+        self.keep = keep  # None, or the rows that count (booleans)
         self.smoothing = smoothing
         self.reduction = reduction
         self._z = self._p = None  # the logits of the last forward and their softmax
@@ -183,8 +183,8 @@ class CrossEntropy(Op):
         loss = -logp[np.arange(n), self.labels]
         if eps:
             loss = (1.0 - eps) * loss - (eps / z.shape[1]) * logp.sum(axis=1)
-        if self.keep is not None:
-            loss = loss * self.keep
+        if self.keep is not None:  # an ignored row costs 0, even where its logits are inf/nan
+            loss = np.where(self.keep, loss, 0)
         if self.reduction == "none":
             return loss
         if self.reduction == "sum":
@@ -192,7 +192,7 @@ class CrossEntropy(Op):
         if self.keep is None:  # the mean as np.mean computes it (the same sum, then / n)
             return np.add.reduce(loss) / n
         with np.errstate(invalid="ignore", divide="ignore"):  # every row ignored: nan, as torch
-            return loss.sum() / self.keep.sum()
+            return loss.sum() / np.count_nonzero(self.keep)
 
     def scale(self, g: Any, n: int) -> Any:
         """What each row's (softmax - q) is multiplied by: g / n for 'mean', g for 'sum', g_i
@@ -201,9 +201,9 @@ class CrossEntropy(Op):
         if self.reduction == "none":
             g = g.reshape(n, 1)
         elif self.reduction == "mean":
-            count = n if keep is None else float(keep.sum())
+            count = n if keep is None else np.count_nonzero(keep)
             g = g * (1.0 / count) if count else g * 0.0  # every row ignored: 0, as torch
-        return g if keep is None else g * keep.reshape(n, 1)
+        return g if keep is None else g * keep.reshape(n, 1).astype(self._p.dtype)
 
     def vjp(self, F, g, out, xs, need):
         z = xs[0]
@@ -211,19 +211,19 @@ class CrossEntropy(Op):
         rows = np.arange(n)
         c = self.scale(g, n)
         fresh = z is self._z  # the logits of this op's forward: their softmax is saved
-        if type(g) is np.ndarray and fresh and not self.smoothing:
+        arrays = type(z) is np.ndarray
+        if arrays and type(g) is np.ndarray and fresh and not self.smoothing:
             d = self._p * c
             d[rows, self.labels] -= c if c.ndim == 0 else c[:, 0]
-            return (d,)
-        q = np.zeros(z.shape, dtype=z.dtype)
-        q[rows, self.labels] = 1.0 - self.smoothing
-        if self.smoothing:
-            q += self.smoothing / k
-        if type(z) is np.ndarray:
-            p = self._p if fresh else _log_softmax(z)[1]
-        else:  # create_graph: softmax recorded as a node, so this gradient has its own
-            p = z.softmax(axis=1)
-        return ((p - q) * c,)
+        else:
+            q = np.zeros(z.shape, dtype=z.dtype)
+            q[rows, self.labels] = 1.0 - self.smoothing
+            if self.smoothing:
+                q += self.smoothing / k
+            # with create_graph (Tensors) softmax is recorded as a node: second order works
+            p = z.softmax(axis=1) if not arrays else self._p if fresh else _log_softmax(z)[1]
+            d = (p - q) * c
+        return (d,)  # 0 on an ignored row (nan where its logits are inf or nan, as PyTorch)
 
 
 def _log_softmax(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -248,8 +248,7 @@ def cross_entropy(logits: Tensor, labels: np.ndarray, *, ignore_index: int | Non
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     keep = None
     if ignore_index is not None and (labels == ignore_index).any():
-        mask = labels != ignore_index
-        keep = mask.astype(logits.data.dtype)
-        labels = np.where(mask, labels, 0)
+        keep = labels != ignore_index
+        labels = np.where(keep, labels, 0)
     op = CrossEntropy(labels, keep, float(label_smoothing), reduction)
     return logits._apply(op, op.forward(None, logits.data))
