@@ -284,3 +284,16 @@ def test_an_ignored_row_of_non_finite_logits_costs_nothing_as_in_pytorch(smoothi
         loss.backward(np.ones(loss.shape))
         tloss.backward(torch.ones(tloss.shape, dtype=torch.float64))
         _close(ours.grad, theirs.grad)
+
+
+def test_explain_backward_reads_the_fused_ops_as_their_formulas():
+    from chainrule import viz
+
+    model = nn.MLP(2, [3, 2], engine="tensor", seed=0)
+    x = np.random.default_rng(0).normal(size=(2, 2))  # an array input: a constant node
+    loss = F.cross_entropy(model(x), np.array([0, 1]))
+    loss.backward()
+    text = viz.explain_backward(loss)
+    assert "linear1 = x·l0.weightᵀ + l0.bias" in text
+    assert "l0.weight.grad += linear1.gradᵀ·x" in text and "Σ linear1.grad" in text
+    assert "(softmax(linear2) - onehot(y)) / n" in text
