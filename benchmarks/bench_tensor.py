@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chainrule import autograd  # noqa: E402
 from chainrule.autograd import Tensor  # noqa: E402
+from chainrule.nn import functional as F  # noqa: E402
 
 try:
     import torch
@@ -113,13 +114,15 @@ def tensors(s: dict) -> list[Tensor]:
 
 
 def ours_mlp_step(s: dict, ps: list[Tensor]) -> float:
+    """The step as a user writes it with nn.functional: weights (out, in), as nn.Linear and
+    PyTorch store them; ``F.linear`` and ``F.cross_entropy`` are one node each."""
     y = s["y"]
     h = s["x"]
     for i in range(0, len(ps), 2):
-        h = h @ ps[i] + ps[i + 1]
+        h = F.linear(h, ps[i], ps[i + 1])
         if i + 2 < len(ps):
-            h = h.relu()
-    loss = -h.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+            h = F.relu(h)
+    loss = F.cross_entropy(h, y)
     for p in ps:
         p.grad = None
     loss.backward()
@@ -129,12 +132,16 @@ def ours_mlp_step(s: dict, ps: list[Tensor]) -> float:
     return loss.item()
 
 
-def ours_mlp_step_out_in(s: dict, ps: list[Tensor]) -> float:
-    """The same step with weights stored (out, in), as nn.Linear and PyTorch do: x @ W.T + b."""
-    w1, b1, w2, b2, w3, b3 = ps
+def ours_mlp_step_raw(s: dict, ps: list[Tensor]) -> float:
+    """The same step spelled with primitives: ``h @ W + b`` with W (in, out), and the loss as
+    log_softmax, an index and a mean (three nodes a layer, four for the loss)."""
     y = s["y"]
-    logits = ((s["x"] @ w1.T + b1).relu() @ w2.T + b2).relu() @ w3.T + b3
-    loss = -logits.log_softmax(axis=1)[np.arange(len(y)), y].mean()
+    h = s["x"]
+    for i in range(0, len(ps), 2):
+        h = h @ ps[i] + ps[i + 1]
+        if i + 2 < len(ps):
+            h = h.relu()
+    loss = -h.log_softmax(axis=1)[np.arange(len(y)), y].mean()
     for p in ps:
         p.grad = None
     loss.backward()
@@ -176,13 +183,21 @@ def torch_params(s: dict) -> list:
     return [torch.tensor(p, requires_grad=True) for p in s["params"]]
 
 
+def torch_out_in(s: dict) -> list:
+    """The parameters with weights (out, in), row-major, as torch.nn.Linear stores them."""
+    return [torch.tensor(np.ascontiguousarray(p.T) if p.ndim == 2 else p, requires_grad=True)
+            for p in s["params"]]
+
+
 def torch_mlp_step(s: dict, ps: list, x, y) -> float:
+    """The step as a PyTorch user writes it: ``F.linear``, ``relu`` and ``F.cross_entropy``."""
+    tf = torch.nn.functional
     h = x
     for i in range(0, len(ps), 2):
-        h = h @ ps[i] + ps[i + 1]
+        h = tf.linear(h, ps[i], ps[i + 1])
         if i + 2 < len(ps):
-            h = torch.relu(h)
-    loss = torch.nn.functional.cross_entropy(h, y)
+            h = tf.relu(h)
+    loss = tf.cross_entropy(h, y)
     for p in ps:
         p.grad = None
     loss.backward()
@@ -243,18 +258,17 @@ def report(title: str, res: dict, base: str) -> None:
         print(f"  {n:30s} median {med * scale:8.2f} {unit}, min {best * scale:8.2f} {unit}{ratio}")
 
 
-def bench_mlp(reps: int, **shape: Any) -> dict:
-    s_np, s_us, s_t = mlp_setup(**shape), mlp_setup(**shape), mlp_setup(**shape)
-    ps, pt = tensors(s_us), out_in(s_t)
-    sides = {"numpy (by hand)": lambda: numpy_mlp_step(s_np),
-             "chainrule": lambda: ours_mlp_step(s_us, ps)}
-    if not shape:
-        sides["chainrule, W (out, in)"] = lambda: ours_mlp_step_out_in(s_t, pt)
+def bench_mlp(reps: int, inner: int = 1, **shape: Any) -> dict:
+    s_np, s_us, s_raw = mlp_setup(**shape), mlp_setup(**shape), mlp_setup(**shape)
+    sides = {"numpy (by hand)": lambda: numpy_mlp_step(s_np)}
+    ps, pr = out_in(s_us), tensors(s_raw)
+    sides["chainrule (F.linear)"] = lambda: ours_mlp_step(s_us, ps)
+    sides["chainrule (h @ W + b)"] = lambda: ours_mlp_step_raw(s_raw, pr)
     if torch is not None:
         s_p = mlp_setup(**shape)
-        pp, xp, yp = torch_params(s_p), torch.tensor(s_p["x"]), torch.tensor(s_p["y"])
-        sides["pytorch"] = lambda: torch_mlp_step(s_p, pp, xp, yp)
-    return interleaved(sides, reps)
+        pp, xp, yp = torch_out_in(s_p), torch.tensor(s_p["x"]), torch.tensor(s_p["y"])
+        sides["pytorch (F.linear)"] = lambda: torch_mlp_step(s_p, pp, xp, yp)
+    return interleaved(sides, reps, inner)
 
 
 def bench_tiny(reps: int) -> dict:
@@ -294,6 +308,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--only", default="mlp,deep,tiny,moons")
+    ap.add_argument("--steps", type=int, default=1,
+                    help="MLP steps per timing (1: each step right after a full collection, "
+                         "cold caches; 10: a run of steps as in a training loop)")
     args = ap.parse_args()
     if torch is not None:
         torch.set_num_threads(1)
@@ -308,13 +325,14 @@ def main() -> None:
           f"torch {torch.__version__ if torch else 'not installed'}; autograd: {autograd.__file__}")
     only = args.only.split(",")
     if "mlp" in only:
-        res = bench_mlp(args.reps)
+        res = bench_mlp(args.reps, args.steps)
         report("MLP 784-256-256-10, batch 128, float32, one SGD step:", res, "numpy (by hand)")
-        if "pytorch" in res:
-            print(f"  chainrule / pytorch: median {res['chainrule'][0] / res['pytorch'][0]:.2f}, "
-                  f"min {res['chainrule'][1] / res['pytorch'][1]:.2f}")
+        if "pytorch (F.linear)" in res:
+            ours, theirs = res["chainrule (F.linear)"], res["pytorch (F.linear)"]
+            print(f"  chainrule / pytorch: median {ours[0] / theirs[0]:.2f}, "
+                  f"min {ours[1] / theirs[1]:.2f}")
     if "deep" in only:
-        res = bench_mlp(args.reps, batch=32, sizes=DEEP)
+        res = bench_mlp(args.reps, args.steps, batch=32, sizes=DEEP)
         report("MLP 20 layers of 64 (64-64-...-64-10), batch 32, float32, one SGD step:", res,
                "numpy (by hand)")
     if "tiny" in only:

@@ -9,6 +9,7 @@ gives one Value per sample, or a list of k Values per sample for k outputs). Tar
     binary_cross_entropy_with_logits  mean softplus(z) - y z          labels y in [0, 1]
                                       (= -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), stable)
     cross_entropy                     mean logsumexp(z) - z[label]    labels 0..k-1
+                                      (Tensor logits: one node, see autograd/tensor/fused.py)
     l2_penalty                        sum of p^2 over the parameters
     l1_penalty                        sum of |p| over the parameters
 
@@ -17,6 +18,7 @@ does not depend on the batch size. ``nn.losses`` lists the losses by name, with 
 one wants (``nn.targets``); ``nn.fit`` and ``nn.train_step`` take those names. Each loss marks
 its result with ``autograd.scope`` so that a picture can draw it as one card ("cross-entropy").
 
+``linear(x, W, b)`` = x·Wᵀ + b is one node too (the fused op that ``nn.Linear`` runs).
 The layers' functions, with PyTorch's names and arguments, live in three files and are imported
 here, so that ``nn.functional`` is one namespace as in PyTorch: ``functional_conv.py`` (conv1d,
 conv2d, max_pool2d, avg_pool2d, pad), ``functional_layers.py`` (layer_norm, batch_norm,
@@ -33,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.autograd import Node, scope
+from chainrule.autograd.tensor import fused
 
 from ._arrays import flat_nodes, is_tensor, numbers
 from .functional_conv import avg_pool2d, conv1d, conv2d, max_pool2d, pad
@@ -108,28 +111,54 @@ def binary_cross_entropy_with_logits(logits: Any, labels: Any) -> Any:
     )
 
 
-def _class_labels(labels: Any, n: int, k: int) -> np.ndarray:
-    y = numbers(labels).ravel()
+def _class_labels(labels: Any, n: int, k: int,
+                  ignore: int | None = None) -> tuple[np.ndarray, bool]:
+    """The labels as n int64s in 0..k-1 (or ``ignore``), checked with a clear message, and
+    whether any of them is ``ignore``."""
+    y = labels if type(labels) is np.ndarray and labels.dtype == np.int64 else numbers(labels)
+    y = y.ravel()
     if y.size != n:
         raise ValueError(f"cross_entropy: {n} rows of logits but {y.size} labels")
-    return CLASSES.check(y, "cross_entropy", classes=k).astype(np.int64)
+    # int64 labels, all in 0..k-1: one reduction (a negative label, seen as uint64, is huge)
+    if y.dtype == np.int64 and (not y.size or y.view(np.uint64).max() < k):
+        return y, ignore is not None and 0 <= ignore < k and bool((y == ignore).any())
+    ignored = y == ignore
+    CLASSES.check(y[~ignored], "cross_entropy", classes=k)
+    return y.astype(np.int64), bool(ignored.any())
+
+
+linear = fused.linear  # y = x·Wᵀ + b as one node; PyTorch's signature (input, weight, bias=None)
+
+
+def cross_entropy(logits: Any, labels: Any, *, ignore_index: int = -100,
+                  label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
+    """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].
+
+    ``logits``: a Tensor (n, k), or a list of n lists of k Values. On the tensor engine the loss
+    is one node (``autograd.tensor.fused``) whose gradient is (softmax(z) - onehot(y)) / n, and
+    PyTorch's options work: ``ignore_index`` (rows with that label count 0), ``label_smoothing``
+    ε (the target puts 1 - ε + ε/k on the label, ε/k on every other class) and ``reduction``
+    ('mean', 'sum' or 'none'). On the scalar engine logsumexp subtracts the row's maximum first
+    (a constant, so the gradient is unchanged) and never overflows. Either way the result is
+    marked as one "cross-entropy" region for pictures (``autograd.scope``).
+    """
+    if not is_tensor(logits):
+        if (ignore_index, label_smoothing, reduction) != (-100, 0.0, "mean"):
+            raise ValueError("cross_entropy: ignore_index, label_smoothing and reduction are "
+                             "for Tensor logits; the scalar engine computes the plain mean")
+        return _scalar_cross_entropy(logits, labels)
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy needs logits of shape (n, classes), not {logits.shape}")
+    n, k = logits.shape
+    y, ignored = _class_labels(labels, n, k, ignore_index)
+    out = fused.cross_entropy(logits, y, ignore_index=ignore_index if ignored else None,
+                              label_smoothing=label_smoothing, reduction=reduction)
+    return scope.mark(out, "cross-entropy", (logits,))
 
 
 @scope.named("cross-entropy")
-def cross_entropy(logits: Any, labels: Any) -> Any:
-    """Mean over the batch of -log softmax(z)[label] = logsumexp(z) - z[label].
-
-    ``logits``: a Tensor (n, k), or a list of n lists of k Values. logsumexp subtracts the row's
-    maximum first (a constant, so the gradient is unchanged) and never overflows.
-    """
-    if is_tensor(logits):
-        if logits.ndim != 2:
-            raise ValueError(
-                f"cross_entropy needs logits of shape (n, classes), not {logits.shape}"
-            )
-        n, k = logits.shape
-        y = _class_labels(labels, n, k)
-        return -logits.log_softmax(axis=-1)[np.arange(n), y].mean()
+def _scalar_cross_entropy(logits: Any, labels: Any) -> Any:
+    """The scalar engine's cross-entropy: a list of n samples, each a list of k logits."""
     rows = logits if isinstance(logits, (list, tuple)) else None
     if not rows or not all(isinstance(r, (list, tuple)) for r in rows):
         raise ValueError(
@@ -141,7 +170,7 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
         raise ValueError(
             f"cross_entropy: every sample needs the same number (>= 2) of logits, got {k}"
         )
-    y = _class_labels(labels, len(rows), k)
+    y, _ = _class_labels(labels, len(rows), k)
     terms = []
     for r, label in zip(rows, y.tolist(), strict=True):
         m = max(z.data if isinstance(z, Node) else z for z in r)
@@ -189,7 +218,7 @@ def accuracy(pred: Any, labels: Any) -> float:
 
 __all__ = [
     "accuracy", "binary_cross_entropy_with_logits", "cross_entropy", "hinge_loss", "l1_penalty",
-    "l2_penalty", "mse_loss",
+    "l2_penalty", "linear", "mse_loss",
     # PyTorch's layer functions (functional_conv, functional_layers, functional_extra)
     "attention_weights", "avg_pool2d", "batch_norm", "binary_cross_entropy", "conv1d", "conv2d",
     "dropout", "elu", "embedding", "gelu", "hardtanh", "layer_norm", "leaky_relu", "log_softmax",

@@ -2,9 +2,10 @@
 
 ``Linear(nin, nout)`` computes ``y = x W^T + b`` (then its activation, if any) for a batch ``x``
 of shape ``(n, nin)``, with ``W`` of shape ``(nout, nin)`` and ``b`` of shape ``(nout,)``
-(PyTorch's layout, and the scalar ``Layer``'s state-dict layout). Its gradients, which
-backpropagation computes from the matmul's rule, are ``dL/dW = g^T x`` and
-``dL/db = sum of g over the batch``, for ``g = dL/dy``.
+(PyTorch's layout, and the scalar ``Layer``'s state-dict layout). ``x W^T + b`` is one node in
+the graph, the fused ``linear`` op (``autograd.tensor.fused``, PyTorch's ``F.linear``), whose
+gradients are ``dL/dx = g W``, ``dL/dW = g^T x`` and ``dL/db = sum of g over the batch``, for
+``g = dL/dy``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.autograd import Node, Tensor
+from chainrule.autograd.tensor.fused import linear
 
 from . import init as _init
 from ._rng import make_rng
@@ -90,8 +92,7 @@ class Linear(Dense):
 
     def forward_batch(self, batch: Tensor) -> Tensor:
         """(n, nin) -> (n, nout); a single sample (nin,) -> (nout,)."""
-        y = batch @ self.weight.T
-        return self.activate(y if self.bias is None else y + self.bias)
+        return self.activate(linear(batch, self.weight, self.bias))
 
     def from_batch(self, batch: Tensor, single: bool) -> Tensor:
         return batch  # the matrix product kept a single sample's shape: nothing to undo

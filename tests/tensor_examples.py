@@ -5,6 +5,7 @@ of standard normal samples moved away from -0.5, 0 and 0.5)."""
 import numpy as np
 
 from chainrule import autograd
+from chainrule.autograd.tensor import fused
 from chainrule.autograd.tensor.conv import Geometry, fold, unfold
 from chainrule.autograd.tensor.conv2d import conv2d
 from chainrule.autograd.tensor.pool import avg_pool2d, max_pool2d
@@ -40,4 +41,10 @@ COURSE_EXAMPLES = {
                                x[2, 3:], GEO) ** 2,
     "max_pool2d": lambda x: max_pool2d(x.reshape(1, 1, 3, 4), GEO) ** 2,
     "avg_pool2d": lambda x: avg_pool2d(x.reshape(1, 1, 3, 4), GEO) ** 2,
+}
+
+# the fused ops (autograd/tensor/fused.py): every input depends on x, so second order is exercised
+FUSED_EXAMPLES = {
+    "linear": lambda x: fused.linear(x, x.exp(), x[:, 0]),
+    "cross_entropy": lambda x: fused.cross_entropy(x, np.array([0, 3, 1]), label_smoothing=0.1),
 }

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from tensor_examples import COURSE_EXAMPLES
+from tensor_examples import COURSE_EXAMPLES, FUSED_EXAMPLES
 from tensor_helpers import away_from, check
 
 from chainrule import autograd
@@ -122,6 +122,7 @@ EXAMPLES = {
     "concatenate": lambda x: autograd.concatenate([x, x * x], axis=1),
     "stack": lambda x: autograd.stack([x, x.exp()], axis=0),
     **COURSE_EXAMPLES,
+    **FUSED_EXAMPLES,
 }
 
 

@@ -13,17 +13,29 @@ spec.loader.exec_module(bench)
 
 
 def test_mlp_step_matches_the_hand_written_numpy_step():
-    s_np, s_us, s_t = (bench.mlp_setup(batch=16) for _ in range(3))
-    ps, pt = bench.tensors(s_us), bench.out_in(s_t)
+    s_np, s_raw, s_us = (bench.mlp_setup(batch=16) for _ in range(3))
+    pr, ps = bench.tensors(s_raw), bench.out_in(s_us)
     for _ in range(2):
         loss_np = bench.numpy_mlp_step(s_np)
+        assert bench.ours_mlp_step_raw(s_raw, pr) == pytest.approx(loss_np, rel=1e-5)
         assert bench.ours_mlp_step(s_us, ps) == pytest.approx(loss_np, rel=1e-5)
-        assert bench.ours_mlp_step_out_in(s_t, pt) == pytest.approx(loss_np, rel=1e-5)
-    for p_np, p, q in zip(s_np["params"], ps, pt, strict=True):
-        assert p.dtype == np.float32 and p.grad.dtype == np.float32
+    for p_np, p, q in zip(s_np["params"], pr, ps, strict=True):
+        assert p.dtype == np.float32 and p.grad.dtype == np.float32 and q.grad.dtype == np.float32
         np.testing.assert_allclose(p.data, p_np, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(q.data.T, p_np, rtol=1e-4, atol=1e-6)
         assert q.grad.flags.c_contiguous
+
+
+def test_mlp_step_matches_torch():
+    torch = pytest.importorskip("torch")
+    s_us, s_t = bench.mlp_setup(batch=8, sizes=(6, 5, 3)), bench.mlp_setup(batch=8, sizes=(6, 5, 3))
+    ps, pt = bench.out_in(s_us), bench.torch_out_in(s_t)
+    x, y = torch.tensor(s_t["x"]), torch.tensor(s_t["y"])
+    for _ in range(2):
+        assert bench.ours_mlp_step(s_us, ps) == pytest.approx(
+            bench.torch_mlp_step(s_t, pt, x, y), rel=1e-5)
+    for p, q in zip(ps, pt, strict=True):
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_moons_step_matches_torch():

@@ -114,7 +114,7 @@ def _node(n, i, shown, base, params, root, model, show_data, show_grad, has, ind
         rows.append("data " + (fmt.array(n.data) if tensor else fmt.num(n.data)))
     elif role == "const":
         rows = [fmt.array(n.data) if tensor else fmt.num(n.data)] if shown[i] == base[i] \
-            else [shown[i], "= " + fmt.num(n.data)]
+            else [shown[i], "= " + (fmt.array(n.data) if tensor else fmt.num(n.data))]
     if show_grad is not False and n.requires_grad and role != "const":
         g = walk.grad_of(n) if has else None
         rows.append("grad " + ("-" if g is None else fmt.array(g) if tensor else fmt.num(g)))

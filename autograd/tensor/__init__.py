@@ -20,12 +20,14 @@ minimum, where, concatenate, stack) are the class's own mixins. The families a c
 grafted on here: ``unary.py`` (tan, sinh, ..., sign), ``statistics.py`` (prod, cumsum, var, std,
 argmax), ``layout.py`` (flip, roll, pad, permute, repeat, ...), ``matrices.py`` (einsum, tril,
 diag, trace, outer), ``selection.py`` (gather, masked_fill, clamp), ``casts.py`` (astype, float,
-double) and ``spellings.py`` (``backward(gradient=...)``, ``zeros_like``, ``cat``, ...).
+double), ``fused.py`` (linear and cross-entropy, one node each) and ``spellings.py``
+(``backward(gradient=...)``, ``zeros_like``, ``cat``, ...).
 """
 
 from .. import methods as _methods
 from . import conv2d as _conv2d  # noqa: F401 - registers unfold/fold, conv2d and the pools
 from . import pool as _pool  # noqa: F401
+from . import fused as _fused  # noqa: F401 - registers linear and cross_entropy
 from . import unary as _unary  # noqa: F401 - registers the elementwise ops installed below
 from .casts import CastMethods
 from .core import Tensor
