@@ -294,6 +294,6 @@ def test_explain_backward_reads_the_fused_ops_as_their_formulas():
     loss = F.cross_entropy(model(x), np.array([0, 1]))
     loss.backward()
     text = viz.explain_backward(loss)
-    assert "linear1 = x·l0.weightᵀ + l0.bias" in text
-    assert "l0.weight.grad += linear1.gradᵀ·x" in text and "Σ linear1.grad" in text
-    assert "(softmax(linear2) - onehot(y)) / n" in text
+    assert "l0.linear = x·l0.weightᵀ + l0.bias" in text
+    assert "l0.weight.grad += l0.linear.gradᵀ·x" in text and "Σ l0.linear.grad" in text
+    assert "(softmax(l1.linear) - onehot(y)) / n" in text

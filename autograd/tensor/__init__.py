@@ -26,8 +26,8 @@ double), ``fused.py`` (linear and cross-entropy, one node each) and ``spellings.
 
 from .. import methods as _methods
 from . import conv2d as _conv2d  # noqa: F401 - registers unfold/fold, conv2d and the pools
-from . import pool as _pool  # noqa: F401
 from . import fused as _fused  # noqa: F401 - registers linear and cross_entropy
+from . import pool as _pool  # noqa: F401
 from . import unary as _unary  # noqa: F401 - registers the elementwise ops installed below
 from .casts import CastMethods
 from .core import Tensor
