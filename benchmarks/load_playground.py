@@ -67,7 +67,7 @@ class Student(threading.Thread):
 
     def run(self) -> None:
         rng = random.Random(self.k)
-        c = Client(self.url, timeout=30)
+        c = Client(self.url, timeout=30, keep_alive=True)  # one connection, as a browser tab
         try:
             setup = c.create(f"seed={self.k}")["setup"]
         except (ApiError, OSError) as e:
@@ -75,11 +75,13 @@ class Student(threading.Thread):
             return
         steps = max(1, min(setup["batches_per_epoch"], self.pace["max_steps"]))
         next_poll = time.monotonic() + rng.uniform(0, self.poll)
+        cursor = None
         while time.monotonic() < self.end:
             start = time.monotonic()
             try:
-                answer = c.step(steps, self.pace["budget_ms"])
+                answer = c.step(steps, self.pace["budget_ms"], cursor)
                 self.batches += answer["ran"]
+                cursor = answer["snapshot"]["history_cursor"]
             except (ApiError, OSError, ValueError) as e:
                 self.errors.append(f"step: {e!r}")
             done = time.monotonic()
@@ -141,7 +143,8 @@ def main() -> None:
           f"p90 {1000 * q[89]:.0f} ms, p99 {1000 * q[98]:.0f} ms, max {1000 * lat[-1]:.0f} ms")
     print(f"  batches trained       {batches:,}  ({batches / args.students / args.seconds:.1f} "
           "per student per second)")
-    print(f"  server CPU time       {cpu:.1f} s  ({cpu / args.seconds:.2f} cores)")
+    print(f"  server CPU time       {cpu:.1f} s  ({cpu / args.seconds:.2f} cores, "
+          f"{1000 * cpu / len(lat):.2f} ms per step request)")
     print(f"  server memory (RSS)   start {rss[0]:.0f} MB, peak {max(rss):.0f} MB, "
           f"end {rss[-1]:.0f} MB")
     print(f"  teacher's list        {listings} sessions listed")

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule import autograd
+from chainrule import autograd, nn
 
 from .data import VIEW
 from .features import transform
@@ -44,10 +44,11 @@ def lattice(n: int = GRID, view: float = VIEW) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def lattice_features(feat: tuple[str, ...], *sizes: int) -> np.ndarray:
-    """The features of the lattices of ``sizes`` (stacked in that order), computed once per
+    """The features of the lattices of ``sizes`` (stacked in that order, float32 as the
+    ``drawing_model``), computed once per
     set of features and kept (read-only): every step request of every session draws its
     pictures on the same points, so they are not rebuilt each time."""
-    X = transform(np.concatenate([lattice(n) for n in sizes]), feat)
+    X = transform(np.concatenate([lattice(n) for n in sizes]), feat).astype(np.float32)
     X.setflags(write=False)
     return X
 
@@ -77,12 +78,27 @@ def normalised(a: np.ndarray) -> np.ndarray:
     return a / np.maximum(1.0, top)
 
 
+def drawing_model(trainer: Trainer) -> nn.MLP:
+    """The trainer's model in float32 with its current weights (built once per trainer, the
+    weights copied in on every call). The pictures are quantised to 256 levels, so float32's
+    seven digits are plenty, and numpy's float32 tanh is several times faster than float64's
+    on the 11,024 lattice points (benchmarks/README.md, issue 16). Weights beyond +-1e30 (a
+    diverging run) are clipped there so that the cast cannot overflow to infinity."""
+    if trainer.drawing is None:
+        trainer.drawing = trainer.make_model(np.float32)
+    for mine, theirs in zip(trainer.drawing.parameters(), trainer.model.parameters(),
+                            strict=True):
+        np.clip(theirs.data, -1e30, 1e30, out=mine.data, casting="same_kind")
+    return trainer.drawing
+
+
 def activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
-    """Every layer's output for the features X (``MLP.layer_outputs``): hidden layers after the
-    activation, the last one as raw scores; no graph is recorded."""
+    """Every layer's output for the features X (``MLP.layer_outputs``, in float32 on the
+    ``drawing_model``): hidden layers after the activation, the last one as raw scores; no
+    graph is recorded."""
     with autograd.no_grad(), np.errstate(all="ignore"):
-        outs = trainer.model.layer_outputs(X)
-    return [np.asarray(h.data, dtype=np.float64) for h in outs]
+        outs = drawing_model(trainer).layer_outputs(X)
+    return [h.data for h in outs]
 
 
 def output_map(trainer: Trainer, scores: np.ndarray) -> dict:

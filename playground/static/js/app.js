@@ -182,11 +182,22 @@ function change(patch) {
   });
 }
 
+// A step's answer may hold only the loss points after the cursor the page sent (from index
+// history_from); the ones before it are the page's own.
+function withHistory(snapshot, held) {
+  const from = snapshot.history_from || 0;
+  if (from === 0 || !held) return snapshot;
+  const history = {};
+  for (const [key, tail] of Object.entries(snapshot.history)) history[key] = held[key].slice(0, from).concat(tail);
+  return { ...snapshot, history };
+}
+
 function trainSteps(steps, budgetMs) {
   return queue(async () => {
     try {
-      const answer = await api.step(steps, budgetMs);
-      render(answer.snapshot);
+      const held = state.snapshot;
+      const answer = await api.step(steps, budgetMs, held && held.history_cursor);
+      render(withHistory(answer.snapshot, held && held.history));
     } catch (err) {
       banner(err.message);
       setPlaying(false);
