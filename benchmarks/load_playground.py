@@ -75,24 +75,30 @@ class Student(threading.Thread):
             return
         steps = max(1, min(setup["batches_per_epoch"], self.pace["max_steps"]))
         next_poll = time.monotonic() + rng.uniform(0, self.poll)
-        cursor = None
+        cursor, smoothed = None, None
         while time.monotonic() < self.end:
             start = time.monotonic()
+            sharing = 1
             try:
                 answer = c.step(steps, self.pace["budget_ms"], cursor)
                 self.batches += answer["ran"]
-                cursor = answer["snapshot"]["history_cursor"]
+                cursor, sharing = answer["snapshot"]["history_cursor"], answer["sharing"]
             except (ApiError, OSError, ValueError) as e:
                 self.errors.append(f"step: {e!r}")
             done = time.monotonic()
             self.latencies.append(done - start)
+            took = done - start
+            smoothed = took if smoothed is None else 0.7 * smoothed + 0.3 * took
             if done >= next_poll:
                 next_poll = done + self.poll
                 try:
                     c.neuron_map(rng.randrange(2), rng.randrange(8))
                 except (ApiError, OSError, ValueError) as e:
                     self.errors.append(f"map: {e!r}")
-            wait = self.pace["frame_ms"] / 1000 - (time.monotonic() - start)
+            interval = self.pace["frame_ms"] / 1000
+            if sharing > 1:  # a busy server: ask less often (the page's pace.spread)
+                interval = max(interval, self.pace["spread"] * smoothed)
+            wait = interval - (time.monotonic() - start)
             time.sleep(max(0.0, wait) + 0.016)  # the page's wait, then an animation frame
 
 

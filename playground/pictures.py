@@ -152,11 +152,13 @@ def neuron_map(trainer: Trainer, layer: int, neuron: int, grid: int = GRID) -> d
 
 
 def weights(trainer: Trainer) -> list[dict[str, Any]]:
-    """Each layer's weight matrix (out, in) and bias, rounded for the page."""
-    state = trainer.model.state_dict()
+    """Each layer's weight matrix (out, in) and bias (the ``state_dict``'s ``layers.i.weight``
+    and ``layers.i.bias``), rounded for the page; not-a-number as 0, infinities as +-1e9."""
     out = []
-    for i in range(len(trainer.model.layers)):
-        w = np.nan_to_num(state[f"layers.{i}.weight"], nan=0.0, posinf=1e9, neginf=-1e9)
-        b = np.nan_to_num(state[f"layers.{i}.bias"], nan=0.0, posinf=1e9, neginf=-1e9)
+    for layer in trainer.model.layers:
+        w, b = layer.weight.data, layer.bias.data
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):  # a diverged run
+            w = np.nan_to_num(w, nan=0.0, posinf=1e9, neginf=-1e9)
+            b = np.nan_to_num(b, nan=0.0, posinf=1e9, neginf=-1e9)
         out.append({"w": w.round(5).tolist(), "b": b.round(5).tolist()})
     return out

@@ -32,9 +32,14 @@ MAX_STEPS_PER_CALL = 500
 TIME_BUDGET_S = 2.0  # one request never trains longer than this, whatever it asked for
 HISTORY_LIMIT = 600
 # How the page trains while playing (sent in /api/meta; the load benchmark replays it): each
-# request asks for up to an epoch (at most 50 batches) within BUDGET_MS of the server's time,
-# and a tab sends at most one step request every FRAME_MS.
-PACE = {"budget_ms": 30, "frame_ms": 80, "max_steps": 50}
+# request asks for up to an epoch (at most max_steps batches) within budget_ms of the server's
+# time, and a tab starts at most one step request every frame_ms. When the server says its
+# answer was shared with other tabs' step requests ("sharing" > 1: a class on one server), the
+# tab also waits until spread times its smoothed round trip has passed since it asked: a busy
+# server is asked less often, so thirty tabs never ask for more than it can do, and each
+# request then trains more batches (the budget is split between the requests held at once).
+# A tab alone keeps the frame_ms pace however big its network.
+PACE = {"budget_ms": 30, "frame_ms": 80, "max_steps": 50, "spread": 3}
 # every loss history gets a new number when it is made or thinned: a cursor "number:length"
 # names a prefix of one history exactly, so an answer can carry only what follows it
 _HISTORY_NUMBERS = itertools.count(1)
