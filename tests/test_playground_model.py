@@ -312,3 +312,15 @@ def test_float32_pictures_match_float64_within_one_level(query):
     t.model.layers[0].weight.data[0, 0] = 1e300
     drawn = pictures.drawing_model(t).layers[0].weight.data
     assert drawn.dtype == np.float32 and drawn[0, 0] == np.float32(1e30)
+
+
+def test_neuron_pictures_scale_each_column_by_its_finite_values():
+    """``pack_neurons``: column j becomes round((a / max(1, max finite |a|) + 1) * 127.5);
+    not-a-number is the neutral 128, infinities the ends, a column with nothing finite as is."""
+    a = np.array([[0.5, 4.0, np.nan, np.inf],
+                  [-0.5, -2.0, np.nan, 3.0],
+                  [0.0, np.inf, np.nan, -np.inf]], dtype=np.float32)
+    with np.errstate(all="ignore"):
+        cols = [np.frombuffer(base64.b64decode(c), np.uint8).tolist()
+                for c in pictures.pack_neurons(a)]
+    assert cols == [[191, 64, 128], [255, 64, 255], [128, 128, 128], [255, 255, 0]]
