@@ -3,16 +3,20 @@
 The server runs as its own process (``python -m chainrule.playground``, as a teacher starts it);
 this script plays N students from threads. Each student opens a session (its own seed, the
 default set-up: moons, 300 points, a 2-8-8-1 tanh network, batch 10) and then trains for the
-whole run the way the page does while playing (``/api/meta``'s ``pace``): one step request at a
-time, each asking for up to an epoch within the pace's time budget, at most one request per
-``frame_ms``, plus a 16 ms animation frame. Every ``--poll`` seconds a student also asks for a
-neuron's map (a pointer resting on the network), and a teacher's page lists all sessions.
+whole run the way the page does while playing (``/api/meta``'s ``pace``, app.js ``loop``): one
+step request at a time on one kept-alive connection (as a browser tab), each asking for up to
+an epoch within the pace's time budget and sending the last answer's ``history_cursor`` (so
+only the new loss points come back); the next request starts no sooner than ``frame_ms`` after
+the last one did, nor, when the answer says the server was shared with other step requests
+(``sharing`` > 1), sooner than ``spread`` times the smoothed round trip (0.7 old + 0.3 new);
+then a 16 ms animation frame. Every ``--poll`` seconds a student also asks for a neuron's map (a
+pointer resting on the network), and a teacher's page lists all sessions every 2 s.
 
 Reported: errors (any non-2xx answer or failed connection), the step requests' latency (median,
 p90, p99, max, from sending to the whole answer read), the batches trained, the server's CPU time
-and its resident memory (start, peak, end; read from /proc), so that memory is seen to stay
-bounded. Run it on an otherwise quiet machine; the figures in benchmarks/README.md say what else
-ran.
+(in all and per step request: the figure to compare on a shared machine) and its resident
+memory (start, peak, end; read from /proc), so that memory is seen to stay bounded. Run it on an
+otherwise quiet machine; the figures in benchmarks/README.md say what else ran.
 
     python benchmarks/load_playground.py [--students 30] [--seconds 60]
 """
@@ -69,13 +73,13 @@ class Student(threading.Thread):
         rng = random.Random(self.k)
         c = Client(self.url, timeout=30, keep_alive=True)  # one connection, as a browser tab
         try:
-            setup = c.create(f"seed={self.k}")["setup"]
+            first = c.create(f"seed={self.k}")
         except (ApiError, OSError) as e:
             self.errors.append(f"create: {e!r}")
             return
-        steps = max(1, min(setup["batches_per_epoch"], self.pace["max_steps"]))
+        steps = max(1, min(first["setup"]["batches_per_epoch"], self.pace["max_steps"]))
         next_poll = time.monotonic() + rng.uniform(0, self.poll)
-        cursor, smoothed = None, None
+        cursor, smoothed = first["snapshot"]["history_cursor"], None
         while time.monotonic() < self.end:
             start = time.monotonic()
             sharing = 1
