@@ -112,10 +112,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--poll", type=float, default=5.0,
                         help="seconds between a student's neuron-map requests")
+    parser.add_argument("--spread", type=float, default=None,
+                        help="try another pace.spread than the server's (what-if runs)")
     args = parser.parse_args()
     proc, url, teacher = start_server(classroom=True)
     try:
         meta = Client(url).meta()
+        if args.spread is not None:
+            meta["pace"]["spread"] = args.spread
         rss = [rss_mb(proc.pid)]
         cpu0 = cpu_seconds(proc.pid)
         end = time.monotonic() + args.seconds
