@@ -1,7 +1,8 @@
 """What the page draws after each step: the decision boundary, every neuron's map, the weights.
 
 The view [-VIEW, VIEW]^2 is cut in GRID x GRID cells, sampled at their centres (row 0 at the top)
-and the whole lattice goes through the model in one batched forward pass (no graph recorded).
+and the whole lattice goes through the model in one batched forward pass (no graph recorded), in
+float32 on a copy of the model (``drawing_model``: the pictures are 256 levels anyway).
 Each picture is a list of numbers in [-1, 1] sent as bytes (``round((v + 1) * 127.5)``, base64)
 so that a 100 x 100 map costs 13 kB instead of ~90 kB of JSON digits. The page colours -1
 vermillion, 0 white and +1 blue (``viz.palette``'s diverging map).
@@ -44,10 +45,10 @@ def lattice(n: int = GRID, view: float = VIEW) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def lattice_features(feat: tuple[str, ...], *sizes: int) -> np.ndarray:
-    """The features of the lattices of ``sizes`` (stacked in that order, float32 as the
-    ``drawing_model``), computed once per
-    set of features and kept (read-only): every step request of every session draws its
-    pictures on the same points, so they are not rebuilt each time."""
+    """The features of the lattices of ``sizes`` (stacked in that order, in float32 for the
+    ``drawing_model``), computed once per set of features and kept (read-only): every step
+    request of every session draws its pictures on the same points, so they are not rebuilt
+    each time."""
     X = transform(np.concatenate([lattice(n) for n in sizes]), feat).astype(np.float32)
     X.setflags(write=False)
     return X
