@@ -3,16 +3,20 @@
 The server runs as its own process (``python -m chainrule.playground``, as a teacher starts it);
 this script plays N students from threads. Each student opens a session (its own seed, the
 default set-up: moons, 300 points, a 2-8-8-1 tanh network, batch 10) and then trains for the
-whole run the way the page does while playing (``/api/meta``'s ``pace``): one step request at a
-time, each asking for up to an epoch within the pace's time budget, at most one request per
-``frame_ms``, plus a 16 ms animation frame. Every ``--poll`` seconds a student also asks for a
-neuron's map (a pointer resting on the network), and a teacher's page lists all sessions.
+whole run the way the page does while playing (``/api/meta``'s ``pace``, app.js ``loop``): one
+step request at a time on one kept-alive connection (as a browser tab), each asking for up to
+an epoch within the pace's time budget and sending the last answer's ``history_cursor`` (so
+only the new loss points come back); the next request starts no sooner than ``frame_ms`` after
+the last one did, nor, when the answer says the server was shared with other step requests
+(``sharing`` > 1), sooner than ``spread`` times the smoothed round trip (0.7 old + 0.3 new);
+then a 16 ms animation frame. Every ``--poll`` seconds a student also asks for a neuron's map (a
+pointer resting on the network), and a teacher's page lists all sessions every 2 s.
 
 Reported: errors (any non-2xx answer or failed connection), the step requests' latency (median,
 p90, p99, max, from sending to the whole answer read), the batches trained, the server's CPU time
-and its resident memory (start, peak, end; read from /proc), so that memory is seen to stay
-bounded. Run it on an otherwise quiet machine; the figures in benchmarks/README.md say what else
-ran.
+(in all and per step request: the figure to compare on a shared machine) and its resident
+memory (start, peak, end; read from /proc), so that memory is seen to stay bounded. Run it on an
+otherwise quiet machine; the figures in benchmarks/README.md say what else ran.
 
     python benchmarks/load_playground.py [--students 30] [--seconds 60]
 """
@@ -67,30 +71,38 @@ class Student(threading.Thread):
 
     def run(self) -> None:
         rng = random.Random(self.k)
-        c = Client(self.url, timeout=30)
+        c = Client(self.url, timeout=30, keep_alive=True)  # one connection, as a browser tab
         try:
-            setup = c.create(f"seed={self.k}")["setup"]
+            first = c.create(f"seed={self.k}")
         except (ApiError, OSError) as e:
             self.errors.append(f"create: {e!r}")
             return
-        steps = max(1, min(setup["batches_per_epoch"], self.pace["max_steps"]))
+        steps = max(1, min(first["setup"]["batches_per_epoch"], self.pace["max_steps"]))
         next_poll = time.monotonic() + rng.uniform(0, self.poll)
+        cursor, smoothed = first["snapshot"]["history_cursor"], None
         while time.monotonic() < self.end:
             start = time.monotonic()
+            sharing = 1
             try:
-                answer = c.step(steps, self.pace["budget_ms"])
+                answer = c.step(steps, self.pace["budget_ms"], cursor)
                 self.batches += answer["ran"]
+                cursor, sharing = answer["snapshot"]["history_cursor"], answer["sharing"]
             except (ApiError, OSError, ValueError) as e:
                 self.errors.append(f"step: {e!r}")
             done = time.monotonic()
             self.latencies.append(done - start)
+            took = done - start
+            smoothed = took if smoothed is None else 0.7 * smoothed + 0.3 * took
             if done >= next_poll:
                 next_poll = done + self.poll
                 try:
                     c.neuron_map(rng.randrange(2), rng.randrange(8))
                 except (ApiError, OSError, ValueError) as e:
                     self.errors.append(f"map: {e!r}")
-            wait = self.pace["frame_ms"] / 1000 - (time.monotonic() - start)
+            interval = self.pace["frame_ms"] / 1000
+            if sharing > 1:  # a busy server: ask less often (the page's pace.spread)
+                interval = max(interval, self.pace["spread"] * smoothed)
+            wait = interval - (time.monotonic() - start)
             time.sleep(max(0.0, wait) + 0.016)  # the page's wait, then an animation frame
 
 
@@ -100,10 +112,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--poll", type=float, default=5.0,
                         help="seconds between a student's neuron-map requests")
+    parser.add_argument("--spread", type=float, default=None,
+                        help="try another pace.spread than the server's (what-if runs)")
     args = parser.parse_args()
     proc, url, teacher = start_server(classroom=True)
     try:
         meta = Client(url).meta()
+        if args.spread is not None:
+            meta["pace"]["spread"] = args.spread
         rss = [rss_mb(proc.pid)]
         cpu0 = cpu_seconds(proc.pid)
         end = time.monotonic() + args.seconds
@@ -141,7 +157,8 @@ def main() -> None:
           f"p90 {1000 * q[89]:.0f} ms, p99 {1000 * q[98]:.0f} ms, max {1000 * lat[-1]:.0f} ms")
     print(f"  batches trained       {batches:,}  ({batches / args.students / args.seconds:.1f} "
           "per student per second)")
-    print(f"  server CPU time       {cpu:.1f} s  ({cpu / args.seconds:.2f} cores)")
+    print(f"  server CPU time       {cpu:.1f} s  ({cpu / args.seconds:.2f} cores, "
+          f"{1000 * cpu / len(lat):.2f} ms per step request)")
     print(f"  server memory (RSS)   start {rss[0]:.0f} MB, peak {max(rss):.0f} MB, "
           f"end {rss[-1]:.0f} MB")
     print(f"  teacher's list        {listings} sessions listed")

@@ -6,6 +6,10 @@
     POST /api/session/<id>/config {k: v}    change settings                  -> setup, snapshot
     POST /api/session/<id>/step {"steps": n, "budget_ms": t}  train n batches (1..500), for at
                                             most t ms if given                -> ran, snapshot
+                                            (+ "history_since": an earlier snapshot's
+                                            history_cursor: only the new loss points;
+                                            "sharing": the step requests the server held
+                                            as this one began, itself included)
     POST /api/session/<id>/weight {"layer", "neuron", "input", "value"}  edit a weight or bias
     GET  /api/session/<id>/map?layer=l&neuron=j   one neuron's map at the output's resolution
     GET  /api/session/<id>/inbox?since=n    the teacher's latest pushed set-up (--classroom)
@@ -234,14 +238,17 @@ class Api:
 
     def step(self, req: Request, session: Session) -> Response:
         body = read_json(req)
-        unknown = set(body) - {"steps", "budget_ms"}
+        unknown = set(body) - {"steps", "budget_ms", "history_since"}
         if unknown:
             raise BadRequest(f"unknown field(s) {sorted(unknown)}; send {{\"steps\": n}}")
+        session.trainer.history_after(body.get("history_since"))  # a bad cursor: 400, untrained
+        sharing = max(1, self.steps.waiting)
         budget = body.get("budget_ms")
         if isinstance(budget, (int, float)) and not isinstance(budget, bool) and budget >= 1:
-            budget = max(1.0, budget / max(1, self.steps.waiting))  # shared while others wait
+            budget = max(1.0, budget / sharing)  # shared while others wait
         ran = session.step(body.get("steps", 1), budget)
-        return json_response({"ran": ran, "snapshot": session.snapshot()})
+        return json_response({"ran": ran, "sharing": sharing,
+                              "snapshot": session.snapshot(body.get("history_since"))})
 
     def weight(self, req: Request, session: Session) -> Response:
         session.set_parameter(read_json(req))

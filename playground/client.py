@@ -29,24 +29,60 @@ class ApiError(Exception):
 
 
 class Client:
-    """Calls one playground server; ``create`` starts a session that later calls use."""
+    """Calls one playground server; ``create`` starts a session that later calls use.
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
+    ``keep_alive=True`` sends every request on one kept-alive connection, as a browser does
+    (a new one is opened if the server closed it while idle); otherwise each request has its
+    own connection. A kept-alive client is for one thread at a time."""
+
+    def __init__(self, url: str, timeout: float = 60.0, keep_alive: bool = False) -> None:
         parts = urlsplit(url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.timeout = timeout
+        self.keep_alive = keep_alive
         self.session: str | None = None
+        self._conn: http.client.HTTPConnection | None = None
 
     def raw(self, method: str, path: str, body: bytes | None = None,
             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         """One request as is: (status, headers with lower-case names, body)."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        if not self.keep_alive:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                return self._exchange(conn, method, path, body, headers)
+            finally:
+                conn.close()
+        reused = self._conn is not None
+        if self._conn is None:
+            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            conn.request(method, path, body=body, headers=headers or {})
-            res = conn.getresponse()
-            return res.status, {k.lower(): v for k, v in res.getheaders()}, res.read()
-        finally:
-            conn.close()
+            answer = self._exchange(self._conn, method, path, body, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.disconnect()
+            if not reused:
+                raise
+            # the server closed the idle connection before reading this request (as browsers
+            # do, send it again once on a new connection)
+            return self.raw(method, path, body, headers)
+        except BaseException:
+            self.disconnect()
+            raise
+        if answer[1].get("connection", "").lower() == "close":
+            self.disconnect()
+        return answer
+
+    def _exchange(self, conn: http.client.HTTPConnection, method: str, path: str,
+                  body: bytes | None, headers: dict[str, str] | None
+                  ) -> tuple[int, dict[str, str], bytes]:
+        conn.request(method, path, body=body, headers=headers or {})
+        res = conn.getresponse()
+        return res.status, {k.lower(): v for k, v in res.getheaders()}, res.read()
+
+    def disconnect(self) -> None:
+        """Close the kept-alive connection, if any (the next request opens a new one)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def call(self, method: str, path: str, payload: Any = None) -> Any:
         """A JSON request; returns the decoded answer (bytes for a non-JSON one)."""
@@ -82,10 +118,15 @@ class Client:
     def configure(self, **settings: Any) -> dict:
         return self.call("POST", self._path("/config"), settings)
 
-    def step(self, steps: int = 1, budget_ms: float | None = None) -> dict:
+    def step(self, steps: int = 1, budget_ms: float | None = None,
+             history_since: str | None = None) -> dict:
+        """Train; ``history_since``: an earlier snapshot's ``history_cursor``, so that the
+        answer's ``history`` holds only the loss points after it (from ``history_from``)."""
         body: dict[str, Any] = {"steps": steps}
         if budget_ms is not None:
             body["budget_ms"] = budget_ms
+        if history_since is not None:
+            body["history_since"] = history_since
         return self.call("POST", self._path("/step"), body)
 
     def set_weight(self, layer: int, neuron: int, input: int | None, value: float) -> dict:  # noqa: A002

@@ -1,7 +1,8 @@
 """What the page draws after each step: the decision boundary, every neuron's map, the weights.
 
 The view [-VIEW, VIEW]^2 is cut in GRID x GRID cells, sampled at their centres (row 0 at the top)
-and the whole lattice goes through the model in one batched forward pass (no graph recorded).
+and the whole lattice goes through the model in one batched forward pass (no graph recorded), in
+float32 on a copy of the model (``drawing_model``: the pictures are 256 levels anyway).
 Each picture is a list of numbers in [-1, 1] sent as bytes (``round((v + 1) * 127.5)``, base64)
 so that a 100 x 100 map costs 13 kB instead of ~90 kB of JSON digits. The page colours -1
 vermillion, 0 white and +1 blue (``viz.palette``'s diverging map).
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule import autograd
+from chainrule import autograd, nn
 
 from .data import VIEW
 from .features import transform
@@ -44,25 +45,29 @@ def lattice(n: int = GRID, view: float = VIEW) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def lattice_features(feat: tuple[str, ...], *sizes: int) -> np.ndarray:
-    """The features of the lattices of ``sizes`` (stacked in that order), computed once per
-    set of features and kept (read-only): every step request of every session draws its
-    pictures on the same points, so they are not rebuilt each time."""
-    X = transform(np.concatenate([lattice(n) for n in sizes]), feat)
+    """The features of the lattices of ``sizes`` (stacked in that order, in float32 for the
+    ``drawing_model``), computed once per set of features and kept (read-only): every step
+    request of every session draws its pictures on the same points, so they are not rebuilt
+    each time."""
+    X = transform(np.concatenate([lattice(n) for n in sizes]), feat).astype(np.float32)
     X.setflags(write=False)
     return X
 
 
+def levels(values: np.ndarray) -> np.ndarray:
+    """Numbers in [-1, 1] as bytes 0..255, ``round((v + 1) * 127.5)`` (not-a-number as 128, the
+    neutral colour of 0), worked out in place on one clipped copy."""
+    v = np.clip(values, -1.0, 1.0)
+    v += 1.0
+    v *= 127.5
+    np.rint(v, out=v)
+    v[np.isnan(v)] = 128.0
+    return v.astype(np.uint8)
+
+
 def pack(values: np.ndarray) -> str:
-    """Numbers in [-1, 1] as base64 bytes, 0..255 (not-a-number as 0, the neutral colour)."""
-    v = np.nan_to_num(np.clip(values, -1.0, 1.0), nan=0.0)
-    return base64.b64encode(np.round((v + 1.0) * 127.5).astype(np.uint8).tobytes()).decode()
-
-
-def pack_columns(values: np.ndarray) -> list[str]:
-    """``pack`` of every column of an (m, k) array, quantised in one pass."""
-    v = np.nan_to_num(np.clip(values, -1.0, 1.0), nan=0.0)
-    q = np.ascontiguousarray(np.round((v + 1.0) * 127.5).astype(np.uint8).T)
-    return [base64.b64encode(row.tobytes()).decode() for row in q]
+    """Numbers in [-1, 1] as base64 bytes, 0..255 (``levels``)."""
+    return base64.b64encode(levels(values).tobytes()).decode()
 
 
 def pack_unit(values: np.ndarray) -> str:
@@ -71,18 +76,42 @@ def pack_unit(values: np.ndarray) -> str:
     return base64.b64encode(np.round(v * 255.0).astype(np.uint8).tobytes()).decode()
 
 
-def normalised(a: np.ndarray) -> np.ndarray:
-    """a / max(1, max |a|), column by column (a column with no finite value stays as is)."""
-    top = np.max(np.abs(np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0)), axis=0)
+def normalised(a: np.ndarray, axis: int = 0) -> np.ndarray:
+    """a / max(1, max |a|), column by column (``axis=1``: row by row), the maximum taken over
+    the finite values (a column with none stays as is)."""
+    top = np.max(np.abs(a), axis=axis, initial=0.0, where=np.isfinite(a), keepdims=True)
     return a / np.maximum(1.0, top)
 
 
+def pack_neurons(a: np.ndarray) -> list[str]:
+    """``pack`` of each column of ``normalised(a)``, for an (m, k) array of k neurons'
+    activations: worked out on the k contiguous rows of its transpose (numpy is several times
+    faster along rows of m numbers than across columns of k)."""
+    rows = normalised(np.ascontiguousarray(a.T), axis=1)
+    return [base64.b64encode(row.tobytes()).decode() for row in levels(rows)]
+
+
+def drawing_model(trainer: Trainer) -> nn.MLP:
+    """The trainer's model in float32 with its current weights (built once per trainer, the
+    weights copied in on every call). The pictures are quantised to 256 levels, so float32's
+    seven digits are plenty, and numpy's float32 tanh is several times faster than float64's
+    on the 11,024 lattice points (benchmarks/README.md, issue 16). Weights beyond +-1e30 (a
+    diverging run) are clipped there so that the cast cannot overflow to infinity."""
+    if trainer.drawing is None:
+        trainer.drawing = trainer.make_model(np.float32)
+    for mine, theirs in zip(trainer.drawing.parameters(), trainer.model.parameters(),
+                            strict=True):
+        np.clip(theirs.data, -1e30, 1e30, out=mine.data, casting="same_kind")
+    return trainer.drawing
+
+
 def activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
-    """Every layer's output for the features X (``MLP.layer_outputs``): hidden layers after the
-    activation, the last one as raw scores; no graph is recorded."""
+    """Every layer's output for the features X (``MLP.layer_outputs``, in float32 on the
+    ``drawing_model``): hidden layers after the activation, the last one as raw scores; no
+    graph is recorded."""
     with autograd.no_grad(), np.errstate(all="ignore"):
-        outs = trainer.model.layer_outputs(X)
-    return [np.asarray(h.data, dtype=np.float64) for h in outs]
+        outs = drawing_model(trainer).layer_outputs(X)
+    return [h.data for h in outs]
 
 
 def output_map(trainer: Trainer, scores: np.ndarray) -> dict:
@@ -121,7 +150,7 @@ def snapshot_maps(trainer: Trainer, grid: int = GRID, thumb: int = THUMB) -> dic
         "thumb": thumb,
         "view": VIEW,
         "output": output_map(trainer, scores),
-        "layers": [pack_columns(normalised(a[big:])) for a in outs],
+        "layers": [pack_neurons(a[big:]) for a in outs],
         "small": {"grid": int(np.sqrt(len(small))), **output_map(trainer, small)},
     }
 
@@ -136,11 +165,13 @@ def neuron_map(trainer: Trainer, layer: int, neuron: int, grid: int = GRID) -> d
 
 
 def weights(trainer: Trainer) -> list[dict[str, Any]]:
-    """Each layer's weight matrix (out, in) and bias, rounded for the page."""
-    state = trainer.model.state_dict()
+    """Each layer's weight matrix (out, in) and bias (the ``state_dict``'s ``layers.i.weight``
+    and ``layers.i.bias``), rounded for the page; not-a-number as 0, infinities as +-1e9."""
     out = []
-    for i in range(len(trainer.model.layers)):
-        w = np.nan_to_num(state[f"layers.{i}.weight"], nan=0.0, posinf=1e9, neginf=-1e9)
-        b = np.nan_to_num(state[f"layers.{i}.bias"], nan=0.0, posinf=1e9, neginf=-1e9)
+    for layer in trainer.model.layers:
+        w, b = layer.weight.data, layer.bias.data
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):  # a diverged run
+            w = np.nan_to_num(w, nan=0.0, posinf=1e9, neginf=-1e9)
+            b = np.nan_to_num(b, nan=0.0, posinf=1e9, neginf=-1e9)
         out.append({"w": w.round(5).tolist(), "b": b.round(5).tolist()})
     return out

@@ -75,6 +75,9 @@ class Handler(BaseHTTPRequestHandler):
     server: PlaygroundServer
     protocol_version = "HTTP/1.1"
     server_version = "chainrule-playground"
+    # TCP_NODELAY: without it a kept-alive connection (a browser's) waits ~40 ms for every
+    # answer, the client's delayed acknowledgement of the headers holding back the body (Nagle)
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()

@@ -129,11 +129,16 @@ class Session:
         item = self.uploads.get(self.config["csv"])
         return None if item is None else item.summary()
 
-    def snapshot(self) -> dict:
-        """The training state: counters, losses, curves, weights and every picture."""
+    def snapshot(self, history_since: Any = None) -> dict:
+        """The training state: counters, losses, curves, weights and every picture.
+
+        ``history`` holds the loss-curve points from index ``history_from``: all of them (0)
+        unless ``history_since`` is the ``history_cursor`` of an earlier snapshot of this
+        history, in which case only the points after it (the page keeps the ones it has)."""
         t = self.trainer
         scores = t.evaluate()
         t.record(scores)
+        start, history = t.history_after(history_since)
         maps = snapshot_maps(t)
         self.last = {"scores": scores, "map": maps.pop("small")}
         return {
@@ -141,7 +146,9 @@ class Session:
             "epoch": t.epochs,
             "diverged": t.diverged,
             "scores": scores,
-            "history": t.history,
+            "history": history,
+            "history_from": start,
+            "history_cursor": t.history_cursor,
             "weights": weights(t),
             "maps": maps,
         }

@@ -15,7 +15,9 @@ A step whose loss is not finite marks the run as diverged and training stops unt
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 import time
 
 import numpy as np
@@ -23,15 +25,25 @@ import numpy as np
 from chainrule import autograd, nn
 
 from .data import Dataset
+from .errors import BadRequest
 from .features import transform
 
 MAX_STEPS_PER_CALL = 500
 TIME_BUDGET_S = 2.0  # one request never trains longer than this, whatever it asked for
 HISTORY_LIMIT = 600
 # How the page trains while playing (sent in /api/meta; the load benchmark replays it): each
-# request asks for up to an epoch (at most 50 batches) within BUDGET_MS of the server's time,
-# and a tab sends at most one step request every FRAME_MS.
-PACE = {"budget_ms": 30, "frame_ms": 80, "max_steps": 50}
+# request asks for up to an epoch (at most max_steps batches) within budget_ms of the server's
+# time, and a tab starts at most one step request every frame_ms. When the server says its
+# answer was shared with other tabs' step requests ("sharing" > 1: a class on one server), the
+# tab also waits until spread times its smoothed round trip has passed since it asked: a busy
+# server is asked less often, so thirty tabs never ask for more than it can do, and each
+# request then trains more batches (the budget is split between the requests held at once).
+# A tab alone keeps the frame_ms pace however big its network.
+PACE = {"budget_ms": 30, "frame_ms": 80, "max_steps": 50, "spread": 3}
+# every loss history gets a new number when it is made or thinned: a cursor "number:length"
+# names a prefix of one history exactly, so an answer can carry only what follows it
+_HISTORY_NUMBERS = itertools.count(1)
+CURSOR = re.compile(r"([0-9]{1,15}):([0-9]{1,6})")
 
 
 def make_optimizer(params: list, kind: str, lr: float) -> nn.optim.Optimizer:
@@ -49,8 +61,8 @@ class Trainer:
         self.Xte = transform(data.X_test, config["feat"])
         self.nout = data.classes if data.task == "multiclass" else 1
         self.sizes = [len(config["feat"]), *config["layers"], self.nout]
-        self.model = nn.MLP(self.sizes[0], self.sizes[1:], activation=config["act"],
-                            engine="tensor", seed=config["seed"])
+        self.model = self.make_model(np.float64)
+        self.drawing: nn.MLP | None = None  # a float32 copy for the pictures (pictures.py)
         self.loss_fn = nn.losses.get(config["loss"])
         self.ytr = self.loss_fn.encode(data.y_train)
         self.yte = self.loss_fn.encode(data.y_test)
@@ -63,6 +75,12 @@ class Trainer:
         self.epochs = 0
         self.diverged = False
         self.history: dict[str, list] = {"step": [], "epoch": [], "train": [], "test": []}
+        self.history_number = next(_HISTORY_NUMBERS)
+
+    def make_model(self, dtype: type) -> nn.MLP:
+        """This set-up's network with the seed's initial weights, its numbers in ``dtype``."""
+        return nn.MLP(self.sizes[0], self.sizes[1:], activation=self.config["act"],
+                      engine="tensor", seed=self.config["seed"], dtype=dtype)
 
     def retune(self, config: dict) -> None:
         """Take new training settings (optimizer, lr, batch, regularisation), keeping the
@@ -134,3 +152,25 @@ class Trainer:
         if len(h["step"]) > HISTORY_LIMIT:
             for key in h:  # keep the first and the latest points, drop every other in between
                 h[key] = h[key][:-1:2] + h[key][-1:]
+            self.history_number = next(_HISTORY_NUMBERS)  # earlier cursors name no prefix now
+
+    @property
+    def history_cursor(self) -> str:
+        """``"number:length"``: names the loss history as it is now (see ``history_after``)."""
+        return f"{self.history_number}:{len(self.history['step'])}"
+
+    def history_after(self, cursor: object) -> tuple[int, dict[str, list]]:
+        """``(start, points)``: the loss-history points after the prefix that ``cursor`` (an
+        earlier ``history_cursor``) names, and where they start; the whole history from 0 when
+        the cursor is None or names no prefix of this history any more (it was thinned, or the
+        set-up changed). A cursor that is not a ``"number:length"`` string is a BadRequest."""
+        if cursor is None:
+            return 0, self.history
+        match = CURSOR.fullmatch(cursor) if isinstance(cursor, str) else None
+        if match is None:
+            raise BadRequest(f"history_since must be a cursor such as \"12:340\" (a snapshot's "
+                             f"history_cursor), not {str(cursor)[:40]!r}")
+        number, start = int(match[1]), int(match[2])
+        if number != self.history_number or start > len(self.history["step"]):
+            return 0, self.history
+        return start, {key: values[start:] for key, values in self.history.items()}

@@ -13,7 +13,7 @@ pytest.importorskip("chainrule.autograd", reason="the playground needs the engin
 
 from nn_util import leaves_by_label  # noqa: E402
 
-from chainrule import viz  # noqa: E402
+from chainrule import autograd, viz  # noqa: E402
 from chainrule.playground import config as C  # noqa: E402
 from chainrule.playground import data as D  # noqa: E402
 from chainrule.playground import export, features, inspect_graph, pictures  # noqa: E402
@@ -106,12 +106,14 @@ def test_pack_and_lattice():
 
 def test_lattice_features_are_built_once_and_read_only():
     """Every step request draws on the same lattice: its features are computed once per
-    feature set (the same array comes back) and cannot be changed by a caller."""
+    feature set (the same array comes back, in float32 as the pictures' pass) and cannot be
+    changed by a caller."""
     feat = ("x1", "x2", "sinx1")
     X = pictures.lattice_features(feat, 6, 3)
     assert pictures.lattice_features(feat, 6, 3) is X
     expected = features.transform(np.concatenate([pictures.lattice(6), pictures.lattice(3)]), feat)
-    assert np.array_equal(X, expected) and not X.flags.writeable
+    assert X.dtype == np.float32 and not X.flags.writeable
+    assert np.array_equal(X, expected.astype(np.float32))
     assert pictures.lattice_features(("x1", "x2"), 6, 3).shape == (45, 2)
 
 
@@ -288,3 +290,37 @@ def test_failed_configure_changes_nothing():
     with pytest.raises(BadRequest):
         s.configure({"data": "spirals", "loss": "hinge"})
     assert s.config == before and s.trainer.model is model
+
+
+@pytest.mark.parametrize("query", ["data=moons&layers=8,8&act=tanh",
+                                   "data=spirals&classes=3&layers=6,6&act=relu",
+                                   "data=circles&feat=x1,x2,x1sq,sinx1&layers=5&act=sigmoid"])
+def test_float32_pictures_match_float64_within_one_level(query):
+    """The pictures run on a float32 copy of the model: every neuron's thumbnail is within one
+    of 256 levels of the same picture computed in float64 on the model itself, and a weight
+    too big for float32 is clipped rather than turned into infinity."""
+    t = trainer(query)
+    t.step(40)
+    with autograd.no_grad():
+        X = features.transform(pictures.lattice(8), t.config["feat"])
+        exact = [h.data for h in t.model.layer_outputs(X)]
+    maps = pictures.snapshot_maps(t, grid=4, thumb=8)
+    for layer, cols in zip(exact, maps["layers"], strict=True):
+        want = np.round((np.clip(pictures.normalised(layer), -1, 1) + 1) * 127.5)
+        got = np.array([np.frombuffer(base64.b64decode(c), np.uint8) for c in cols]).T
+        assert np.abs(got - want).max() <= 1
+    t.model.layers[0].weight.data[0, 0] = 1e300
+    drawn = pictures.drawing_model(t).layers[0].weight.data
+    assert drawn.dtype == np.float32 and drawn[0, 0] == np.float32(1e30)
+
+
+def test_neuron_pictures_scale_each_column_by_its_finite_values():
+    """``pack_neurons``: column j becomes round((a / max(1, max finite |a|) + 1) * 127.5);
+    not-a-number is the neutral 128, infinities the ends, a column with nothing finite as is."""
+    a = np.array([[0.5, 4.0, np.nan, np.inf],
+                  [-0.5, -2.0, np.nan, 3.0],
+                  [0.0, np.inf, np.nan, -np.inf]], dtype=np.float32)
+    with np.errstate(all="ignore"):
+        cols = [np.frombuffer(base64.b64decode(c), np.uint8).tolist()
+                for c in pictures.pack_neurons(a)]
+    assert cols == [[191, 64, 128], [255, 64, 255], [128, 128, 128], [255, 255, 0]]

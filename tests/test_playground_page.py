@@ -3,6 +3,7 @@ hovering a neuron, editing a weight and a bias, drawing points, the inside views
 phone and projector layouts, a 6x16 network, stale state, and the teacher's page with two
 students. One browser for the module; skipped without Playwright or Chromium."""
 
+import json
 import re
 
 import pytest
@@ -238,3 +239,31 @@ def test_teacher_page_with_two_students(room, browser):
     assert a.errors == [] and b.errors == [] and teacher.errors == []
     for t in (a, b, teacher):
         t.page.close()
+
+
+def test_playing_sends_the_cursor_and_draws_the_whole_curve(room, browser):
+    """While playing, each step request sends the last answer's history_cursor and gets only
+    the new loss points; the curve the page draws has every point the server holds."""
+    from chainrule.playground.client import Client
+
+    tab = tab_at(browser, room.url + "?data=xor&n=60&layers=3&seed=4")
+    page, sent, answers = tab.page, [], []
+    page.on("request", lambda r: r.url.endswith("/step") and sent.append(json.loads(r.post_data)))
+    page.on("response", lambda r: r.url.endswith("/step") and answers.append(r))
+    page.click("#play")
+    tab.until(lambda: len(answers) >= 6, "six step answers")
+    page.click("#play")  # pause
+    tab.until(lambda: len(answers) == len(sent), "the last answer")
+    page.wait_for_timeout(200)
+    assert all("history_since" in b for b in sent)  # the page's first snapshot came at load
+    last = answers[-1].json()
+    assert last["sharing"] >= 1 and last["snapshot"]["history_from"] > 0
+    sid = answers[-1].url.split("/api/session/")[1].split("/")[0]
+    c = Client(room.url)
+    c.session = sid
+    history = c.state()["snapshot"]["history"]
+    drawn = page.get_attribute("#curve path[stroke-width='2.4']", "d")
+    assert drawn.count("L") + drawn.count("M") == len(history["test"]) > 6
+    assert f"{history['step'][-1]:,} steps" in page.text_content("#curve")
+    assert tab.errors == []
+    page.close()

@@ -44,9 +44,13 @@ export class Api {
 
   configure(patch) { return request('POST', this.path('/config'), patch); }
   // budgetMs: the server trains for at most this long (at least one batch), so that a busy
-  // classroom server shares its time fairly between the students' tabs
-  step(steps, budgetMs) {
-    return request('POST', this.path('/step'), budgetMs ? { steps, budget_ms: budgetMs } : { steps });
+  // classroom server shares its time fairly between the students' tabs; historySince: the last
+  // snapshot's history_cursor, so that the answer carries only the new loss points
+  step(steps, budgetMs, historySince) {
+    const body = { steps };
+    if (budgetMs) body.budget_ms = budgetMs;
+    if (historySince) body.history_since = historySince;
+    return request('POST', this.path('/step'), body);
   }
   // layer, neuron (0-based, as in state_dict); input j for weight [neuron, j], null for the bias
   setWeight(layer, neuron, input, value) {

@@ -22,6 +22,8 @@ const api = new Api();
 const state = {
   meta: null, setup: null, snapshot: null, playing: false,
   sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0 }, hover: null,
+  // the step requests' smoothed round trip (ms), and how many the server held at once
+  busy: { roundTrip: null, sharing: 1 },
 };
 let chain = Promise.resolve();
 
@@ -182,11 +184,26 @@ function change(patch) {
   });
 }
 
+// A step's answer may hold only the loss points after the cursor the page sent (from index
+// history_from); the ones before it are the page's own.
+function withHistory(snapshot, held) {
+  const from = snapshot.history_from || 0;
+  if (from === 0 || !held) return snapshot;
+  const history = {};
+  for (const [key, tail] of Object.entries(snapshot.history)) history[key] = held[key].slice(0, from).concat(tail);
+  return { ...snapshot, history };
+}
+
 function trainSteps(steps, budgetMs) {
   return queue(async () => {
     try {
-      const answer = await api.step(steps, budgetMs);
-      render(answer.snapshot);
+      const held = state.snapshot;
+      const sent = performance.now();
+      const answer = await api.step(steps, budgetMs, held && held.history_cursor);
+      const took = performance.now() - sent;
+      const { roundTrip } = state.busy;
+      state.busy = { roundTrip: roundTrip === null ? took : 0.7 * roundTrip + 0.3 * took, sharing: answer.sharing || 1 };
+      render(withHistory(answer.snapshot, held && held.history));
     } catch (err) {
       banner(err.message);
       setPlaying(false);
@@ -205,12 +222,16 @@ function setPlaying(on) {
 async function loop() {
   while (state.playing) {
     // up to one epoch per frame (at most pace.max_steps batches), as the TensorFlow Playground
-    // does, within pace.budget_ms of the server's time, at most one request per pace.frame_ms
-    // (the server's PACE in trainer.py: a classroom's tabs share it fairly)
+    // does, within pace.budget_ms of the server's time, at most one request per pace.frame_ms;
+    // when the answer was shared with other tabs' requests (a class on one server), not sooner
+    // than pace.spread round trips either (the server's PACE in trainer.py: a busy server is
+    // asked less often and trains more batches per request)
     const pace = state.meta.pace;
     const start = performance.now();
     await trainSteps(Math.max(1, Math.min(state.setup.batches_per_epoch, pace.max_steps)), pace.budget_ms);
-    const wait = pace.frame_ms - (performance.now() - start);
+    const { roundTrip, sharing } = state.busy;
+    const interval = sharing > 1 ? Math.max(pace.frame_ms, (pace.spread || 0) * roundTrip) : pace.frame_ms;
+    const wait = interval - (performance.now() - start);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
