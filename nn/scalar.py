@@ -130,7 +130,8 @@ class Neuron(ScalarDense):
         products = map(_times, self.w, x)
         b = self.b
         z = sum(products) if b is None else _reduce(_plus, products, b)
-        return self.activate(z)
+        act = self._act  # self.activate(z), without its call: this runs once per neuron and sample
+        return z if act is None else act(z)
 
     def forward_batch(self, batch: list) -> list:
         return [[self.forward_row(r)] for r in batch]

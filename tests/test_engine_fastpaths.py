@@ -8,7 +8,6 @@ the reverse pass inlines the partials of ``*``, ``+`` and relu; nn's neuron buil
 from __future__ import annotations
 
 import math
-import operator
 
 import pytest
 
