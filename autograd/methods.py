@@ -90,7 +90,9 @@ def method(self, other):
     n._uses = 0
     return n
 """
-_LIFT = "if type(other) is not cls:  # a number, an array, or another node type\n        "
+#: how ``other`` becomes a node: ``x op y`` lifts a number, an array or another node type (not a
+#: node of its own type); ``y op x`` runs only when y is not a node of this type, so it always lifts
+_LIFT = ("if type(other) is not cls: other = self._lift(other)", "other = self._lift(other)")
 
 #: the operators written into a method's source when an op's ``function`` is one of them
 _OPERATORS = {operator.add: "+", operator.sub: "-", operator.mul: "*"}
@@ -103,16 +105,17 @@ def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[
     scope = {"cls": cls, "op": op, "zero": cls._zero_grad, "forward": forward, "_new": _new,
              "_state": _state, "shape_error": shape_error}
     made = []
-    # y op x is called only when y is not a node of this type: it is always lifted
-    for name, (x, y), lift in zip(op.methods, (("self", "other"), ("other", "self")), (_LIFT, "")):
+    for name, (x, y), lift in zip(op.methods, (("self", "other"), ("other", "self")), _LIFT):
         expression = f"{x}.data {symbol} {y}.data" if symbol else f"forward({x}.data, {y}.data)"
-        source = _BINARY.format(lift=lift + "other = self._lift(other)", expression=expression,
-                                x=x, y=y)
-        exec(source, scope)  # noqa: S102 - our own template, filled in with names from above
+        source = _BINARY.format(lift=lift, expression=expression, x=x, y=y)
+        # tracebacks name the method: File "<chainrule method Value.__mul__>", line 4
+        code = compile(source, f"<chainrule method {cls.__name__}.{name}>", "exec")
+        exec(code, scope)  # noqa: S102 - our own template, filled in with names from above
         method = scope.pop("method")
         method.__doc__ = type(op).__doc__
         method.__name__ = name
         method.__qualname__ = f"{cls.__name__}.{name}"
+        method.__code__ = method.__code__.replace(co_name=name)  # the name tracebacks print
         made.append(method)
     return made[0], made[1]
 
