@@ -27,7 +27,7 @@ from typing import Any
 from . import _state
 from .anomaly import check_backward
 from .backends import GRAPH, MATH
-from .graph import NARY, count_uses
+from .graph import NARY, count_uses, reached
 from .ops import Add, Mul, Relu, shared
 
 _MUL, _ADD, _RELU = shared(Mul), shared(Add), shared(Relu)  # the ops whose partials are inlined
@@ -245,7 +245,7 @@ def _run(root: Any, seed: Any, create_graph: bool, read: list | None = None) -> 
     done = False
     try:
         if read is None:
-            nodes = count_uses(root, held)
+            count_uses(root, held, collect=False)  # the nodes are listed only if the pass fails
             if root.op is None and root.grad is not zero:  # backward() on a leaf
                 held[root] = root.grad
         else:  # grad(): every .grad is put back at the end
@@ -263,7 +263,7 @@ def _run(root: Any, seed: Any, create_graph: bool, read: list | None = None) -> 
         return None
     finally:
         if read is not None or not done:
-            for n in nodes:
+            for n in nodes or reached(root):
                 n._uses = 0
                 if n.op is not None or read is not None:
                     n.grad = held.get(n, zero)

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from chainrule import nn
+from chainrule import autograd, nn
 from chainrule.autograd import Value, ops, topological_order
 from chainrule.autograd.backends import MATH
 
@@ -111,3 +111,31 @@ def test_a_neuron_without_bias_sums_from_zero_as_before():
     neuron = nn.Neuron(2, bias=False, seed=2)
     z = neuron.forward_row([1.0, 2.0])
     assert z.data == MATH.relu(neuron.w[0].data * 1.0 + neuron.w[1].data * 2.0)
+
+
+class _Fails(ops.Op):
+    """x (forward); its partial raises, to fail a backward pass half-way."""
+
+    name = "fails"
+
+    def forward(self, F, x):
+        return x
+
+    def partials(self, F, out, x):
+        raise ArithmeticError("this op has no derivative")
+
+
+def test_a_pass_that_fails_half_way_finds_every_node_again_and_restores_it():
+    # the backward pass does not list the nodes it counts; after a failure it finds them again
+    x, w = Value(0.5), Value(-1.5)
+    h = x * w + x
+    h.backward()  # an earlier pass: h and x hold gradients that must survive the failed one
+    before = {n: n.grad for n in topological_order(h)}
+    y = (autograd.apply(_Fails(), h * h) + h * 3.0).relu() * 2.0
+    with pytest.raises(ArithmeticError, match="no derivative"):
+        y.backward()
+    nodes = topological_order(y)  # would stop early if a use count were left behind
+    assert len(nodes) == 10 and all(n._uses == 0 for n in nodes)
+    assert all(n.grad == before.get(n, 0.0) for n in nodes if n.op is not None)
+    c = y._b  # the constant 2.0: still no gradient wanted
+    assert c._uses == -1 and not c.requires_grad
