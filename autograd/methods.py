@@ -8,11 +8,14 @@ their class. A method is installed only where the node type does not define one 
 
 The methods are made by two small factories, with the node type's backend and zero gradient bound
 in: they run once per node of every graph, so the usual recording (``Node._record``) is inlined
-for the common case (grad on, anomaly detection off, an input that needs a gradient).
+for the common case (grad on, anomaly detection off, an input that needs a gradient), and the
+two-input method's source is generated from one template (``_BINARY``, as ``dataclasses`` does),
+so that ``+ - *`` on floats are written as operators instead of calls.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -63,40 +66,58 @@ def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
     return method
 
 
+# The source of the methods ``x op y`` and ``y op x`` of every two-input op, filled in per op and
+# node type: ``{x}``, ``{y}`` are the op's inputs in order (``self, other`` or ``other, self``).
+# An op whose forward is a Python operator (``Add.function is operator.add``) gets the operator
+# written into the expression on floats (``self.data + other.data``: no call per node; the scalar
+# MLP's forward is 10% faster); any other op calls its forward rule, ``forward(x, y)``.
+_BINARY = """
+def method(self, other):
+    {lift}
+    try:  # free when nothing is raised (Python >= 3.11)
+        data = {expression}
+    except ValueError as e:  # numpy: shapes that do not broadcast
+        raise shape_error(op, {x}, {y}) from e
+    if _state.mode or (self._uses < 0 and other._uses < 0):
+        return self._record(op, data, {x}, {y}, self._uses >= 0 or other._uses >= 0)
+    n = _new(cls)  # the fast path of Node._record, inlined
+    n.data = data
+    n.grad = zero
+    n.op = op
+    n.label = ""
+    n._a = {x}
+    n._b = {y}
+    n._uses = 0
+    return n
+"""
+#: how ``other`` becomes a node: ``x op y`` lifts a number, an array or another node type (not a
+#: node of its own type); ``y op x`` runs only when y is not a node of this type, so it always lifts
+_LIFT = ("if type(other) is not cls: other = self._lift(other)", "other = self._lift(other)")
+
+#: the operators written into a method's source when an op's ``function`` is one of them
+_OPERATORS = {operator.add: "+", operator.sub: "-", operator.mul: "*"}
+
+
 def binary(op: ops.Op, cls: type) -> tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]:
     """The method pair (``x op y``, ``y op x``) of a two-input op; numbers become constants."""
     forward = _forward(op, cls)
-    zero = cls._zero_grad
-
-    def method(self: Any, other: Any) -> Any:
-        if type(other) is not cls:  # a number, an array, or another node type
-            other = self._lift(other)
-        try:  # free when nothing is raised (Python >= 3.11)
-            data = forward(self.data, other.data)
-        except ValueError as e:  # numpy: shapes that do not broadcast
-            raise shape_error(op, self, other) from e
-        if _state.mode or (self._uses < 0 and other._uses < 0):
-            return self._record(op, data, self, other, self._uses >= 0 or other._uses >= 0)
-        n = _new(cls)
-        n.data = data
-        n.grad = zero
-        n.op = op
-        n.label = ""
-        n._a = self
-        n._b = other
-        n._uses = 0
-        return n
-
-    def reflected(self: Any, other: Any) -> Any:
-        other = self._lift(other)
-        try:
-            data = forward(other.data, self.data)
-        except ValueError as e:
-            raise shape_error(op, other, self) from e
-        return self._record(op, data, other, self, self.requires_grad)
-
-    method.__doc__ = reflected.__doc__ = type(op).__doc__
-    return method, reflected
+    symbol = _OPERATORS.get(op.function) if cls._as_data is None else None
+    scope = {"cls": cls, "op": op, "zero": cls._zero_grad, "forward": forward, "_new": _new,
+             "_state": _state, "shape_error": shape_error}
+    made = []
+    for name, (x, y), lift in zip(op.methods, (("self", "other"), ("other", "self")), _LIFT):
+        expression = f"{x}.data {symbol} {y}.data" if symbol else f"forward({x}.data, {y}.data)"
+        source = _BINARY.format(lift=lift, expression=expression, x=x, y=y)
+        # tracebacks name the method: File "<chainrule method Value.__mul__>", line 4
+        code = compile(source, f"<chainrule method {cls.__name__}.{name}>", "exec")
+        exec(code, scope)  # noqa: S102 - our own template, filled in with names from above
+        method = scope.pop("method")
+        method.__doc__ = type(op).__doc__
+        method.__name__ = name
+        method.__qualname__ = f"{cls.__name__}.{name}"
+        method.__code__ = method.__code__.replace(co_name=name)  # the name tracebacks print
+        made.append(method)
+    return made[0], made[1]
 
 
 def shape_error(op: ops.Op, a: Any, b: Any) -> ValueError:

@@ -52,8 +52,8 @@ class Value(Node):
     _zero_grad = 0.0
 
     def __init__(self, data: Any, label: str = "", *, requires_grad: bool = True) -> None:
-        self.data = _as_float(data, "Value(data)")
-        if not isinstance(label, str):
+        self.data = data if type(data) is float else _as_float(data, "Value(data)")
+        if type(label) is not str and not isinstance(label, str):
             raise TypeError(f"Value(label) must be a str, not {type(label).__name__}")
         self.grad = 0.0
         self._a = self._b = None
@@ -67,7 +67,10 @@ class Value(Node):
     def _lift(cls, x: Any) -> Value:
         """A number as a constant leaf. Constants are shared through a small cache, so that
         ``y = y + 1e-6`` repeated a million times makes a million nodes, not two million."""
-        if isinstance(x, float) or (isinstance(x, _Real) and not isinstance(x, bool)):
+        t = type(x)  # float and int first: isinstance on the numbers.Real ABC is slower
+        if t is float or t is int or isinstance(x, float) or (
+            isinstance(x, _Real) and not isinstance(x, bool)
+        ):
             x = float(x)
             c = _CONSTANTS.get(x)
             if c is not None and c.data == x:

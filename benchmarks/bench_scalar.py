@@ -7,8 +7,9 @@ stays on, as users run it, and ``gc.collect()`` runs before each timed step so n
 the other's garbage. Steps alternate between the two libraries; we report medians of CPU time
 (``time.process_time``: other jobs on a shared machine do not count) and the ratio.
 
-Also measured: bytes per graph node (tracemalloc over building one step's graph) and a chain of
-1,000,000 ops built and backpropagated.
+Also measured: the step's CPU time per graph node by phase (forward, the backward's counting
+and reverse passes, freeing the graph), bytes per graph node (tracemalloc over building one
+step's graph) and a chain of 1,000,000 ops built and backpropagated.
 
     python benchmarks/bench_scalar.py [--steps 10] [--chain 1000000]
 """
@@ -76,6 +77,33 @@ def object_cost(n: int = 200_000) -> float:
             o.a = o.b = o.c = o.d = o.e = o.f = o.g = None
         best = min(best, (time.process_time() - t0) / n)
     return best
+
+
+def phases(model, params, X, y, steps: int) -> dict[str, float]:
+    """Median CPU ns per graph node of each phase of a chainrule step (the collector as in a step:
+    on while the graph is built, paused by the backward pass, which these calls replay)."""
+    from chainrule.autograd import _state, backprop, graph
+
+    times: dict[str, list[float]] = {"forward": [], "count": [], "reverse": [], "free": []}
+    n = len(topological_order(step_graph(model, params, X, y)))
+    clock = time.process_time
+    for _ in range(steps):
+        gc.collect()
+        t0 = clock()
+        root = step_graph(model, params, X, y)
+        t1 = clock()
+        _state._pause()
+        graph.count_uses(root, {}, collect=False)  # as backward() calls it
+        t2 = clock()
+        root.grad = 1.0
+        backprop._reverse_pass([root], False, 0.0)
+        t3 = clock()
+        _state._unpause()
+        del root
+        t4 = clock()
+        for name, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            times[name].append(dt / n * 1e9)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def micrograd_nodes(root) -> int:
@@ -148,6 +176,10 @@ def main() -> None:
             return total, inputs
 
         return go
+
+    per = phases(ours, op, X, y, args.steps)
+    print("  per graph node by phase (median ns): " + ", ".join(f"{k} {v:.0f}" for k, v in
+                                                             per.items()))
 
     b_them, n_them = bytes_per_node(build(theirs, tp, MValue), micrograd_nodes)
     b_us, n_us = bytes_per_node(build(ours, op, Value), lambda r: len(topological_order(r)))
