@@ -28,6 +28,7 @@ from .. import _state
 from ..graph import NARY
 from ..ops import Op
 from .core import Tensor
+from .linalg import _blas_ready
 
 
 class Linear(Op):
@@ -47,7 +48,7 @@ class Linear(Op):
     engines = ("tensor",)
 
     def forward(self, F: Any, x: Any, w: Any, b: Any = None) -> Any:
-        y = np.matmul(x, w.T)
+        y = np.matmul(*_blas_ready(x, w.T))  # a small W.T copied row-major, as ``@`` does
         if b is None:
             return y
         if y.dtype == b.dtype and y.ndim:  # a fresh array: the bias is added in place
