@@ -7,8 +7,10 @@ element, as PyTorch does: the first maximum in row-major order, or the last nan 
 holds one; a window of padding and -inf sends it to its first real element.
 
 Windows that tile the image (stride = kernel, no padding or dilation; the usual 2x2) are reduced
-along rows, then along columns, each numpy pass one long strided loop (reductions over short axes
-cost ~10x more per element), in the image's memory order (a convolution's output is (C, N, H, W)).
+along rows, then along columns, each numpy pass one long loop (reductions over short axes, and
+passes whose inner axis is a few pixels long, cost ~10x more per element): the rows in the image's
+memory order (a convolution's output is (C, N, H, W)), then one copy to (kh, OW, windows) so that
+the columns are kh contiguous arrays.
 
 Second order: with ``create_graph`` the vjps are Tensor ops, ``fold`` of the gradient times a
 constant window mask (max) or weight 1/(kh*kw) (mean); both pools are piecewise linear, so
