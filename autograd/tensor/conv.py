@@ -81,6 +81,17 @@ def padded_array(x: np.ndarray, geo: Geometry, dtype: Any = None) -> np.ndarray:
     return xp
 
 
+def strided_view(a: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -> np.ndarray:
+    """A read-only view of ``a``'s memory with the given shape and byte strides (the caller keeps
+    them inside ``a``). A contiguous ``a`` is viewed through the ndarray constructor, ~10x cheaper
+    per call than numpy's ``as_strided`` (which goes through ``__array_interface__``)."""
+    if a.flags.c_contiguous:
+        view = np.ndarray(shape, a.dtype, buffer=a, strides=strides)
+        view.flags.writeable = False
+        return view
+    return as_strided(a, shape, strides, writeable=False)
+
+
 def unfold_array(x: np.ndarray, geo: Geometry) -> np.ndarray:
     """The windows of ``x`` (N, C, H, W) as a new (N, OH, OW, C, kh, kw) array."""
     oh, ow = geo.out_size(*x.shape[2:])
@@ -88,8 +99,7 @@ def unfold_array(x: np.ndarray, geo: Geometry) -> np.ndarray:
     n, c = x.shape[:2]
     (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
     s0, s1, s2, s3 = x.strides
-    view = as_strided(x, (n, oh, ow, c, kh, kw), (s0, s2 * sh, s3 * sw, s1, s2 * dh, s3 * dw),
-                      writeable=False)
+    view = strided_view(x, (n, oh, ow, c, kh, kw), (s0, s2 * sh, s3 * sw, s1, s2 * dh, s3 * dw))
     return np.ascontiguousarray(view)
 
 

@@ -26,11 +26,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..graph import NARY
 from ..ops import Op
-from .conv import Geometry, add_taps, fold, memo, padded_array, unfold
+from .conv import Geometry, add_taps, fold, memo, padded_array, strided_view, unfold
 
 if TYPE_CHECKING:
     from .core import Tensor
@@ -69,8 +68,8 @@ def im2col(x: np.ndarray, p: Plan, bias: bool, dtype: Any) -> np.ndarray:
         cols[:, k] = 1
     xp = padded_array(x, p.geo, dtype)
     s0, s1, s2, s3 = xp.strides
-    windows = as_strided(xp, (g, cg, kh, kw, n, oh, ow),
-                         (s1 * cg, s1, s2 * dh, s3 * dw, s0, s2 * sh, s3 * sw), writeable=False)
+    windows = strided_view(xp, (g, cg, kh, kw, n, oh, ow),
+                           (s1 * cg, s1, s2 * dh, s3 * dw, s0, s2 * sh, s3 * sw))
     cols[:, :k].reshape(g, cg, kh, kw, n, oh, ow)[...] = windows
     return cols
 

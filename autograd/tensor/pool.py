@@ -7,8 +7,10 @@ element, as PyTorch does: the first maximum in row-major order, or the last nan 
 holds one; a window of padding and -inf sends it to its first real element.
 
 Windows that tile the image (stride = kernel, no padding or dilation; the usual 2x2) are reduced
-along rows, then along columns, each numpy pass one long strided loop (reductions over short axes
-cost ~10x more per element), in the image's memory order (a convolution's output is (C, N, H, W)).
+along rows, then along columns, each numpy pass one long loop (reductions over short axes, and
+passes whose inner axis is a few pixels long, cost ~10x more per element): the rows in the image's
+memory order (a convolution's output is (C, N, H, W)), then one copy to (kh, OW, windows) so that
+the columns are kh contiguous arrays.
 
 Second order: with ``create_graph`` the vjps are Tensor ops, ``fold`` of the gradient times a
 constant window mask (max) or weight 1/(kh*kw) (mean); both pools are piecewise linear, so
@@ -129,17 +131,22 @@ class MaxPool2d(Op):
         return best
 
     def _tiled(self, x: np.ndarray, nans: bool) -> np.ndarray:
-        """Rows first: the max of each kw pixels along a row, then of each kh of those rows."""
+        """Rows first: the max of each kw pixels along a row (long strided passes over the image),
+        then of each kh of those rows. Between the two, one copy turns the row maxima from
+        (windows, kh, OW) into (kh, OW, windows): the second scan is then over kh contiguous
+        arrays (numpy loops over an inner axis of only OW pixels cost ~10x more per element).
+        The result is a view (N, C, OH, OW) of an (OW, windows) array."""
         (kh, kw), (oh, ow) = self.plan.geo.kernel, self.plan.out_hw
         base, self.perm = _rows_first(x)
         a, b = base.shape[:2]
         row, i1 = _scan(_tile_views(base, kw), nans)  # (a * b * H * OW,)
-        rows = row.reshape(a * b * oh, kh, ow)
-        best, i2 = _scan([rows[:, i] for i in range(kh)], nans)
+        cols = np.empty((kh, ow, a * b * oh), row.dtype)
+        cols.transpose(2, 0, 1)[...] = row.reshape(a * b * oh, kh, ow)
+        best, i2 = _scan(list(cols), nans)  # (OW, a * b * OH)
         if not nans and not np.isfinite(best.sum()):
             return self._tiled(x, True)
         self.idx = (i1, i2)
-        return best.reshape(a, b, oh, ow).transpose(self.perm)
+        return best.reshape(ow, a, b, oh).transpose(1, 2, 3, 0).transpose(self.perm)
 
     def vjp(self, F: Any, g: Any, out: Any, xs: Any, need: Any) -> tuple:
         p = self.plan
@@ -152,13 +159,20 @@ class MaxPool2d(Op):
         return (add_taps(parts, p.geo, p.in_shape, g.dtype),)
 
     def _tiled_vjp(self, g: np.ndarray) -> np.ndarray:
+        """The forward's passes in reverse, in its memory orders: g to each window's winning row
+        (contiguous), one copy back to (windows, kh, OW), then to each row's winning pixel."""
         (kh, kw), (oh, ow) = self.plan.geo.kernel, self.plan.out_hw
         i1, i2 = self.idx
-        gb = np.ascontiguousarray(g.transpose(self.perm))  # the forward's memory order
+        gb = g.transpose(self.perm)  # (a, b, OH, OW), as the forward saw it
         a, b = gb.shape[:2]
-        exact = not np.isfinite(gb.sum())
+        gc = np.empty((ow, a, b, oh), g.dtype)
+        gc[...] = gb.transpose(3, 0, 1, 2)  # the forward's (OW, windows) order
+        gc = gc.reshape(ow, a * b * oh)
+        exact = not np.isfinite(gc.sum())
+        cols = np.empty((kh, ow, a * b * oh), g.dtype)
+        _spread(gc, i2, list(cols), exact)
         rows = np.empty((a * b * oh, kh, ow), g.dtype)
-        _spread(gb.reshape(a * b * oh, ow), i2, [rows[:, i] for i in range(kh)], exact)
+        rows.transpose(1, 2, 0)[...] = cols
         dx = np.empty((a, b, oh * kh, ow * kw), g.dtype)
         _spread(rows.reshape(-1), i1, _tile_views(dx, kw), exact)
         return dx.transpose(self.perm)
