@@ -189,3 +189,20 @@ def test_an_activation_runs_the_backends_own_function_bit_for_bit(name):
     for x in EDGES:
         assert same(getattr(Value(x), name)().data, op.forward(MATH, x))
         assert same(op.forward(MATH, x), getattr(MATH, name)(x))
+
+
+def test_a_models_one_sample_fast_path_answers_as_the_checked_path():
+    from chainrule.nn.scalar import as_samples
+
+    model = nn.MLP(3, [4, 1], seed=0)
+    first = model.layers[0]
+    for x in ([Value(1.0), 2.0, Value(-3.0)], [1.0, 2.0, 3.0], [0.5, Value(1.0), 2]):
+        rows, batched = as_samples(x, 3, "MLP")
+        assert first.to_batch(x) == (rows, not batched) == ([x], True)
+        assert model(x).data == model([x])[0].data
+    with pytest.raises(ValueError, match="expects 3 inputs per sample, but the input has 2"):
+        model([1.0, 2.0])
+    with pytest.raises(ValueError, match="sample 1 has 2"):
+        model([[1.0, 2.0, 3.0], [1.0, 2.0]])
+    assert nn.Layer(3, 2, seed=0)([1.0, 2.0, 3.0])[1].data == nn.Layer(3, 2, seed=0)(
+        [[1.0, 2.0, 3.0]])[0][1].data
