@@ -29,10 +29,13 @@ def _forward(op: ops.Op, cls: type) -> Callable[..., Any]:
     """The op's forward rule as a function of its inputs' data alone, for node type ``cls``.
 
     An op that declares its forward as a plain ``function`` (``operator.add``) is called directly
-    (a C function: no Python frame per node); the others get the node type's backend bound in.
+    (a C function: no Python frame per node), one that names a ``primitive`` gets the backend's
+    function of that name (``MATH.relu``); the others get the node type's backend bound in.
     A Tensor's result also passes through its ``_as_data`` (numpy scalars become 0-d arrays).
     """
     function = op.function
+    if function is None and op.primitive:  # the backend's own function (MATH.relu)
+        function = getattr(cls._backend, op.primitive)
     if function is None:
         function = partial(op.forward, cls._backend)
     as_data = cls._as_data
@@ -56,10 +59,9 @@ def unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
         n.data = data
         n.grad = zero
         n.op = op
-        n.label = ""
         n._a = self
         n._b = None
-        n._uses = 0
+        n._uses = 0  # n.label is left empty (''): see Node.label
         return n
 
     method.__doc__ = type(op).__doc__
@@ -84,7 +86,6 @@ def method(self, other):
     n.data = data
     n.grad = zero
     n.op = op
-    n.label = ""
     n._a = {x}
     n._b = {y}
     n._uses = 0

@@ -39,7 +39,9 @@ class Node:
     # needs no gradient (``requires_grad``), 0 otherwise between passes. A pass sums its gradients
     # in .grad itself: a scratch slot less (7 slots) makes every node smaller and cheaper to
     # create, free and walk for the cyclic collector.
-    __slots__ = ("data", "grad", "op", "label", "_a", "_b", "_uses")
+    # _label holds ``label``; an op's result leaves it empty (the property reads '' then): one
+    # store less per node of every graph, and the same 7 slots (the same bytes per node).
+    __slots__ = ("data", "grad", "op", "_label", "_a", "_b", "_uses")
 
     #: which engine the node belongs to: ``"scalar"`` (Value, float data) or ``"tensor"`` (Tensor,
     #: ndarray data). The one public way to ask; compare ``x.engine == "tensor"``.
@@ -64,8 +66,7 @@ class Node:
         n.grad = cls._zero_grad
         n._a = n._b = None
         n.op = None
-        n.label = ""
-        n._uses = -1  # requires_grad False
+        n._uses = -1  # requires_grad False (the label is left empty: '')
         return n
 
     def _record(self, op: ops.Op, data: Any, a: Any, b: Any, needs: bool) -> Node:
@@ -80,7 +81,6 @@ class Node:
         n = cls.__new__(cls)
         n.data = data
         n.grad = cls._zero_grad
-        n.label = ""
         if _state.mode:  # a mode block is open in some thread, or no session is on
             modes = _state.local
             if modes.anomaly:
@@ -100,6 +100,18 @@ class Node:
         return n
 
     # --- what viz and users read ---------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """The node's display name ('' unless one was given, or a name scope marked the node)."""
+        try:
+            return self._label
+        except AttributeError:  # never set: an op's result (its slot is left empty on purpose)
+            return ""
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
 
     @property
     def parents(self) -> tuple:

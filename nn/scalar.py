@@ -26,6 +26,7 @@ from .dense import Dense
 from .state import Entry
 
 _times, _plus = Value.__mul__, Value.__add__  # w * x and z + p for a weight w and a sum z
+_ONE = (Value, float)  # what a sample's first input usually is (a sample, not a batch)
 
 
 def as_samples(x: Any, nin: int, who: str) -> tuple[list, bool]:
@@ -79,12 +80,17 @@ class ScalarDense(Dense):
     node_type = Value
 
     def to_batch(self, x: Any, who: str | None = None) -> tuple[list, bool]:
+        # the common call, one sample as a list of Values or floats, answered as as_samples would
+        # answer it without its checks for other inputs (a model calls this once per sample)
+        if type(x) is list and len(x) == self.in_features and type(x[0]) in _ONE:
+            return [x], True
         rows, batched = as_samples(x, self.in_features, who or type(self).__name__)
         return rows, not batched
 
     def from_batch(self, batch: list, single: bool) -> Any:
-        out = [r[0] for r in batch] if self.out_features == 1 else batch
-        return out[0] if single else out
+        if single:
+            return batch[0][0] if self.out_features == 1 else batch[0]
+        return [r[0] for r in batch] if self.out_features == 1 else batch
 
 
 class Neuron(ScalarDense):

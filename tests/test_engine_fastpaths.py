@@ -139,3 +139,70 @@ def test_a_pass_that_fails_half_way_finds_every_node_again_and_restores_it():
     assert all(n.grad == before.get(n, 0.0) for n in nodes if n.op is not None)
     c = y._b  # the constant 2.0: still no gradient wanted
     assert c._uses == -1 and not c.requires_grad
+
+
+# --- session 3, last pass: the label left unwritten, the activations' forward called directly ----
+
+
+def test_an_ops_result_leaves_its_label_slot_unwritten_and_reads_as_empty():
+    """One store less per node: the slot stays empty and ``label`` reads ''."""
+    a, b = Value(2.0, label="a"), Value(3.0)
+    made = [a * b, a + b, b - a, 1.0 + a, -a, a.relu(), a.tanh(), a / b, a**2, a.exp()]
+    for n in made:
+        assert n.label == "" and "label=" not in repr(n)
+        assert n.op is not None
+    # the slot behind the property stays empty (the first node of a recording session holds the
+    # session's token there: see _state)
+    assert isinstance(vars(autograd.Node)["label"], property)
+    assert not any(hasattr(n, "_label") for n in made[1:])
+    assert a.label == "a" and b.label == ""
+    c = a * b
+    c.label = "c"  # a label set afterwards is kept, and shown
+    assert c.label == "c" and "label='c'" in repr(c)
+    assert Value(1.0).detach().label == ""
+
+
+def test_labels_still_carry_name_scopes_and_survive_copies():
+    import copy
+    import pickle
+
+    from chainrule.autograd import scope
+
+    x = Value(0.5, label="x")
+    y = scope.mark((x * x).relu(), "square-relu", [x])
+    assert scope.scope_of(y).name == "square-relu" and y.label == "square-relu"
+    scope.relabel(y, "out")
+    assert y.label == "out" and scope.scope_of(y).name == "square-relu"
+    z = x * 2.0
+    for twin in (copy.deepcopy(z), pickle.loads(pickle.dumps(z))):
+        assert twin.label == "" and twin.data == z.data
+        assert twin.parents[0].label == "x"
+
+
+@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softplus"])
+def test_an_activation_runs_the_backends_own_function_bit_for_bit(name):
+    from chainrule.autograd import methods
+
+    op = ops.shared(ops.lookup(name))
+    assert op.primitive == name
+    assert methods._forward(op, Value) is getattr(MATH, name)  # no frame of the op's in between
+    for x in EDGES:
+        assert same(getattr(Value(x), name)().data, op.forward(MATH, x))
+        assert same(op.forward(MATH, x), getattr(MATH, name)(x))
+
+
+def test_a_models_one_sample_fast_path_answers_as_the_checked_path():
+    from chainrule.nn.scalar import as_samples
+
+    model = nn.MLP(3, [4, 1], seed=0)
+    first = model.layers[0]
+    for x in ([Value(1.0), 2.0, Value(-3.0)], [1.0, 2.0, 3.0], [0.5, Value(1.0), 2]):
+        rows, batched = as_samples(x, 3, "MLP")
+        assert first.to_batch(x) == (rows, not batched) == ([x], True)
+        assert model(x).data == model([x])[0].data
+    with pytest.raises(ValueError, match="expects 3 inputs per sample, but the input has 2"):
+        model([1.0, 2.0])
+    with pytest.raises(ValueError, match="sample 1 has 2"):
+        model([[1.0, 2.0, 3.0], [1.0, 2.0]])
+    assert nn.Layer(3, 2, seed=0)([1.0, 2.0, 3.0])[1].data == nn.Layer(3, 2, seed=0)(
+        [[1.0, 2.0, 3.0]])[0][1].data

@@ -1,8 +1,10 @@
 """The activation functions of both node types: tanh, sigmoid, softplus, relu, leaky_relu.
 
 Each is a primitive with its own derivative (faster and a smaller graph than composing it from
-exp and division). ``activation = True`` is what makes them a layer's activation in ``nn`` and
-what lets viz close a neuron's frame after them.
+exp and division). The forward of the first four is the backend's function of the same name
+(``primitive = "relu"``: ``F.relu(x)``), which the installed methods call directly, with no frame
+of the op's in between. ``activation = True`` is what makes them a layer's activation in ``nn``
+and what lets viz close a neuron's frame after them.
 """
 
 from __future__ import annotations
@@ -17,9 +19,7 @@ class Tanh(Op):
     derivatives = ("(1 - {out}**2)",)
     methods = ("tanh",)
     activation = True
-
-    def forward(self, F, x):
-        return F.tanh(x)
+    primitive = "tanh"  # forward: F.tanh(x)
 
     def partials(self, F, out, x):
         return (1.0 - out * out,)
@@ -32,9 +32,7 @@ class Sigmoid(Op):
     derivatives = ("{out} * (1 - {out})",)
     methods = ("sigmoid",)
     activation = True
-
-    def forward(self, F, x):
-        return F.sigmoid(x)
+    primitive = "sigmoid"  # forward: F.sigmoid(x)
 
     def partials(self, F, out, x):
         return (out * (1.0 - out),)
@@ -47,9 +45,7 @@ class Softplus(Op):
     derivatives = ("sigmoid({a})",)
     methods = ("softplus",)
     activation = True
-
-    def forward(self, F, x):
-        return F.softplus(x)
+    primitive = "softplus"  # forward: F.softplus(x)
 
     def partials(self, F, out, x):
         return (F.sigmoid(x),)
@@ -62,9 +58,7 @@ class Relu(Op):
     derivatives = ("[{a} > 0]",)
     methods = ("relu",)
     activation = True
-
-    def forward(self, F, x):
-        return F.relu(x)
+    primitive = "relu"  # forward: F.relu(x)
 
     def partials(self, F, out, x):
         return (F.step(x),)

@@ -67,6 +67,8 @@ class Op:
     elementwise: ClassVar[bool] = True
     #: the forward rule as one function of the inputs' data, the same on every backend (or None)
     function: ClassVar[Callable[..., Any] | None] = None
+    #: or: the forward rule is the backend's own function of this name (``"relu"``: ``F.relu(x)``)
+    primitive: ClassVar[str] = ""
 
     def __init_subclass__(cls, register: bool | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -85,8 +87,11 @@ class Op:
         """The result from the inputs' data (floats, arrays or nodes, computed with ``F``).
 
         An op whose forward is one plain function of its inputs on every backend may declare it
-        as ``function`` (``operator.add``) instead: the installed methods then call it directly.
+        as ``function`` (``operator.add``) instead, and one that is a backend's function of the
+        same name as ``primitive`` (``"relu"``): the installed methods then call it directly.
         """
+        if self.primitive:
+            return getattr(F, self.primitive)(*xs)
         if self.function is None:  # pragma: no cover - abstract
             raise NotImplementedError(f"op {self.name!r} gives neither forward nor function")
         return self.function(*xs)
