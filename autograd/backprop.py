@@ -226,8 +226,9 @@ def _array_pass(stack: list, F: Any, zero: Any) -> None:
     while stack:
         n = pop()
         op = n.op
+        a = n._a
+        b = n._b
         if op is relu:
-            a = n._a
             c = a._uses
             if c > 0:
                 gp = n.grad * (a.data > 0)
@@ -236,6 +237,21 @@ def _array_pass(stack: list, F: Any, zero: Any) -> None:
                 a._uses = c - 1
                 if c == 1:
                     push(a)
+        elif b is NARY and not op.elementwise:  # a fused op (linear): ``_general_step``'s
+            # NARY branch and loop written out, without the call and its branches on modes
+            gs = op.vjp(F, n.grad, n.data, [p.data for p in a], [p._uses > 0 for p in a])
+            for p, gp in zip(a, gs):
+                c = p._uses
+                if c <= 0:
+                    continue
+                shape = p.data.shape
+                if gp.shape != shape:  # the parent was broadcast: sum the gradient back
+                    gp = fit(gp, shape)
+                old = p.grad
+                p.grad = gp if old is zero else old + gp
+                p._uses = c - 1
+                if c == 1 and p.op is not None:  # (a leaf is complete: nothing to pass on)
+                    push(p)
         elif op is not None:
             _general_step(n, n.grad, F, fit, False, False, zero, push)
 
