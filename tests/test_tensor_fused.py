@@ -323,7 +323,7 @@ def test_the_array_pass_steps_fused_and_relu_nodes_itself_with_the_general_numbe
             calls = []
             real = backprop._general_step
             monkeypatch.setattr(backprop, "_general_step",
-                                lambda n, *a: (calls.append(n.op_name), real(n, *a)))
+                                lambda n, *a, seen=calls: (seen.append(n.op_name), real(n, *a)))
             fast, loss = step(x_leaf, xshape)
             loss.backward()
             monkeypatch.undo()
