@@ -305,6 +305,8 @@ def test_the_array_pass_steps_fused_and_relu_nodes_itself_with_the_general_numbe
     the general loop (taken under anomaly detection) gives, a 3-D batch and a constant x too."""
     from chainrule.autograd import backprop
 
+    real = backprop._general_step
+
     def step(x_leaf, xshape):
         ws = _leaves(rng.standard_normal((4, 3)), rng.standard_normal((3, 4)))
         bs = _leaves(rng.standard_normal(4), rng.standard_normal(3))
@@ -321,7 +323,6 @@ def test_the_array_pass_steps_fused_and_relu_nodes_itself_with_the_general_numbe
                 loss.backward()
             rng.bit_generator.state = state
             calls = []
-            real = backprop._general_step
             monkeypatch.setattr(backprop, "_general_step",
                                 lambda n, *a, seen=calls: (seen.append(n.op_name), real(n, *a)))
             fast, loss = step(x_leaf, xshape)
