@@ -24,7 +24,7 @@ from ._rng import make_rng
 
 def as_tensor(x: Any) -> Tensor:
     """A Tensor as it is; anything else as a float64 constant Tensor."""
-    return x if is_tensor(x) else Tensor(np.asarray(x, dtype=np.float64))
+    return x if type(x) is Tensor or is_tensor(x) else Tensor(np.asarray(x, dtype=np.float64))
 
 
 def _normalize(x: Tensor, axes: tuple[int, ...], eps: float) -> Tensor:

@@ -297,3 +297,53 @@ def test_explain_backward_reads_the_fused_ops_as_their_formulas():
     assert "l0.linear = x·l0.weightᵀ + l0.bias" in text
     assert "l0.weight.grad += l0.linear.gradᵀ·x" in text and "Σ l0.linear.grad" in text
     assert "(softmax(l1.linear) - onehot(y)) / n" in text
+
+
+def test_the_array_pass_steps_fused_and_relu_nodes_itself_with_the_general_numbers(monkeypatch):
+    """The array pass writes out the reverse step of relu and of ops that are not elementwise
+    (linear, a fused NARY op; sum): only elementwise ops reach ``_general_step``. Every node
+    keeps its .grad, bit for bit what the general loop (taken under anomaly detection) gives, a
+    3-D batch and a constant x too."""
+    from chainrule.autograd import backprop
+
+    real = backprop._general_step
+
+    def step(x_leaf, xshape):
+        ws = _leaves(rng.standard_normal((4, 3)), rng.standard_normal((3, 4)))
+        bs = _leaves(rng.standard_normal(4), rng.standard_normal(3))
+        x = Tensor(rng.standard_normal(xshape), requires_grad=x_leaf)
+        h = F.relu(F.linear(x, ws[0], bs[0]))
+        out = F.linear(h, ws[1], bs[1])
+        return [x, h, out, *ws, *bs], (out * out).sum()
+
+    for xshape in [(5, 3), (2, 4, 3)]:
+        for x_leaf in (True, False):
+            state = rng.bit_generator.state
+            general, loss = step(x_leaf, xshape)
+            with autograd.detect_anomaly():
+                loss.backward()
+            rng.bit_generator.state = state
+            calls = []
+            monkeypatch.setattr(backprop, "_general_step",
+                                lambda n, *a, seen=calls: (seen.append(n.op_name), real(n, *a)))
+            fast, loss = step(x_leaf, xshape)
+            loss.backward()
+            monkeypatch.undo()
+            assert calls == ["*"], calls  # elementwise: not linear, relu or sum
+            for ours, theirs in zip(fast, general, strict=True):
+                if theirs.grad is None:
+                    assert ours.grad is None and not x_leaf and theirs is general[0]
+                else:
+                    np.testing.assert_array_equal(ours.grad, theirs.grad)
+
+
+@pytest.mark.parametrize("value", [-2.0, 0.0, 3.5, np.nan])
+def test_a_0d_tensors_unary_result_is_an_ndarray(value):
+    """numpy gives a scalar for a 0-d maximum; the installed Tensor method makes it a 0-d array,
+    recorded or not."""
+    t = Tensor(value, requires_grad=True)
+    for y in (t.relu(), Tensor(value).relu(), F.relu(value), t.exp()):
+        assert type(y.data) is np.ndarray and y.data.shape == ()
+    y = F.relu(t)
+    y.backward()
+    assert t.grad == (1.0 if value > 0 else 0.0)

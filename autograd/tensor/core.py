@@ -83,6 +83,7 @@ class Tensor(
     _broadcasts = True
     _zero_grad = None
     _as_data = staticmethod(_ndarray)
+    _array_type = np.ndarray  # what _as_data returns: results of this type skip the call
     # numpy hands binary operators to Tensor's reflected methods: np.ones(3) * t is a Tensor
     __array_ufunc__ = None
 

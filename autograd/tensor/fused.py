@@ -134,7 +134,6 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     n.data = y
     n.grad = None
     n.op = _LINEAR
-    n.label = ""
     n._a = a
     n._b = b
     n._uses = 0

@@ -97,7 +97,7 @@ def _blas_ready(a: Any, b: Any) -> tuple[Any, Any]:
     no bigger than the left operand (a large ``W.T`` is left alone: copying it would cost more).
     """
     if (type(b) is np.ndarray and b.ndim == 2 and not b.flags.c_contiguous
-            and b.size <= 65536 and b.size <= np.size(a)):
+            and b.size <= 65536 and b.size <= (a.size if type(a) is np.ndarray else np.size(a))):
         b = np.ascontiguousarray(b)
     return a, b
 
