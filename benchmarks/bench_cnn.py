@@ -133,39 +133,60 @@ def numpy_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
     return step, section
 
 
-def numpy_fused_section(X: np.ndarray, y: np.ndarray, G: np.ndarray):
-    """The section by hand with the algorithm of chainrule's fused ops (taps-by-pixels im2col with
-    a row of ones for the bias, pooling rows first by running comparisons): what the ops cost
-    without the engine around them. For the section table only."""
+def _fused_forward(X: np.ndarray, Wb: np.ndarray) -> tuple:
+    """conv -> relu -> 2x2 max pool by hand with the fused ops' algorithm (taps-by-pixels im2col
+    with a row of ones for the bias, pooling rows first by running comparisons). Returns the
+    pooled maps p, (8 * n * 4, 4) laid out (C, N, H, W), and what the backward needs."""
+    n = len(X)
+    xp = np.zeros((n, 1, 10, 10), np.float32)
+    xp[:, :, 1:9, 1:9] = X
+    s = xp.strides
+    cols = np.empty((10, n * 64), np.float32)
+    cols[9] = 1
+    cols[:9].reshape(1, 3, 3, n, 8, 8)[...] = np.lib.stride_tricks.as_strided(
+        xp, (1, 3, 3, n, 8, 8), (s[1], s[2], s[3], s[0], s[2], s[3]))
+    a = np.maximum(Wb @ cols, 0)  # (8, n * 64): channels first
+    pairs = a.reshape(-1, 2)
+    right = pairs[:, 1] > pairs[:, 0]
+    rows = np.maximum(pairs[:, 0], pairs[:, 1]).reshape(-1, 2, 4)
+    lower = rows[:, 1] > rows[:, 0]
+    p = np.maximum(rows[:, 0], rows[:, 1])
+    return p, (cols, a, pairs, right, rows, lower)
+
+
+def _fused_backward(g: np.ndarray, saved: tuple) -> np.ndarray:
+    """The gradient of [w | b] from g, the gradient of the pooled maps as ``_fused_forward``
+    lays them out: the max's place gets it, relu's mask, one product with the windows."""
+    cols, a, pairs, right, rows, lower = saved
+    grows = np.empty(rows.shape, np.float32)
+    np.multiply(g, lower, out=grows[:, 1])
+    np.multiply(g, ~lower, out=grows[:, 0])
+    ga = np.empty(pairs.shape, np.float32)
+    flat = grows.reshape(-1)
+    np.multiply(flat, right, out=ga[:, 1])
+    np.multiply(flat, ~right, out=ga[:, 0])
+    da = ga.reshape(a.shape) * (a > 0)
+    return da @ cols.T
+
+
+def _fused_weights() -> tuple[np.ndarray, np.ndarray]:
+    """[w | b] of the convolution and the Linear layer's weight, drawn as the numpy side does."""
     r = np.random.default_rng(0)
     Wb = np.concatenate([r.uniform(-1 / 3, 1 / 3, (8, 9)), np.zeros((8, 1))], 1).astype(np.float32)
+    return Wb, r.uniform(-0.09, 0.09, (10, 128)).astype(np.float32)
+
+
+def numpy_fused_section(X: np.ndarray, y: np.ndarray, G: np.ndarray):
+    """The section by hand with the algorithm of chainrule's fused ops: what the ops cost without
+    the engine around them."""
+    Wb = _fused_weights()[0]
     n = len(y)
     g = np.ascontiguousarray(G.transpose(1, 0, 2, 3)).reshape(8 * n * 4, 4)  # (C, N, 4, 4)
 
     def section() -> float:
         nonlocal Wb
-        xp = np.zeros((n, 1, 10, 10), np.float32)
-        xp[:, :, 1:9, 1:9] = X
-        s = xp.strides
-        cols = np.empty((10, n * 64), np.float32)
-        cols[9] = 1
-        cols[:9].reshape(1, 3, 3, n, 8, 8)[...] = np.lib.stride_tricks.as_strided(
-            xp, (1, 3, 3, n, 8, 8), (s[1], s[2], s[3], s[0], s[2], s[3]))
-        a = np.maximum(Wb @ cols, 0)  # (8, n * 64): channels first
-        pairs = a.reshape(-1, 2)
-        right = pairs[:, 1] > pairs[:, 0]
-        rows = np.maximum(pairs[:, 0], pairs[:, 1]).reshape(-1, 2, 4)
-        lower = rows[:, 1] > rows[:, 0]
-        p = np.maximum(rows[:, 0], rows[:, 1])
-        grows = np.empty(rows.shape, np.float32)
-        np.multiply(g, lower, out=grows[:, 1])
-        np.multiply(g, ~lower, out=grows[:, 0])
-        ga = np.empty(pairs.shape, np.float32)
-        flat = grows.reshape(-1)
-        np.multiply(flat, right, out=ga[:, 1])
-        np.multiply(flat, ~right, out=ga[:, 0])
-        da = ga.reshape(a.shape) * (a > 0)
-        Wb -= SECTION_LR * (da @ cols.T)
+        p, saved = _fused_forward(X, Wb)
+        Wb -= SECTION_LR * _fused_backward(g, saved)
         return float(p[0, 0])
 
     return section
@@ -175,28 +196,14 @@ def numpy_fused_step(X: np.ndarray, y: np.ndarray):
     """The whole step by hand with the fused ops' algorithm (the section above, then the Linear
     layer and the loss as the plain numpy side writes them): the fastest numpy we know for this
     network, so ``chainrule / numpy-fused`` is the engine's whole cost."""
-    r = np.random.default_rng(0)
-    Wb = np.concatenate([r.uniform(-1 / 3, 1 / 3, (8, 9)), np.zeros((8, 1))], 1).astype(np.float32)
-    W2 = r.uniform(-0.09, 0.09, (10, 128)).astype(np.float32)
+    Wb, W2 = _fused_weights()
     b2 = np.zeros(10, np.float32)
     n = len(y)
     onehot = np.eye(10, dtype=np.float32)[y]
 
     def step() -> float:
         nonlocal Wb, W2, b2
-        xp = np.zeros((n, 1, 10, 10), np.float32)
-        xp[:, :, 1:9, 1:9] = X
-        s = xp.strides
-        cols = np.empty((10, n * 64), np.float32)
-        cols[9] = 1
-        cols[:9].reshape(1, 3, 3, n, 8, 8)[...] = np.lib.stride_tricks.as_strided(
-            xp, (1, 3, 3, n, 8, 8), (s[1], s[2], s[3], s[0], s[2], s[3]))
-        a = np.maximum(Wb @ cols, 0)  # (8, n * 64): channels first
-        pairs = a.reshape(-1, 2)
-        right = pairs[:, 1] > pairs[:, 0]
-        rows = np.maximum(pairs[:, 0], pairs[:, 1]).reshape(-1, 2, 4)
-        lower = rows[:, 1] > rows[:, 0]
-        p = np.maximum(rows[:, 0], rows[:, 1])  # (8 * n * 4, 4): (C, N, H, W)
+        p, saved = _fused_forward(X, Wb)
         h = p.reshape(8, n, 16).transpose(1, 0, 2).reshape(n, 128)  # PyTorch's flatten order
         z = h @ W2.T + b2
         z = z - z.max(axis=1, keepdims=True)
@@ -206,15 +213,7 @@ def numpy_fused_step(X: np.ndarray, y: np.ndarray):
         dz = (sm - onehot) / n
         dW2, db2 = dz.T @ h, dz.sum(0)
         g = np.ascontiguousarray((dz @ W2).reshape(n, 8, 16).transpose(1, 0, 2)).reshape(-1, 4)
-        grows = np.empty(rows.shape, np.float32)
-        np.multiply(g, lower, out=grows[:, 1])
-        np.multiply(g, ~lower, out=grows[:, 0])
-        ga = np.empty(pairs.shape, np.float32)
-        flat = grows.reshape(-1)
-        np.multiply(flat, right, out=ga[:, 1])
-        np.multiply(flat, ~right, out=ga[:, 0])
-        da = ga.reshape(a.shape) * (a > 0)
-        Wb -= LR * (da @ cols.T)
+        Wb -= LR * _fused_backward(g, saved)
         W2 -= LR * dW2
         b2 -= LR * db2
         return loss
