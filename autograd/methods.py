@@ -25,19 +25,24 @@ from . import _state, ops
 _new = object.__new__
 
 
-def _forward(op: ops.Op, cls: type) -> Callable[..., Any]:
+def _rule(op: ops.Op, cls: type) -> Callable[..., Any]:
     """The op's forward rule as a function of its inputs' data alone, for node type ``cls``.
 
     An op that declares its forward as a plain ``function`` (``operator.add``) is called directly
     (a C function: no Python frame per node), one that names a ``primitive`` gets the backend's
     function of that name (``MATH.relu``); the others get the node type's backend bound in.
-    A Tensor's result also passes through its ``_as_data`` (numpy scalars become 0-d arrays).
     """
-    function = op.function
-    if function is None and op.primitive:  # the backend's own function (MATH.relu)
-        function = getattr(cls._backend, op.primitive)
-    if function is None:
-        function = partial(op.forward, cls._backend)
+    if op.function is not None:
+        return op.function
+    if op.primitive:  # the backend's own function (MATH.relu)
+        return getattr(cls._backend, op.primitive)
+    return partial(op.forward, cls._backend)
+
+
+def _forward(op: ops.Op, cls: type) -> Callable[..., Any]:
+    """``_rule``, and for a Tensor its result passed through ``_as_data`` (numpy scalars become
+    0-d arrays)."""
+    function = _rule(op, cls)
     as_data = cls._as_data
     if as_data is None:
         return function
@@ -79,7 +84,7 @@ def _array_unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
     wrapper and no ``_as_data`` call on an ndarray result, 1.77 -> 1.5 us a call at (32, 64)
     against 1.27 for ``np.maximum`` alone (see benchmarks/README.md, session 3, last pass).
     """
-    forward = op.function if op.function is not None else partial(op.forward, cls._backend)
+    forward = _rule(op, cls)
     as_data, array, zero = cls._as_data, cls._array_type, cls._zero_grad
 
     def method(self: Any) -> Any:
@@ -92,10 +97,9 @@ def _array_unary(op: ops.Op, cls: type) -> Callable[[Any], Any]:
         n.data = data
         n.grad = zero
         n.op = op
-        n.label = ""
         n._a = self
         n._b = None
-        n._uses = 0
+        n._uses = 0  # the label is left empty, as in ``unary``
         return n
 
     method.__doc__ = type(op).__doc__
