@@ -6,17 +6,15 @@ the parameter colour, as its weights do."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
+from browser_pages import chromium_pages
 
 from chainrule import nn, viz
 from chainrule.autograd import Tensor, Value
 from chainrule.playground import inspect_graph
 from chainrule.viz import fmt, graphmodel, palette
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def neuron_root(layer: int = 1, neuron: int = 2, width: int = 4) -> Value:
@@ -60,31 +58,15 @@ def test_numbers_a_model_was_given_are_its_inputs():
 
 @pytest.fixture(scope="module")
 def open_page(tmp_path_factory):
-    sync = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
     folder = tmp_path_factory.mktemp("reading")
-    with sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        pages = []
+    with chromium_pages() as open_path:
 
         def open_(html: str, name: str, width: int, height: int = 800):
             path = folder / name
             path.write_text(html, encoding="utf-8")
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.set_default_timeout(5000)
-            page.errors = []
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: page.errors.append(str(e)))
-            page.goto(path.as_uri())
-            pages.append(page)
-            return page
+            return open_path(path, width, height)
 
         yield open_
-        for p in pages:
-            assert not p.errors
-        browser.close()
 
 
 VIEW = """() => {

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
+from browser_pages import chromium_pages
 
 from chainrule import nn, viz
 from chainrule.autograd import Value, ops
 from chainrule.viz import graphmodel, names
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def mlp_loss():
@@ -83,14 +81,8 @@ def test_drawing_shows_the_viewer_in_notebooks():
 
 @pytest.fixture(scope="module")
 def page_of(tmp_path_factory):
-    sync = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
     folder = tmp_path_factory.mktemp("viewer")
-    with sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        pages = []
+    with chromium_pages() as open_path:
 
         def open_(root, name, width=1280, html=None, **kwargs):
             if html is None:
@@ -98,21 +90,9 @@ def page_of(tmp_path_factory):
             else:
                 path = folder / name
                 path.write_text(html, encoding="utf-8")
-            page = browser.new_page(viewport={"width": width, "height": 760})
-            page.set_default_timeout(5000)
-            page.errors, page.requests = [], []
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: page.errors.append(str(e)))
-            page.on("request", lambda r: page.requests.append(r.url))
-            page.goto(path.as_uri())
-            pages.append(page)
-            return page
+            return open_path(path, width, 760)
 
         yield open_
-        for p in pages:
-            assert not p.errors
-            assert all(u.startswith("file://") for u in p.requests)
-        browser.close()
 
 
 def scale(page) -> float:
