@@ -79,6 +79,19 @@ def chainrule_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
     return step, section
 
 
+def _dense_softmax(h: np.ndarray, W2: np.ndarray, b2: np.ndarray, y: np.ndarray,
+                   onehot: np.ndarray) -> tuple:
+    """The Linear layer and the mean softmax cross-entropy by hand: the loss, its gradient dz
+    with respect to the logits, and the layer's gradients."""
+    z = h @ W2.T + b2
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    sm = e / e.sum(axis=1, keepdims=True)
+    loss = float(-np.log(sm[np.arange(len(y)), y]).mean())
+    dz = (sm - onehot) / len(y)
+    return loss, dz, dz.T @ h, dz.sum(0)
+
+
 def numpy_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
     r = np.random.default_rng(0)
     W1 = r.uniform(-1 / 3, 1 / 3, (8, 9)).astype(np.float32)
@@ -112,13 +125,7 @@ def numpy_side(X: np.ndarray, y: np.ndarray, G: np.ndarray):
         nonlocal W2, b2
         cols, a, p = forward_conv()
         h = p.reshape(n, 128)
-        z = h @ W2.T + b2
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        sm = e / e.sum(axis=1, keepdims=True)
-        loss = float(-np.log(sm[np.arange(n), y]).mean())
-        dz = (sm - onehot) / n
-        dW2, db2 = dz.T @ h, dz.sum(0)
+        loss, dz, dW2, db2 = _dense_softmax(h, W2, b2, y, onehot)
         dp = (dz @ W2).reshape(n, 4, 1, 4, 1, 8)
         backward_conv(cols, a, p, dp)
         W2 -= LR * dW2
@@ -205,13 +212,7 @@ def numpy_fused_step(X: np.ndarray, y: np.ndarray):
         nonlocal Wb, W2, b2
         p, saved = _fused_forward(X, Wb)
         h = p.reshape(8, n, 16).transpose(1, 0, 2).reshape(n, 128)  # PyTorch's flatten order
-        z = h @ W2.T + b2
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        sm = e / e.sum(axis=1, keepdims=True)
-        loss = float(-np.log(sm[np.arange(n), y]).mean())
-        dz = (sm - onehot) / n
-        dW2, db2 = dz.T @ h, dz.sum(0)
+        loss, dz, dW2, db2 = _dense_softmax(h, W2, b2, y, onehot)
         g = np.ascontiguousarray((dz @ W2).reshape(n, 8, 16).transpose(1, 0, 2)).reshape(-1, 4)
         Wb -= LR * _fused_backward(g, saved)
         W2 -= LR * dW2
