@@ -305,7 +305,7 @@ _KEY = """<div class="crs-key" aria-label="legend">
 
 
 def _page(p: Pass, m: dict, data: dict) -> str:
-    name = html.escape(p.names[p.order[0]])
+    name = html.escape(m["title"])
     # the counts are the steps the student takes at the level shown (a card's nodes make one
     # step until it is opened): stepper.js writes them, as it writes "Step k of n" below
     sub = (f'<span id="crs-count">{len(p.nodes)} nodes</span> &middot; '
@@ -315,7 +315,8 @@ def _page(p: Pass, m: dict, data: dict) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Backward pass from {name} - chainrule</title>\n"
         f"<style>\n{viewer.style()}{viewer.asset('stepper.css')}</style>\n</head>\n<body>\n"
-        f'<header><h1>Backward pass from {name}</h1><span class="sub">{sub}</span></header>\n'
+        f'<header><h1{viewer.root_hover(m)}>Backward pass from {name}</h1>'
+        f'<span class="sub">{sub}</span></header>\n'
         '<main><div id="crs-graph"></div>\n'
         '<aside><p id="crs-phase"></p><p id="crs-title"></p><p id="crs-rule"></p>'
         f'<div id="crs-lines"></div>{_KEY}</aside></main>\n{_NAV}\n'

@@ -63,7 +63,7 @@ def module_card(lay: Any, path: str, grads: bool, grad_row: bool) -> dict:
     whole = type(lay.model).__name__ if lay.model is not None else "model"
     title = f"{layout.parent_path(path)} \u00d7 {count}" if count > 1 else (path or whole)
     each = " each" if count > 1 else ""
-    fields = [title, f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}{each}",
+    fields = [title, cl.describe(lay.nodes) + each,
               clusters.in_out(cl, lay.nodes, lay.parents, lambda j: lay.merged.get(j, j),
                             clusters.resolve(lay.model, path) if lay.model else None) + each]
     if count > 1:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from . import clusters, levels, place, scopes, style, torch_graph, walk
+from . import clusters, levels, names, place, scopes, style, torch_graph, walk
 from .drawing import Drawing
 from .layout import Layout
 from .paint import paint
@@ -171,6 +171,18 @@ def draw_graph(
     return g
 
 
+def auto_depth(root: Any, *, model: Any = None, rankdir: str = "LR", show_data: bool = True,
+               show_grad: bool | None = None) -> int | None:
+    """The level ``draw_graph``'s default (``collapse='auto'``) draws ``root`` at: ``None`` for
+    every node, else the depth of the modules drawn as cards (``viz.levels``). The viewer and
+    the stepper open at this level, so every view of a graph starts from the same picture."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LevelWarning)
+        g = draw_graph(root, model=model, rankdir=rankdir, show_data=show_data,
+                       show_grad=show_grad)
+    return g.viewer_input[1]["depth"]
+
+
 def _check(rankdir: str, color_by: Any, theme: str) -> None:
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
@@ -202,7 +214,10 @@ def _note(level: levels.Level, asked: Any, total: int, count: int, lay: Layout) 
 
 def summary(lay: Layout, level: levels.Level) -> str:
     """A text summary of the picture (the SVG's <desc>): what is drawn, at which level."""
-    roots = lay.names[len(lay.nodes) - 1]
+    last = len(lay.nodes) - 1
+    roots = names.title(lay.root, lay.names[last], lay.owner.get(last, ""))
+    if roots != lay.names[last]:
+        roots += f" ({lay.names[last]})"
     mods = sorted({lay.fold.get(p, (p, 1))[0] for p in lay.groups}, key=lambda p: p)
     parts = [f"Computation graph of {roots}: {len(lay.nodes)} nodes, drawn by {level.name} "
              f"({lay.count()} shapes)."]

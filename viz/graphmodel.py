@@ -28,7 +28,7 @@ from typing import Any
 from chainrule.autograd import ops, scope
 
 from . import clusters, fmt, levels, names, naming, scopes, walk
-from .draw import labelled_params
+from .draw import auto_depth, labelled_params
 from .layout import natural
 from .style import op_symbol
 
@@ -58,6 +58,10 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
     if asked is not None and not asked.every_node and not params:
         raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
                          "model too (model=...)")
+    if asked is None:  # 'auto': the level draw_graph's default draws, the same in every view
+        d = auto_depth(root, model=model, rankdir=rankdir, show_data=show_data,
+                       show_grad=show_grad) if params else None
+        asked = levels.Level(d, levels.describe(d, paths))
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     roles = params if model is not None else {**params, **walk.own_biases(nodes)}
     index = {id(n): i for i, n in enumerate(nodes)}
@@ -73,16 +77,19 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
         out_nodes[i]["group"] = g
     edges = [[j, i] for i, ps in enumerate(parents) for j in ps]
     used = {n.op_name: n for n in nodes if n.parents and getattr(n, "op", None) is not None}
+    last = len(nodes) - 1
     return {
         "version": 1,
-        "title": shown[-1],
+        "title": names.title(root, shown[last], modules.get(last, "")),
+        "root_name": shown[last],
+        "root_tip": out_nodes[last].get("eq", shown[last]),
         "root": len(nodes) - 1,
         "rankdir": rankdir,
         "nodes": out_nodes,
         "edges": edges,
         "groups": groups,
         "ops": {name: _op_info(name, used[name]) for name in sorted(used)},
-        "depth": "auto" if asked is None else asked.depth,
+        "depth": asked.depth,
     }
 
 
@@ -195,7 +202,7 @@ def _outputs(nodes, members, index) -> list[int]:
 def _card(cl, nodes, has, title, scoped=False) -> dict:
     data, grad = clusters.output_text(cl, nodes, has)
     n = cl.num_params(nodes)
-    what = "function" if scoped else f"{cl.activation()} \u00b7 {n} param{'s' * (n != 1)}"
+    what = "function" if scoped else cl.describe(nodes)
     if not scoped and not cl.path:
         what = f"{n} param{'s' * (n != 1)}"
     rows = [title, what, "out " + data]

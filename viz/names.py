@@ -104,3 +104,25 @@ def relative(name: str, module: str) -> str:
     if module and name.startswith(module + "."):
         return name[len(module) + 1:]
     return name
+
+
+def kind(path: str) -> str:
+    """What a module is called by the list it sits in: ``layers.1.neurons.0`` -> ``neuron``,
+    ``layers.1`` -> ``layer``; ``''`` when its last step is not a list entry (``fc1``, ``0``)."""
+    parts = path.split(".")
+    if len(parts) < 2 or not parts[-1].isdigit() or parts[-2].isdigit():
+        return ""
+    word = parts[-2]
+    return word[:-1] if word.endswith("s") and len(word) > 1 else word
+
+
+def title(root, name: str, module: str = "") -> str:
+    """How a page or a picture is titled by its root, for a student: the root's own label when
+    it has one (``loss``, ``y``) or the name it was given (``output``, ``cross-entropy``), and
+    for an unlabelled result of a module the module's role, ``output of neuron l1.n0`` instead
+    of the internal name ``l1.n0.add3`` (which pages keep on hover). ``module`` is the dotted
+    path of the module the root belongs to (``''`` outside any)."""
+    if getattr(root, "label", "") or not module or not getattr(root, "parents", ()):
+        return name
+    what = kind(module)
+    return f"the output of {what + ' ' if what else ''}{short_path(module)}"

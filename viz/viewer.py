@@ -97,7 +97,8 @@ def page(model: dict, options: dict | None = None, title: str | None = None) -> 
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)} - chainrule</title>\n"
         f"<style>\n{_PAGE_CSS}{style()}</style>\n</head>\n<body>\n"
-        f'<header><h1>{html.escape(title)}</h1><span class="sub">{sub}</span></header>\n'
+        f'<header><h1{root_hover(model)}>{html.escape(title)}</h1>'
+        f'<span class="sub">{sub}</span></header>\n'
         '<div id="graph"></div>\n'
         f'<script type="application/json" id="crv-model">{as_json(model)}</script>\n'
         f'<script type="application/json" id="crv-options">{as_json(opts)}</script>\n'
@@ -108,6 +109,16 @@ def page(model: dict, options: dict | None = None, title: str | None = None) -> 
         "window.viewer.root.focus({focusVisible: false});\n"
         f"{_COUNT}</script>\n</body>\n</html>\n"
     )
+
+
+def root_hover(model: dict) -> str:
+    """The ``title`` attribute of a page's heading: the root's internal name and equation
+    (``root node l1.n0.add3 = l1.n0.add2 + l1.n0.mul3``) when the heading says its role
+    instead (``output of neuron l1.n0``), else nothing."""
+    name = model.get("root_name", "")
+    if not name or name == model.get("title"):
+        return ""
+    return f' title="{html.escape("root node " + model.get("root_tip", name), quote=True)}"'
 
 
 def iframe(page_html: str, height: int = 600, title: str = "chainrule graph") -> str:

@@ -80,9 +80,15 @@
       for (var d = 0; d < it.groups.length; d++) it.gkeys.push(d ? it.gkeys[d - 1] + "," + it.groups[d] : String(it.groups[0]));
       it.gkey = it.gkeys.length ? it.gkeys[it.gkeys.length - 1] : "";
     });
+    // how many open modules each one holds, nested (its frame is padded by that: frameSpace)
+    var nest = {};
+    items.forEach(function (it) {
+      if (it.dummy) return;
+      it.groups.forEach(function (g, d) { nest[g] = Math.max(nest[g] || 0, it.groups.length - 1 - d); });
+    });
     this._order(layers, items);
-    this._place(layers, items);
-    return {items: items, layers: layers, edges: vis.edges, cards: cards, idx: idx};
+    this._place(layers, items, nest);
+    return {items: items, layers: layers, edges: vis.edges, cards: cards, idx: idx, nest: nest};
   };
 
   // longest-path ranks in which every expanded module occupies its own span of ranks: a member
@@ -186,21 +192,59 @@
     });
   }
 
-  P._place = function (layers, items) {
-    var H = this.horizontal, along = H ? "w" : "h", across = H ? "h" : "w";
+  // a module frame's padding around its cards, and the room for its title (and the titles of
+  // the frames nested in it) before its first rank: the frame is drawn with these (_frame)
+  P.frameSpace = function (nested) {
+    var pad = 10 + 8 * nested;
+    return {pad: pad, top: pad + 22 + 24 * nested};
+  };
+
+  P._place = function (layers, items, nest) {
+    var self = this, H = this.horizontal, along = H ? "w" : "h", across = H ? "h" : "w";
+    // top to bottom, frame titles sit between ranks: where modules start, the gap before the
+    // rank holds their titles and the bottom padding of the frames ending just before, so
+    // that stacked frames do not overlap (left to right, titles sit beside the cards)
+    var opens = [], closes = [];
+    if (!H) {
+      var first = {}, last = {};
+      items.forEach(function (it) {
+        if (it.dummy) return;
+        it.groups.forEach(function (g) {
+          first[g] = Math.min(first[g] === undefined ? Infinity : first[g], it.rank);
+          last[g] = Math.max(last[g] === undefined ? -1 : last[g], it.rank);
+        });
+      });
+      Object.keys(first).forEach(function (g) {
+        var sp = self.frameSpace(nest[g] || 0);
+        opens[first[g]] = Math.max(opens[first[g]] || 0, sp.top);
+        closes[last[g]] = Math.max(closes[last[g]] || 0, sp.pad);
+      });
+    }
     var at = 0;
-    layers.forEach(function (L) {
+    layers.forEach(function (L, q) {
       var size = 0, crossing = 0;
       L.forEach(function (v) { size = Math.max(size, items[v][along]); crossing += items[v].down.length; });
       L.forEach(function (v) { items[v].r = at + size / 2; });
       L.size = size; L.at = at;
+      var gap = Math.max(RANK_GAP, (closes[q] || 0) + (opens[q + 1] || 0) + GAP);
       // more room where many edges cross to the next rank, so that they fan out readably
-      at += size + RANK_GAP + Math.min(180, 6 * Math.sqrt(crossing));
+      gap += Math.min(180, 6 * Math.sqrt(crossing));
+      // where a frame passes from its cards of the rank before to this rank's (_frame): below
+      // the titles of the frames that start here, else halfway
+      if (q + 1 < layers.length) layers[q + 1].head = opens[q + 1] || gap / 2;
+      at += size + gap;
     });
+    // neighbours in a rank: a frame that ends between them (a's) and one that starts (b's)
+    // need their padding, and left to right b's frame its title, between the two cards
     function sep(a, b) {
-      var same = a.gkey === b.gkey;
-      var g = a.dummy || b.dummy ? 8 : (same ? GAP : GROUP_GAP);
-      return (a[across] + b[across]) / 2 + g;
+      if (a.dummy || b.dummy) return (a[across] + b[across]) / 2 + 8;
+      if (a.gkey === b.gkey) return (a[across] + b[across]) / 2 + GAP;
+      var d = 0;
+      while (d < a.groups.length && d < b.groups.length && a.groups[d] === b.groups[d]) d++;
+      var ends = d < a.groups.length ? self.frameSpace(nest[a.groups[d]] || 0).pad : 0;
+      var sp = d < b.groups.length ? self.frameSpace(nest[b.groups[d]] || 0) : null;
+      var starts = sp ? (H ? sp.top : sp.pad) : 0;
+      return (a[across] + b[across]) / 2 + Math.max(GROUP_GAP, ends + starts + GAP);
     }
     layers.forEach(function (L) {  // first pass: stacked
       var y = 0;

@@ -3,7 +3,7 @@
 //
 //   var v = new ChainruleViewer(container, model, options);
 //
-// options: depth ("auto" | null | 0, 1, 2: the module level shown as cards), palette (viz.palette
+// options: depth ("auto": model.depth, the level Python chose | null | 0, 1, 2: modules as cards), palette (viz.palette
 // as_dict()), toolbar (true: fit / zoom / level / search controls), minText (12: the smallest
 // text size in px at the default zoom), onSelect(key) (a click on a card).
 // Methods: fit(), home(), zoom(factor), pan(side), focus(keys), reveal(index), expand(gid), collapse(gid),
@@ -87,7 +87,8 @@
 
   P.setDepth = function (depth) {
     var self = this;
-    if (depth === "auto") depth = this._autoDepth();
+    // "auto": the level Python chose (graph_model: the static picture's level, viz.levels)
+    if (depth === "auto") depth = this.model.depth === "auto" ? null : this.model.depth;
     this.depth = depth;
     this.collapsed = {};
     this.groups.forEach(function (g, k) {  // a composite function (a loss) is one card at every level
@@ -95,33 +96,6 @@
     });
     if (this.levelSelect) this.levelSelect.value = depth === null ? "all" : String(depth);
     this.render();
-  };
-
-  // the finest level at which at most ~60 cards are shown
-  P._autoDepth = function () {
-    var levels = [], self = this;
-    this.groups.forEach(function (g) {
-      if (g.kind === "module" && levels.indexOf(g.level) < 0) levels.push(g.level);
-    });
-    if (!levels.length) return null;
-    levels.sort();
-    var candidates = [null].concat(levels.slice().reverse());
-    for (var c = 0; c < candidates.length; c++) {
-      var d = candidates[c], col = {};
-      self.groups.forEach(function (g, k) {
-        if (g.kind === "scope" || (d !== null && g.level === d)) col[k] = true;
-      });
-      if (self._count(col) <= 60) return d;
-    }
-    return levels[0];
-  };
-  P._count = function (col) {
-    var seen = {}, k = 0;
-    for (var i = 0; i < this.model.nodes.length; i++) {
-      var key = this._rep(i, col);
-      if (!seen[key]) { seen[key] = true; k++; }
-    }
-    return k;
   };
 
   // the card node i is drawn in: its outermost collapsed group, or itself
@@ -341,15 +315,12 @@
       it.groups.forEach(function (g) {
         var cols = frameCols[g] || (frameCols[g] = {}), c = cols[it.rank];
         var r0 = it.r - along / 2, r1 = it.r + along / 2, c0 = it.c - across / 2, c1 = it.c + across / 2;
-        if (!c) cols[it.rank] = {r0: r0, r1: r1, c0: c0, c1: c1};
+        if (!c) cols[it.rank] = {r0: r0, r1: r1, c0: c0, c1: c1, rank: it.rank};
         else { c.r0 = Math.min(c.r0, r0); c.r1 = Math.max(c.r1, r1); c.c0 = Math.min(c.c0, c0); c.c1 = Math.max(c.c1, c1); }
       });
     });
     // a frame around others is padded more, so that nested titles do not collide
-    var nest = {};
-    Object.keys(frameCols).forEach(function (g) {
-      self.groupChain[g].slice(1).forEach(function (a, k) { nest[a] = Math.max(nest[a] || 0, k + 1); });
-    });
+    var nest = lay.nest;
     Object.keys(frameCols).sort(function (a, b) { return self.groupChain[a].length - self.groupChain[b].length; })
       .forEach(function (g) {
         var cols = Object.keys(frameCols[g]).map(Number).sort(function (a, b) { return a - b; })
@@ -435,31 +406,38 @@
     if (best) this.focus([best], true);
   };
 
-  // the outline of a module's columns: a stepped frame (left to right), or a box (top to bottom)
+  // the outline of a module's columns (ranks): a stepped frame around each rank's cards, so
+  // that a card of another module in the same rank stays outside; the title's room is beside
+  // the cards left to right, above the first rank top to bottom (_place keeps that room free)
   P._frame = function (parent, g, cols, nested) {
-    var self = this, gr = this.groups[g], pad = 10 + 8 * nested, top = pad + 22 + 24 * nested;
-    var n = cols.length, starts = [], ends = [], d;
-    for (var i = 0; i < n; i++) {
-      starts.push(i ? (cols[i - 1].r1 + cols[i].r0) / 2 : cols[0].r0 - pad);
-      ends.push(i < n - 1 ? (cols[i].r1 + cols[i + 1].r0) / 2 : cols[n - 1].r1 + pad);
+    var self = this, gr = this.groups[g], H = this.horizontal, sp = this.frameSpace(nested);
+    var pad = sp.pad, top = sp.top, n = cols.length, starts = [], ends = [], i;
+    // between two ranks: halfway (left to right), or top to bottom where the next rank's
+    // frames start (below their titles: _place made the room), the same for every frame
+    var layers = this.layout.layers;
+    function between(i) {
+      return H ? (cols[i - 1].r1 + cols[i].r0) / 2 : layers[cols[i].rank].at - layers[cols[i].rank].head;
     }
-    var x, y;
-    if (this.horizontal) {
-      var pts = [];
-      for (i = 0; i < n; i++) pts.push([starts[i], cols[i].c0 - top], [ends[i], cols[i].c0 - top]);
-      for (i = n - 1; i >= 0; i--) pts.push([ends[i], cols[i].c1 + pad], [starts[i], cols[i].c1 + pad]);
-      d = "M" + pts.map(function (p) { return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" L") + " Z";
-      x = starts[0]; y = cols[0].c0 - top;
-    } else {
-      var c0 = Infinity, c1 = -Infinity;
-      cols.forEach(function (c) { c0 = Math.min(c0, c.c0); c1 = Math.max(c1, c.c1); });
-      x = c0 - pad; y = starts[0] - top + pad;
-      d = "M" + x + "," + y + " H" + (c1 + pad) + " V" + ends[n - 1] + " H" + x + " Z";
+    for (i = 0; i < n; i++) {
+      starts.push(i ? between(i) : cols[0].r0 - (H ? pad : top));
+      ends.push(i < n - 1 ? between(i + 1) : cols[n - 1].r1 + pad);
     }
+    var side = H ? top : pad, pts = [];  // (along the ranks, across them)
+    for (i = 0; i < n; i++) pts.push([starts[i], cols[i].c0 - side], [ends[i], cols[i].c0 - side]);
+    for (i = n - 1; i >= 0; i--) pts.push([ends[i], cols[i].c1 + pad], [starts[i], cols[i].c1 + pad]);
+    var d = "M" + pts.map(function (p) {
+      var q = H ? p : [p[1], p[0]];
+      return q[0].toFixed(1) + "," + q[1].toFixed(1);
+    }).join(" L") + " Z";
+    var x = H ? starts[0] : cols[0].c0 - pad, y = H ? cols[0].c0 - top : starts[0];
+    // top to bottom the title has the first rank's width: the module's short name if its
+    // path is wider (the full path is on hover)
+    var text = gr.rows[0] || gr.path, room = cols[0].c1 - cols[0].c0 + 2 * pad - 14;
+    if (!H && (text.length + 2) * 13 * 0.62 > room && gr.name) text = gr.name;
     var fr = el("g", {"class": "crv-frame crv-frame-" + gr.kind, "data-key": "g" + g}, parent);
     el("path", {d: d}, fr);
     var t = el("text", {x: x + 10, y: y + 17, "class": "crv-frametitle"}, fr);
-    t.textContent = "\u25be " + (gr.rows[0] || gr.path);
+    t.textContent = "\u25be " + text;
     t.setAttribute("role", "button");
     t.addEventListener("click", function (ev) { ev.stopPropagation(); self.collapse(g); self.focus(["g" + g], true); });
     var title = el("title", {}, t);
