@@ -18,6 +18,10 @@
     GET  /api/session/<id>/graph?sample=i&part=train        one sample's graph (SVG in JSON;
                                             &view=model: viz's graph model for the viewer)
     GET  /api/session/<id>/stepper?sample=i&layer=l&neuron=j  one neuron's backprop stepper
+    GET  /api/session/<id>/neuron?sample=i&part=train[&layer=l&neuron=j[&keep=1]]  the neuron to
+                                            step through: one that passes a gradient back on
+                                            the sample (l, j kept if it does, or with keep)
+                                            -> layer, neuron, active, live[, note]
     GET  /api/session/<id>/export.py        the Python snippet (a download)
     GET  /api/session/<id>/export.npz       the state file (a download)
     GET  /api/session/<id>/export.safetensors  the weights and architecture (nn.load_model, torch)
@@ -166,6 +170,7 @@ class Api:
             ("POST", re.compile(r"/api/session/(\w+)/close"), self.close),
             ("GET", re.compile(r"/api/session/(\w+)/graph"), self.graph),
             ("GET", re.compile(r"/api/session/(\w+)/stepper"), self.stepper),
+            ("GET", re.compile(r"/api/session/(\w+)/neuron"), self.sample_neuron),
             ("GET", re.compile(r"/api/session/(\w+)/export\.py"), self.export_py),
             ("GET", re.compile(r"/api/session/(\w+)/export\.npz"), self.export_npz),
             ("GET", re.compile(r"/api/session/(\w+)/export\.(?:safetensors|torch\.py|onnx)"),
@@ -305,6 +310,17 @@ class Api:
             int_param(req, "neuron", 0), req.query.get("part", "train"))
         return Response(200, html.encode(), "text/html; charset=utf-8",
                         {"Content-Security-Policy": STEPPER_CSP})
+
+    def sample_neuron(self, req: Request, session: Session) -> Response:
+        given = "layer" in req.query or "neuron" in req.query
+        layer = int_param(req, "layer", 0) if given else None
+        neuron = int_param(req, "neuron", 0) if given else None
+        keep = req.query.get("keep", "0")
+        if keep not in ("0", "1"):
+            raise BadRequest(f"keep must be 0 or 1, not {keep[:20]!r}")
+        return json_response(inspect_graph.sample_neuron(
+            session.trainer, int_param(req, "sample", 0), req.query.get("part", "train"),
+            layer, neuron, keep == "1"))
 
     def export_py(self, req: Request, session: Session) -> Response:
         return self._download(session, "py")

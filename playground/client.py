@@ -150,6 +150,14 @@ class Client:
         return self.call("GET", self._path(f"/stepper?sample={sample}&layer={layer}"
                                            f"&neuron={neuron}"))
 
+    def sample_neuron(self, sample: int = 0, part: str = "train", layer: int | None = None,
+                      neuron: int | None = None, keep: bool = False) -> dict:
+        """The neuron the page steps through for a sample (one that passes a gradient back)."""
+        query = f"/neuron?sample={sample}&part={part}"
+        if layer is not None:
+            query += f"&layer={layer}&neuron={neuron or 0}&keep={int(keep)}"
+        return self.call("GET", self._path(query))
+
     def export(self, kind: str) -> bytes:
         return self.call("GET", self._path(f"/export.{kind}"))
 

@@ -70,6 +70,68 @@ def graph_svg(trainer: Trainer, index: Any, part: str = "train", view: str = "sv
     return out
 
 
+def passes_gradient(trace: nn.SampleTrace, layer: int, neuron: int) -> bool:
+    """Whether neuron ``neuron`` of layer ``layer`` passes a gradient back on the traced sample:
+    ``dL/dz != 0`` for its sum ``z``, which is its bias's gradient and, times each input, its
+    weights'. A ReLU that is off (``z <= 0``, output 0) passes none, nor does a neuron whose
+    output reaches the loss only through switched-off neurons: its stepper would show zeros."""
+    cell = trace.model.layers[layer].neurons[neuron]
+    return any(p.grad != 0 for p in cell.parameters())
+
+
+def pick_neuron(trace: nn.SampleTrace, prefer: tuple[int, int] | None = None,
+                keep: bool = False) -> dict:
+    """The neuron whose backward pass the page steps through for this sample.
+
+    ``prefer`` (the neuron shown now) stays if it passes a gradient back (or always, with
+    ``keep``: the student clicked it); else the first neuron that does, hidden layers first
+    (layer 0 reads the features the student sees), then the output layer, by index: the same
+    model and sample give the same neuron. ``active`` says whether the neuron picked passes a
+    gradient; when it does not, ``note`` tells the page why its stepper shows only zeros."""
+    sizes = [len(values) for values in trace.layers[1:]]
+    order = [(layer, j) for layer, size in enumerate(sizes) for j in range(size)]
+    live = [lj for lj in order if passes_gradient(trace, *lj)]
+    if prefer is not None and (keep or prefer in live):
+        chosen = prefer
+    else:
+        chosen = live[0] if live else prefer or order[0]
+    out: dict[str, Any] = {"layer": chosen[0], "neuron": chosen[1], "active": chosen in live,
+                           "live": len(live)}
+    if chosen in live:
+        return out
+    if live:
+        out["note"] = ("This neuron passes no gradient back on this sample (its ReLU is off, "
+                       "output 0, or it feeds only neurons that are): every gradient below is "
+                       f"0. {len(live)} of the {len(order)} neurons do: click one of them.")
+    elif all(v.grad == 0 for v in trace.outputs):
+        out["note"] = ("The loss passes no gradient back on this sample (its gradient with "
+                       "respect to the output is 0, as for a hinge loss past its margin): "
+                       "every gradient below is 0. Pick another sample.")
+    else:
+        out["note"] = ("No neuron passes a gradient back on this sample (the ReLUs it "
+                       "reaches are off, output 0): every gradient below is 0. Pick another "
+                       "sample, or train on.")
+    return out
+
+
+def sample_neuron(trainer: Trainer, index: Any, part: str = "train", layer: Any = None,
+                  neuron: Any = None, keep: bool = False) -> dict:
+    """``pick_neuron`` for one sample of the trainer's data; ``layer``, ``neuron``: the neuron
+    shown now (or None), kept when it passes a gradient, or always with ``keep``."""
+    trace = forward_one(trainer, index, part)["trace"]
+    sizes = [len(values) for values in trace.layers[1:]]
+    prefer = None
+    if layer is not None or neuron is not None:
+        if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < len(sizes):
+            raise BadRequest(f"layer must be a whole number from 0 to {len(sizes) - 1}")
+        if isinstance(neuron, bool) or not isinstance(neuron, int) or \
+                not 0 <= neuron < sizes[layer]:
+            raise BadRequest(f"neuron must be a whole number from 0 to {sizes[layer] - 1} "
+                             f"(layer {layer})")
+        prefer = (layer, neuron)
+    return {"sample": index, "part": part, **pick_neuron(trace, prefer, keep)}
+
+
 def neuron_root(trainer: Trainer, index: Any, layer: Any, neuron: Any,
                 part: str = "train") -> Value:
     """The root Value whose backward pass is one neuron's share of the sample's backward pass,

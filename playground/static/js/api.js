@@ -62,6 +62,11 @@ export class Api {
   graph(sample, part, view = 'svg') {
     return request('GET', this.path(`/graph?sample=${sample}&part=${part}&view=${view}`));
   }
+  // the neuron to step through: {layer, neuron} kept if it passes a gradient back on the sample
+  // (always with keep), else the first that does; {active, live, note} say how it went
+  sampleNeuron(sample, part, layer, neuron, keep) {
+    return request('GET', this.path(`/neuron?sample=${sample}&part=${part}&layer=${layer}&neuron=${neuron}&keep=${keep ? 1 : 0}`));
+  }
   stepperUrl(sample, part, layer, neuron) {
     return this.path(`/stepper?sample=${sample}&part=${part}&layer=${layer}&neuron=${neuron}`);
   }

@@ -21,7 +21,9 @@ const $ = (id) => document.getElementById(id);
 const api = new Api();
 const state = {
   meta: null, setup: null, snapshot: null, playing: false,
-  sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0 }, hover: null,
+  // neuron: the one the stepper shows; picked once the student clicks one (else the server picks
+  // one that passes a gradient back on the sample)
+  sample: { part: 'train', index: 0 }, neuron: { layer: 0, neuron: 0, picked: false }, hover: null,
   // the step requests' smoothed round trip (ms), and how many the server held at once
   busy: { roundTrip: null, sharing: 1 },
 };
@@ -69,8 +71,8 @@ function applySetup(setup) {
   $('remove-layer').disabled = hidden === 0;
   $('param-count').textContent = `${setup.sizes.join('–')} · ${parameterCount(setup.sizes)} parameters`;
   const n = setup.sizes.length - 1;
-  if (state.neuron.layer >= n) state.neuron = { layer: n - 1, neuron: 0 };
-  if (state.neuron.neuron >= setup.sizes[state.neuron.layer + 1]) state.neuron.neuron = 0;
+  if (state.neuron.layer >= n) state.neuron = { layer: n - 1, neuron: 0, picked: false };
+  if (state.neuron.neuron >= setup.sizes[state.neuron.layer + 1]) state.neuron = { ...state.neuron, neuron: 0, picked: false };
   network.build(config, setup.sizes, limits, setup.classes, setup.task);
   network.select(state.neuron.layer, state.neuron.neuron);
   heatmap.setData(setup);
@@ -152,10 +154,15 @@ function editWeight(layer, neuron, input, value) {
 
 function refreshInspector() {
   const { config } = state.setup;
-  const { layer, neuron } = state.neuron;
+  const { layer, neuron, picked } = state.neuron;
   inspector.schedule({
-    ...state.sample, sample: state.sample.index, layer, neuron,
+    ...state.sample, sample: state.sample.index, layer, neuron, picked,
     neuronName: network.neuronName(layer, neuron),
+    onNeuron: (l, j) => {  // the server picked one that passes a gradient back on the sample
+      state.neuron = { layer: l, neuron: j, picked: false };
+      network.select(l, j);
+      return network.neuronName(l, j);
+    },
     hideGraph: config.hide.includes('graph') || !state.meta.available.graph,
     hideStepper: config.hide.includes('stepper') || !state.meta.available.stepper,
     target: { task: state.setup.task, classes: state.setup.classes, loss: config.loss },
@@ -246,7 +253,7 @@ function pickSample(part, index) {
 }
 
 function selectNeuron(layer, neuron) {
-  state.neuron = { layer, neuron };
+  state.neuron = { layer, neuron, picked: true };
   network.select(layer, neuron);
   refreshInspector();
 }
@@ -341,6 +348,7 @@ async function start() {
   usePalette(state.meta.palette, state.meta.markers);
   inspector = new Inspector(api, {
     graph: $('graph'), stepper: $('stepper'), facts: $('sample-facts'), title: $('stepper-title'),
+    note: $('stepper-note'),
   }, state.meta.palette);
   datasetButtons = buildPicker($('datasets'), (name) => change({ data: name }));
   network = new NetworkView($('network'), {

@@ -20,7 +20,7 @@ function describe(answer, { task, classes, loss }) {
 export class Inspector {
   constructor(api, els, palette) {
     this.api = api;
-    this.els = els;      // {graph, stepper, facts, title}
+    this.els = els;      // {graph, stepper, facts, title, note}
     this.palette = palette;
     this.timer = null;
     this.version = 0;
@@ -33,9 +33,11 @@ export class Inspector {
     this.timer = setTimeout(() => this.refresh(target), 250);
   }
 
-  async refresh({ sample, part, layer, neuron, neuronName, hideGraph, hideStepper, target }) {
+  // picked: the student clicked this neuron (kept even when it passes no gradient);
+  // onNeuron(layer, neuron) is told when the server picks another one for the sample
+  async refresh({ sample, part, layer, neuron, picked, neuronName, onNeuron, hideGraph, hideStepper, target }) {
     const version = ++this.version;
-    const { graph, stepper, facts, title } = this.els;
+    const { graph, stepper, facts, title, note } = this.els;
     if (!hideGraph) {
       graph.classList.add('loading');
       if (!graph.querySelector('svg')) graph.innerHTML = '<p class="placeholder">Drawing the graph…</p>';
@@ -56,6 +58,20 @@ export class Inspector {
       }
     }
     if (!hideStepper) {
+      // a neuron that passes a gradient back on this sample (a switched-off ReLU shows only 0s)
+      try {
+        const pick = await this.api.sampleNeuron(sample, part, layer, neuron, picked);
+        if (version !== this.version) return;
+        if (pick.layer !== layer || pick.neuron !== neuron) {
+          ({ layer, neuron } = pick);
+          neuronName = onNeuron(layer, neuron);
+        }
+        note.hidden = pick.active;
+        note.textContent = pick.active ? '' : pick.note;
+      } catch (err) {
+        if (version !== this.version) return;
+        note.hidden = true;  // the stepper below says what went wrong
+      }
       title.textContent = `Backprop through ${neuronName} (layers.${layer}.neurons.${neuron})`;
       const frame = document.createElement('iframe');
       frame.title = `Backward pass of ${neuronName}`;
