@@ -86,6 +86,18 @@ def test_auto_level_of_a_tensor_mlp_is_its_layers_in_every_view():
         assert graphmodel.graph_model(loss, model=model, depth=depth)["depth"] == depth
 
 
+def test_viewer_auto_measures_the_cards_it_draws_unfolded():
+    """A static picture folds a layer's 110 neurons into one card; the viewer draws 110 cards,
+    so it opens at the layer instead of a column of 110 cards."""
+    model = nn.MLP(2, [110, 1], seed=0)
+    out = model([0.5, -1.0])
+    assert quiet(viz.draw_graph, out, model=model).viewer_input[1]["depth"] == 2
+    assert graphmodel.graph_model(out, model=model)["depth"] == 1
+    small = nn.MLP(2, [4, 4, 1], seed=0)  # a few neurons: neurons as cards in both
+    out = small([0.5, -1.0])
+    assert graphmodel.graph_model(out, model=small)["depth"] == 2
+
+
 def test_auto_keeps_every_node_when_it_fits_on_both_engines():
     model = nn.MLP(2, [2, 1], seed=0)
     out = model([0.5, -1.0])
@@ -202,6 +214,6 @@ def test_viewer_frames_do_not_overlap_in_either_direction(tmp_path):
 
 def test_viewer_opens_at_the_static_pictures_level_top_to_bottom_too():
     model, loss = small_cnn()
-    for rankdir in ("TB", "LR"):
+    for rankdir in ("TB", "LR"):  # no siblings to fold: the picture's own level
         assert graphmodel.graph_model(loss, model=model, rankdir=rankdir)["depth"] == quiet(
             viz.draw_graph, loss, model=model, rankdir=rankdir).viewer_input[1]["depth"]

@@ -172,14 +172,17 @@ def draw_graph(
 
 
 def auto_depth(root: Any, *, model: Any = None, rankdir: str = "LR", show_data: bool = True,
-               show_grad: bool | None = None) -> int | None:
+               show_grad: bool | None = None, fold: bool | None = None) -> int | None:
     """The level ``draw_graph``'s default (``collapse='auto'``) draws ``root`` at: ``None`` for
-    every node, else the depth of the modules drawn as cards (``viz.levels``). The viewer and
-    the stepper open at this level, so every view of a graph starts from the same picture."""
+    every node, else the depth of the modules drawn as cards (``viz.levels``: the finest level
+    whose picture fits). The viewer and the stepper open at the level found with
+    ``fold=False``, as they draw every module as a card of its own: the same rule, measured on
+    what they draw (110 neurons of one layer are one card "× 110" in a static picture, so it
+    shows neurons, but 110 cards in the viewer, which opens at the layer)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LevelWarning)
         g = draw_graph(root, model=model, rankdir=rankdir, show_data=show_data,
-                       show_grad=show_grad)
+                       show_grad=show_grad, fold=fold)
     return g.viewer_input[1]["depth"]
 
 

@@ -58,9 +58,9 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
     if asked is not None and not asked.every_node and not params:
         raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
                          "model too (model=...)")
-    if asked is None:  # 'auto': the level draw_graph's default draws, the same in every view
+    if asked is None:  # 'auto': draw_graph's rule, on the viewer's unfolded cards
         d = auto_depth(root, model=model, rankdir=rankdir, show_data=show_data,
-                       show_grad=show_grad) if params else None
+                       show_grad=show_grad, fold=False) if params else None
         asked = levels.Level(d, levels.describe(d, paths))
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     roles = params if model is not None else {**params, **walk.own_biases(nodes)}
