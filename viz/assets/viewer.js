@@ -87,7 +87,7 @@
 
   P.setDepth = function (depth) {
     var self = this;
-    // "auto": the level Python chose (graph_model: the static picture's level, viz.levels)
+    // "auto": the level Python chose (graph_model, by viz.levels on the cards drawn here)
     if (depth === "auto") depth = this.model.depth === "auto" ? null : this.model.depth;
     this.depth = depth;
     this.collapsed = {};
