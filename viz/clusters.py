@@ -40,7 +40,7 @@ ACTIVATIONS = frozenset(ops.activations()) | {"identity"}
 PRODUCTS = frozenset({"*", "matmul", "mm", "dot"}) | {
     c.name for c in ops.registry() if c.kind == "linalg"}
 SUMS = frozenset({"+", "-", "sum"})
-# products that compute a weighted sum ``w . x (+ b)``: a module made of them is "linear"
+# products that compute a weighted sum ``w . x``: a module card calls them "linear"
 WEIGHTED_SUMS = frozenset({"*", "@", "matmul", "mm", "dot", "linear"})
 
 
@@ -79,24 +79,18 @@ class Cluster:
     def activation(self) -> str:
         return "/".join(dict.fromkeys(self.activations)) or "linear"
 
-    def transform(self, nodes: list) -> str:
-        """What the module computes before its activation, from its products in forward order:
-        ``linear`` for weighted sums (``w * x`` summed, ``x @ W.T + b``, the fused ``linear``
-        op), else the op's own name (``conv2d``, ``einsum``); several joined by ``/``; ``''``
-        for a module without a product."""
-        names = (getattr(nodes[i], "op_name", "") for i in self.members)
-        return "/".join(dict.fromkeys(
-            "linear" if name in WEIGHTED_SUMS else name for name in names if name in PRODUCTS))
-
     def describe(self, nodes: list) -> str:
-        """A module card's second line: what it computes and its parameter count, e.g.
-        ``conv2d \u2192 relu \u00b7 80 params`` (a convolution, then a ReLU), ``linear \u00b7 4
-        params`` (an output layer without activation). The same text in the static pictures,
-        the viewer and the stepper."""
+        """A module card's second line (static pictures, viewer and stepper alike): its products
+        in forward order (``linear`` for weighted sums: ``w * x`` summed, ``x @ W.T``, the fused
+        ``linear`` op; else the op's name), its activation, its parameter count:
+        ``conv2d \u2192 relu \u00b7 80 params``; ``linear \u00b7 4 params`` without activation."""
         n = self.num_params(nodes)
-        acts = "/".join(dict.fromkeys(self.activations))
-        what = " \u2192 ".join(part for part in (self.transform(nodes), acts) if part)
-        return f"{what or 'linear'} \u00b7 {n} param{'s' * (n != 1)}"
+        ops_ = (getattr(nodes[i], "op_name", "") for i in self.members)
+        steps = ["/".join(dict.fromkeys("linear" if op in WEIGHTED_SUMS else op
+                                        for op in ops_ if op in PRODUCTS)),
+                 "/".join(dict.fromkeys(self.activations))]
+        what = " \u2192 ".join(step for step in steps if step) or self.activation()
+        return f"{what} \u00b7 {n} param{'s' * (n != 1)}"
 
 
 def resolve(model: Any, path: str) -> Any:

@@ -2,15 +2,18 @@
 
 ``graph_model(root, model=...)`` reads the graph once and returns a JSON-able dict::
 
-    {"version": 1, "title": "loss", "root": 41,
+    {"version": 1, "title": "loss", "root": 41,                # title: names.title (a role
+     "root_name": "loss", "root_tip": "loss = ...",            # for an unlabelled module
+                                                               # output), the name on hover
      "nodes":  [{"name": "l0.n1.w1", "full": "layers.0.neurons.1.w.1", "role": "param",
                  "op": "", "sym": "", "rows": ["w1", "data 0.3000", "grad -0.1200"],
                  "group": 3, "tip": ["..."]}, ...],           # forward order: parents first
      "edges":  [[0, 5], [1, 5], ...],                          # parent -> child, one per use
      "groups": [{"path": "layers.0", "name": "l0", "level": 1, "parent": 0,
-                 "rows": ["l0", "tanh · 12 params", "out [...]", "grad [...]"], "tip": [...]}],
+                 "rows": ["l0", "linear → tanh · 12 params", "out [...]", "grad [...]"],
+                 "tip": [...]}],
      "ops":    {"tanh": {"sym": "tanh", "rule": "d/dx tanh(x) = 1 - tanh(x)^2"}},
-     "depth":  1}                                               # the level shown collapsed
+     "depth":  1}               # the level shown collapsed ('auto': draw.auto_depth, unfolded)
 
 A node's ``group`` is the innermost module (or named scope, such as a loss) it belongs to; a
 group's ``parent`` is the group around it. Level 0 is the whole model, 1 its layers, 2 their

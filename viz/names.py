@@ -23,6 +23,8 @@ rule, used for names and for module titles alike.
 
 from __future__ import annotations
 
+from typing import Any
+
 #: words for the ops written with a symbol (the rest are named by their op name: tanh, exp)
 OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "neg": "neg"}
 
@@ -116,12 +118,12 @@ def kind(path: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 1 else word
 
 
-def title(root, name: str, module: str = "") -> str:
+def title(root: Any, name: str, module: str = "") -> str:
     """How a page or a picture is titled by its root, for a student: the root's own label when
     it has one (``loss``, ``y``) or the name it was given (``output``, ``cross-entropy``), and
-    for an unlabelled result of a module the module's role, ``output of neuron l1.n0`` instead
-    of the internal name ``l1.n0.add3`` (which pages keep on hover). ``module`` is the dotted
-    path of the module the root belongs to (``''`` outside any)."""
+    for an unlabelled result of a module the module's role, ``the output of neuron l1.n0``
+    instead of the internal name ``l1.n0.add3`` (which pages keep on hover). ``module`` is the
+    dotted path of the module the root belongs to (``''`` outside any)."""
     if getattr(root, "label", "") or not module or not getattr(root, "parents", ()):
         return name
     what = kind(module)
