@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chainrule import autograd  # noqa: E402
+from chainrule import autograd, nn  # noqa: E402
 from chainrule.autograd import Tensor  # noqa: E402
 from chainrule.nn import functional as F  # noqa: E402
 
@@ -114,8 +114,8 @@ def tensors(s: dict) -> list[Tensor]:
 
 
 def ours_mlp_step(s: dict, ps: list[Tensor]) -> float:
-    """The step as a user writes it with nn.functional: weights (out, in), as nn.Linear and
-    PyTorch store them; ``F.linear`` and ``F.cross_entropy`` are one node each."""
+    """The step as a user writes it with nn.functional on nn.Linear's parameters (weights
+    (out, in), as in PyTorch); ``F.linear`` and ``F.cross_entropy`` are one node each."""
     y = s["y"]
     h = s["x"]
     for i in range(0, len(ps), 2):
@@ -152,8 +152,15 @@ def ours_mlp_step_raw(s: dict, ps: list[Tensor]) -> float:
 
 
 def out_in(s: dict) -> list[Tensor]:
-    """The MLP's parameters as Tensors, weights transposed to (out, in) and stored row-major."""
-    return [Tensor(p.T if p.ndim == 2 else p, requires_grad=True) for p in s["params"]]
+    """The MLP's parameters as ``nn.Linear`` layers hold them: each weight (out, in), as in
+    PyTorch, stored the way nn.Linear stores it (column-major: see ``nn/layers.py``)."""
+    ps = []
+    for w, b in zip(s["params"][::2], s["params"][1::2], strict=True):
+        layer = nn.Linear(*w.shape, dtype=w.dtype)
+        layer.weight.data[...] = w.T
+        layer.bias.data[...] = b
+        ps += [layer.weight, layer.bias]
+    return ps
 
 
 def ours_moons_step(s: dict, ps: list[Tensor], k: int) -> float:
