@@ -92,12 +92,17 @@ def mark(output: Any, name: str, inputs: Iterable[Any] = (), label: str = "") ->
         raise TypeError(f"a scope needs a non-empty name (a str), got {name!r}")
     if not isinstance(output, Node) or output.op is None:
         return output
-    found: list[Node] = []
-    _nodes_in(list(inputs), found)
-    ids = {id(n) for n in found}
-    if id(output) in ids:
-        return output
-    unique = tuple({id(n): n for n in found}.values())
+    if type(inputs) is tuple and len(inputs) == 1 and isinstance(inputs[0], Node):
+        if inputs[0] is output:  # one node in (a loss of its logits): nothing to search
+            return output
+        unique = inputs
+    else:
+        found: list[Node] = []
+        _nodes_in(list(inputs), found)
+        ids = {id(n) for n in found}
+        if id(output) in ids:
+            return output
+        unique = tuple({id(n): n for n in found}.values())
     output.label = Scope(name, unique, label or _plain(output.label))
     return output
 

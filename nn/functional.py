@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import Node, scope
+from chainrule.autograd import Node, Tensor, scope
 from chainrule.autograd.tensor import fused
 
 from ._arrays import flat_nodes, is_tensor, numbers
@@ -142,14 +142,15 @@ def cross_entropy(logits: Any, labels: Any, *, ignore_index: int = -100,
     (a constant, so the gradient is unchanged) and never overflows. Either way the result is
     marked as one "cross-entropy" region for pictures (``autograd.scope``).
     """
-    if not is_tensor(logits):
+    if type(logits) is not Tensor and not is_tensor(logits):
         if (ignore_index, label_smoothing, reduction) != (-100, 0.0, "mean"):
             raise ValueError("cross_entropy: ignore_index, label_smoothing and reduction are "
                              "for Tensor logits; the scalar engine computes the plain mean")
         return _scalar_cross_entropy(logits, labels)
-    if logits.ndim != 2:
-        raise ValueError(f"cross_entropy needs logits of shape (n, classes), not {logits.shape}")
-    n, k = logits.shape
+    shape = logits.data.shape
+    if len(shape) != 2:
+        raise ValueError(f"cross_entropy needs logits of shape (n, classes), not {shape}")
+    n, k = shape
     y, ignored = _class_labels(labels, n, k, ignore_index)
     out = fused.cross_entropy(logits, y, ignore_index=ignore_index if ignored else None,
                               label_smoothing=label_smoothing, reduction=reduction)

@@ -27,7 +27,7 @@ LR = float | Callable[[int], float]
 
 def _copy(x: Any) -> Any:
     """A copy of an array (floats are immutable already): a buffer must not alias a grad."""
-    return x.copy() if hasattr(x, "copy") else x
+    return x.copy(order="K") if isinstance(x, np.ndarray) else x  # keeps a column-major layout
 
 
 def _zeros_like(x: Any) -> Any:

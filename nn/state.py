@@ -58,7 +58,9 @@ class Entry(NamedTuple):
                 v.data = x
         else:
             t = self.nodes
-            t.data = np.array(array, dtype=t.data.dtype, copy=True)
+            old = t.data  # the loaded numbers in the tensor's own memory layout
+            order = "F" if old.flags.f_contiguous and not old.flags.c_contiguous else "C"
+            t.data = np.array(array, dtype=old.dtype, order=order, copy=True)
 
 
 def entries(module: Any, prefix: str = "") -> Iterator[Entry]:

@@ -117,16 +117,46 @@ def test_matmul_with_transposed_operands_keeps_row_major_gradients():
     assert W.grad.flags.c_contiguous and X.grad.flags.c_contiguous
 
 
-def test_matmul_hands_blas_a_row_major_copy_of_a_small_transposed_right_operand():
-    from chainrule.autograd.tensor.linalg import _blas_ready
+def test_matmul_hands_blas_a_row_major_copy_of_a_small_transposed_right_operand(monkeypatch):
+    from chainrule.autograd.tensor import linalg
 
+    copied = []
+
+    def watch(b):
+        copied.append(b.shape)
+        return np.ascontiguousarray(b)
+
+    monkeypatch.setattr(linalg, "_row_major", watch)
     x, w = randn(500, 8), randn(4, 8)
-    a, b = _blas_ready(x, w.T)
-    assert a is x and b.flags.c_contiguous and np.array_equal(b, w.T)  # the same numbers
-    big = randn(300, 200)  # bigger than the left operand: left as it is (a copy costs more)
-    assert _blas_ready(randn(2, 300), big.T)[1].base is big
+    np.testing.assert_array_equal(linalg.matmul(x, w.T), x @ w.T)  # the same numbers
+    assert copied == [(8, 4)]  # no bigger than the left operand: copied
+    square = randn(64, 64).astype(np.float32)  # 16 KiB and 32 rows on the left: copied
+    linalg.matmul(randn(32, 64).astype(np.float32), square.T)
+    assert copied[-1] == (64, 64)
+    copied.clear()
+    big = randn(200, 300)  # bigger than the left operand: left as it is (a copy costs more)
+    linalg.matmul(randn(2, 300), big.T)
+    linalg.matmul(randn(8, 64).astype(np.float32), square.T)  # too few rows to pay for it
+    linalg.matmul(x, w.T.copy())  # row-major already
+    assert copied == []
     np.testing.assert_allclose((Tensor(x) @ Tensor(w).T).data, x @ w.T, rtol=1e-12)
     check(lambda x, w: x @ w.T, x[:6], w)  # gradients as before (finite differences)
+
+
+def test_matmul_takes_np_dot_for_two_matrices_and_matmul_otherwise():
+    from chainrule.autograd.tensor.linalg import matmul
+
+    r = np.random.default_rng(0)
+    cases = [((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((2, 3, 4), (4, 5)),
+             ((2, 3, 4), (2, 4, 5)), ((4,), (4,))]
+    for sa, sb in cases:
+        a, b = r.standard_normal(sa), r.standard_normal(sb)
+        np.testing.assert_allclose(matmul(a, b), np.matmul(a, b), rtol=1e-12)
+        assert np.shape(matmul(a, b)) == np.matmul(a, b).shape
+    ints = np.arange(6).reshape(2, 3)
+    assert matmul(ints, ints.T).dtype == np.matmul(ints, ints.T).dtype
+    with pytest.raises(ValueError):
+        matmul(r.standard_normal((3, 4)), r.standard_normal((5, 6)))
 
 
 def test_elementwise_backward_gives_each_input_its_own_gradient():

@@ -65,6 +65,9 @@ class Op:
     #: an elementwise op whose chain rule is the default ``g * partial`` (``vjp`` not overridden):
     #: the reverse pass reads it per node to take its unrolled path, which calls ``partials``
     elementwise: ClassVar[bool] = True
+    #: the op's ``vjp`` gives each input's gradient in that input's own shape, never broadcast
+    #: (the fused ops): the reverse pass skips its check for axes to sum back
+    exact: ClassVar[bool] = False
     #: the forward rule as one function of the inputs' data, the same on every backend (or None)
     function: ClassVar[Callable[..., Any] | None] = None
     #: or: the forward rule is the backend's own function of this name (``"relu"``: ``F.relu(x)``)

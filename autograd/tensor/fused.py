@@ -28,15 +28,18 @@ from .. import _state
 from ..graph import NARY
 from ..ops import Op
 from .core import Tensor
-from .linalg import _blas_ready
+from .linalg import matmul
+from .rows import column_sums, row_max, row_sums
 
 
 class Linear(Op):
     """linear(x, W, b) = x·Wᵀ + b;  dx = g·W,  dW = gᵀ·x,  db = Σ g over the batch axes
 
     ``x`` is (in,), or (..., in) for any batch axes; ``W`` is (out, in), PyTorch's layout, and
-    ``b`` (out,) or absent. The product runs on ``W`` as stored (``Wᵀ`` is a view), so ``dW`` is
-    row-major like ``W`` and the optimizer's update is a contiguous subtraction.
+    ``b`` (out,) or absent. The product runs on ``W`` as stored (``Wᵀ`` is a view). ``dW`` is
+    laid out in memory as ``W`` is (row-major, or column-major as ``nn.Linear`` keeps it: then
+    ``Wᵀ`` is row-major and ``x·Wᵀ`` BLAS's plain product), computed as ``gᵀ·x`` or as
+    ``(xᵀ·g)ᵀ``: the same numbers, and the optimizer's update stays one contiguous pass.
     """
 
     name = "linear"
@@ -46,9 +49,10 @@ class Linear(Op):
     notation = "{a}·{b}ᵀ + {c}"
     derivatives = ("{g}·{b}", "{g}ᵀ·{a}", "Σ {g}")
     engines = ("tensor",)
+    exact = True
 
     def forward(self, F: Any, x: Any, w: Any, b: Any = None) -> Any:
-        y = np.matmul(*_blas_ready(x, w.T))  # a small W.T copied row-major, as ``@`` does
+        y = matmul(x, w.T)  # as ``@`` computes it (np.dot for 2-D; a small W.T copied)
         if b is None:
             return y
         if y.dtype == b.dtype and y.ndim:  # a fresh array: the bias is added in place
@@ -59,15 +63,17 @@ class Linear(Op):
         x, w = xs[0], xs[1]
         if type(g) is np.ndarray and g.ndim == 2:  # arrays, a 2-D batch: the common case
             return (
-                g @ w if need[0] else None,
-                g.T @ x if need[1] else None,
-                np.add.reduce(g, 0) if len(xs) == 3 and need[2] else None,
+                matmul(g, w) if need[0] else None,
+                (matmul(g.T, x) if w.flags.c_contiguous else matmul(x.T, g).T) if need[1] else None,
+                column_sums(g) if len(xs) == 3 and need[2] else None,
             )
         k = w.shape[0]
         g2 = g.reshape(-1, k)  # every batch axis as rows; a single sample is one row
+        x2 = x.reshape(-1, w.shape[1])
+        column_major = type(w) is np.ndarray and not w.flags.c_contiguous
         grads = [
             g @ w if need[0] else None,
-            g2.T @ x.reshape(-1, w.shape[1]) if need[1] else None,
+            ((x2.T @ g2).T if column_major else g2.T @ x2) if need[1] else None,
         ]
         if len(xs) == 3:
             grads.append(g2.sum(axis=0) if need[2] else None)
@@ -166,6 +172,7 @@ class CrossEntropy(Op):
     params = ("reduction", "smoothing")
     derivatives = ("{g}·(softmax({a}) - onehot(y)) / n",)
     engines = ("tensor",)
+    exact = True
 
     def __init__(self, labels: np.ndarray, keep: np.ndarray | None, smoothing: float,
                  reduction: str) -> None:
@@ -229,9 +236,9 @@ class CrossEntropy(Op):
 def _log_softmax(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """log softmax and softmax of each row, from one exp (the row's maximum subtracted first:
     no overflow; a row holding +inf or nan gives nan, as PyTorch)."""
-    s = z - z.max(axis=1, keepdims=True)
+    s = z - row_max(z)
     e = np.exp(s)
-    total = e.sum(axis=1, keepdims=True)
+    total = row_sums(e)
     return s - np.log(total), np.divide(e, total, out=e)
 
 

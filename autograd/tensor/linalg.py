@@ -30,9 +30,8 @@ class MatMul(Op):
     engines = ("tensor",)
 
     def forward(self, F: Any, a: Any, b: Any) -> Any:
-        a, b = _blas_ready(a, b)
         try:
-            return np.matmul(a, b)
+            return matmul(a, b)
         except ValueError as e:
             raise ValueError(
                 f"@ (matmul): cannot multiply shapes {np.shape(a)} and {np.shape(b)}: the last "
@@ -46,10 +45,10 @@ class MatMul(Op):
             ga = gb = None
             if need[0]:  # a column-major a (see _transposed) gets its gradient laid out as a
                 fa = a.flags
-                ga = (b @ g.T).T if fa.f_contiguous and not fa.c_contiguous else g @ b.T
+                ga = matmul(b, g.T).T if fa.f_contiguous and not fa.c_contiguous else matmul(g, b.T)
             if need[1]:
                 fb = b.flags
-                gb = (g.T @ a).T if fb.f_contiguous and not fb.c_contiguous else a.T @ g
+                gb = matmul(g.T, a).T if fb.f_contiguous and not fb.c_contiguous else matmul(a.T, g)
             return (ga, gb)
         if a.ndim == 1 and b.ndim == 1:  # a dot product: g is a 0-d scalar
             return (g * b if need[0] else None, g * a if need[1] else None)
@@ -87,19 +86,37 @@ def _transposed(x: Any) -> bool:
     return d.ndim == 2 and d.flags.f_contiguous and not d.flags.c_contiguous
 
 
-def _blas_ready(a: Any, b: Any) -> tuple[Any, Any]:
-    """The operands as numpy's matmul computes fastest, with the same numbers.
+_row_major = np.ascontiguousarray  # (a name of its own, so a test can watch the copies)
 
-    A small transposed right operand, such as ``W.T`` of nn.Linear's ``x @ W.T`` (8 x 8 to 64 x
-    64), makes OpenBLAS take a slower path for tall-and-narrow products: 2.2x on (11024, 8) @
-    (8, 8).T in float64 here (0.084 -> 0.038 ms; the playground's maps saw 1.3 -> 0.06 ms with
-    another kernel). A row-major copy of it costs about a microsecond, so it is copied when it is
-    no bigger than the left operand (a large ``W.T`` is left alone: copying it would cost more).
+
+def matmul(a: Any, b: Any) -> Any:
+    """``a @ b`` for arrays, computed the fastest way numpy has, with the same numbers.
+
+    Two things make a small product slower than it need be, and an overhead-bound network (20
+    layers 64 wide at batch 32) runs three of them per layer and step:
+
+    - ``np.matmul`` is a generalized ufunc, and its setup costs about 0.4 us more than
+      ``np.dot`` for the same BLAS call: (32, 64) @ (64, 64) in float32 takes 2.66 us through
+      matmul and 2.24 through dot here. For two 2-D arrays the two compute the same thing, so
+      those go through ``np.dot``; every other case (1-D, batched, scalars) through matmul.
+    - A small transposed (column-major) right operand, such as ``W.T`` in ``x @ W.T`` or a
+      column-major ``W`` in the linear layer's ``dx = g @ W``, makes OpenBLAS take a slower
+      path: 2.2x on (11024, 8) @ (8, 8).T in float64 (0.084 -> 0.038 ms; the playground's maps
+      saw 1.3 -> 0.06 ms with another kernel), 2.1x on (32, 64) @ (64, 64).T in float32 (5.4 ->
+      2.6 us). A row-major copy costs about a microsecond at these sizes but grows quickly (a
+      transposing copy of 256 x 256 float32 takes 80 us), so ``b`` is copied when it is no
+      bigger than ``a``, or when it fits in 16 KiB and ``a`` has at least 32 rows (measured on
+      (m, k) @ (k, n) for m 1-11024 and k, n 2-784, float32 and float64).
     """
-    if (type(b) is np.ndarray and b.ndim == 2 and not b.flags.c_contiguous
-            and b.size <= 65536 and b.size <= (a.size if type(a) is np.ndarray else np.size(a))):
-        b = np.ascontiguousarray(b)
-    return a, b
+    if type(b) is np.ndarray and b.ndim == 2:
+        if not b.flags.c_contiguous:
+            n = b.size
+            a_size = a.size if type(a) is np.ndarray else np.size(a)
+            if n <= 65536 and (n <= a_size or (b.nbytes <= 16384 and a_size >= 32 * b.shape[0])):
+                b = _row_major(b)
+        if type(a) is np.ndarray and a.ndim == 2:
+            return np.dot(a, b)
+    return np.matmul(a, b)
 
 
 MATMUL = MatMul()
