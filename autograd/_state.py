@@ -15,7 +15,6 @@ inside a block always sees ``mode != 0``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import threading
@@ -213,8 +212,10 @@ class _SessionEnd(str):
     __slots__ = ()
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):  # at interpreter shutdown there is nothing to restore
+        try:  # noqa: SIM105 (a try costs nothing in 3.11; contextlib.suppress cost 0.4 us a step)
             end_session(self)
+        except Exception:  # at interpreter shutdown there is nothing to restore
+            pass
 
 
 def start_session() -> str:

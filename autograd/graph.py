@@ -69,12 +69,13 @@ def count_uses(root: Any, held: dict | None = None, collect: bool = True) -> lis
             held[n] = n.grad
             n.grad = zero
         b = n._b
-        if b is nary:
-            for p in a:
+        if b is nary:  # a fused op (linear, conv2d): its weight and bias are leaves, which
+            for p in a:  # have nothing below them to visit, so they are not pushed
                 c = p._uses
                 if c == 0:  # first visit (-1: a constant, no gradient wanted)
                     p._uses = 1
-                    push(p)
+                    if p._a is not None:
+                        push(p)
                     if collect:
                         found(p)
                 elif c > 0:

@@ -26,6 +26,16 @@ def test_mlp_step_matches_the_hand_written_numpy_step():
         assert q.grad.strides == q.data.strides  # laid out as the parameter: a contiguous update
 
 
+@pytest.mark.parametrize("shape", [{"batch": 16}, {"batch": 33, "sizes": (64, 64, 64, 10)}])
+def test_the_tuned_numpy_step_computes_the_plain_one(shape):
+    s_np, s_tuned = bench.mlp_setup(**shape), bench.mlp_setup(**shape)
+    for _ in range(3):
+        assert bench.numpy_mlp_step_tuned(s_tuned) == pytest.approx(
+            bench.numpy_mlp_step(s_np), rel=1e-5)
+    for p, q in zip(s_np["params"], s_tuned["params"], strict=True):
+        np.testing.assert_allclose(q, p, rtol=1e-4, atol=1e-6)
+
+
 def test_mlp_step_matches_torch():
     torch = pytest.importorskip("torch")
     s_us, s_t = bench.mlp_setup(batch=8, sizes=(6, 5, 3)), bench.mlp_setup(batch=8, sizes=(6, 5, 3))
