@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from .rows import column_sums
+
 _INF = math.inf
 _NAN = math.nan
 
@@ -206,7 +208,9 @@ class NumpyBackend:
         if g.shape == shape:
             return g
         extra = g.ndim - len(shape)
-        if extra == 1 and g.shape[1:] == shape:  # a bias: (n, k) summed to (k,), the common case
+        if extra == 1 and g.ndim == 2 and g.shape[1] == shape[0]:  # a bias: (n, k) to (k,)
+            return column_sums(g)  # (the common case: one BLAS product, see rows.py)
+        if extra == 1 and g.shape[1:] == shape:
             return np.add.reduce(g, 0)
         if extra:
             g = g.sum(axis=tuple(range(extra)))

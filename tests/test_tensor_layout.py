@@ -2,7 +2,7 @@
 
 ``nn.Linear`` keeps its weight column-major, so that ``x·Wᵀ`` is BLAS's plain product; the
 linear op gives ``dW`` in the weight's own layout; products of two matrices go through
-``np.dot``; the bias gradient and softmax's row sums and maxima come from ``tensor/rows.py``.
+``np.dot``; the bias gradient and softmax's row sums and maxima come from ``autograd/rows.py``.
 Each must give the numbers the plain numpy spelling gives, edges included, and keep the layout
 through training, saving and loading.
 """
@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from chainrule import autograd, nn
-from chainrule.autograd import Tensor
-from chainrule.autograd.tensor import fused, rows
+from chainrule.autograd import Tensor, rows
+from chainrule.autograd.tensor import fused
 
 F = nn.functional
 rng = np.random.default_rng(23)
@@ -161,3 +161,15 @@ def test_linear_matches_torch_with_the_column_major_weight():
     np.testing.assert_allclose(layer.weight.grad, W.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(layer.bias.grad, b.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(X.grad, xt.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_a_broadcast_bias_gets_its_batch_sum(dtype):
+    x = rng.standard_normal((9, 4)).astype(dtype)
+    w = rng.standard_normal((4, 3)).astype(dtype)
+    b = Tensor(np.zeros(3, dtype), requires_grad=True)
+    y = Tensor(x) @ Tensor(w) + b
+    g = rng.standard_normal((9, 3)).astype(dtype)
+    y.backward(g)
+    assert b.grad.dtype == dtype and b.grad.shape == (3,)
+    np.testing.assert_allclose(b.grad, g.sum(axis=0), rtol=1e-2 if dtype == np.float16 else 1e-6)

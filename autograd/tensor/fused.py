@@ -27,9 +27,9 @@ import numpy as np
 from .. import _state
 from ..graph import NARY
 from ..ops import Op
+from ..rows import column_sums, row_max, row_sums
 from .core import Tensor
 from .linalg import matmul
-from .rows import column_sums, row_max, row_sums
 
 
 class Linear(Op):
