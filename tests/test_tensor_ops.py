@@ -129,7 +129,7 @@ def test_matmul_hands_blas_a_row_major_copy_of_a_small_transposed_right_operand(
     monkeypatch.setattr(linalg, "_row_major", watch)
     x, w = randn(500, 8), randn(4, 8)
     np.testing.assert_array_equal(linalg.matmul(x, w.T), x @ w.T)  # the same numbers
-    assert copied == [(8, 4)]  # no bigger than the left operand: copied
+    assert copied == [(8, 4)]  # 500 rows, and no bigger than the left operand: copied
     square = randn(64, 64).astype(np.float32)  # 16 KiB and 32 rows on the left: copied
     linalg.matmul(randn(32, 64).astype(np.float32), square.T)
     assert copied[-1] == (64, 64)
@@ -137,6 +137,7 @@ def test_matmul_hands_blas_a_row_major_copy_of_a_small_transposed_right_operand(
     big = randn(200, 300)  # bigger than the left operand: left as it is (a copy costs more)
     linalg.matmul(randn(2, 300), big.T)
     linalg.matmul(randn(8, 64).astype(np.float32), square.T)  # too few rows to pay for it
+    linalg.matmul(randn(32, 64), randn(10, 64).T)  # small, and 32 rows: the slow path is cheap
     linalg.matmul(x, w.T.copy())  # row-major already
     assert copied == []
     np.testing.assert_allclose((Tensor(x) @ Tensor(w).T).data, x @ w.T, rtol=1e-12)

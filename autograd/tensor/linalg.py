@@ -103,16 +103,20 @@ def matmul(a: Any, b: Any) -> Any:
       column-major ``W`` in the linear layer's ``dx = g @ W``, makes OpenBLAS take a slower
       path: 2.2x on (11024, 8) @ (8, 8).T in float64 (0.084 -> 0.038 ms; the playground's maps
       saw 1.3 -> 0.06 ms with another kernel), 2.1x on (32, 64) @ (64, 64).T in float32 (5.4 ->
-      2.6 us). A row-major copy costs about a microsecond at these sizes but grows quickly (a
-      transposing copy of 256 x 256 float32 takes 80 us), so ``b`` is copied when it is no
-      bigger than ``a``, or when it fits in 16 KiB and ``a`` has at least 32 rows (measured on
-      (m, k) @ (k, n) for m 1-11024 and k, n 2-784, float32 and float64).
+      2.6 us). The slower path costs more the more rows ``a`` has; a row-major copy of ``b``
+      costs about a microsecond at these sizes but grows quickly (a transposing copy of
+      256 x 256 float32 takes 80 us). So ``b`` is copied when ``a`` has at least 96 rows and
+      ``b`` is no bigger than ``a``, or when ``a`` has at least 32 rows and ``b`` holds 1,024
+      numbers or more in at most 32 KiB (measured on (m, k) @ (k, n) for m 1-11024 and k, n
+      2-784, float32 and float64: ``benchmarks/bench_matmul_layout.py``; the table is in
+      benchmarks/README.md, "Tensor targets (session 4)").
     """
     if type(b) is np.ndarray and b.ndim == 2:
         if not b.flags.c_contiguous:
             n = b.size
-            a_size = a.size if type(a) is np.ndarray else np.size(a)
-            if n <= 65536 and (n <= a_size or (b.nbytes <= 16384 and a_size >= 32 * b.shape[0])):
+            rows = (a.size if type(a) is np.ndarray else np.size(a)) // (b.shape[0] or 1)
+            if n <= 65536 and ((rows >= 96 and n <= rows * b.shape[0])
+                               or (rows >= 32 and n >= 1024 and b.nbytes <= 32768)):
                 b = _row_major(b)
         if type(a) is np.ndarray and a.ndim == 2:
             return np.dot(a, b)
