@@ -75,6 +75,8 @@ _CHECKED: dict[tuple, Geometry] = {}
 def _conv_geometry(c: int, wshape: tuple, stride: Any, padding: Any, dilation: Any,
                    groups: int) -> Geometry:
     o, cg, kh, kw = wshape
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"conv2d: groups must be an int >= 1, not {groups!r}")
     if groups < 1 or c % groups or o % groups or cg * groups != c:
         raise ValueError(
             f"conv2d: input has {c} channels, weight {wshape} expects {cg} per group with "
@@ -94,7 +96,7 @@ def conv2d(input: Any, weight: Tensor, bias: Tensor | None = None, stride: Any =
         raise ValueError(f"conv2d: weight must be (out, in/groups, kh, kw), got {weight.shape}")
     x, single = _images(input, "conv2d", weight.dtype)
     c, wshape = x.shape[1], weight.shape
-    geo = memo(_CHECKED, ("conv", c, wshape, stride, padding, dilation, groups),
+    geo = memo(_CHECKED, ("conv", c, wshape, _exact(stride, padding, dilation, groups)),
                   lambda: _conv_geometry(c, wshape, stride, padding, dilation, groups))
     out = _conv.conv2d(x, weight, bias, geo, groups)
     return out.squeeze(0) if single else out
@@ -115,6 +117,14 @@ def conv1d(input: Any, weight: Tensor, bias: Tensor | None = None, stride: int =
     return out.squeeze(-2)
 
 
+def _exact(*args: Any) -> tuple:
+    """The size arguments as a cache key that tells 2 from 2.0 and 1 from True: equal in Python,
+    but only an int is a valid size, and the answer must not depend on which came first. Each
+    value goes in with its type (a tuple item by item)."""
+    return tuple((type(a), tuple((type(e), e) for e in a) if type(a) is tuple else a)
+                 for a in args)
+
+
 def _pool_geometry(kernel_size: Any, stride: Any, padding: Any, dilation: Any,
                    who: str) -> Geometry:
     geo = _geometry(kernel_size, kernel_size if stride is None else stride, padding, dilation)
@@ -128,8 +138,8 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """The maximum of each window, one ``max_pool2d`` node (stride defaults to the kernel size;
     padding is -inf). The gradient goes to each window's first maximum, as in PyTorch."""
     x, single = _images(input, "max_pool2d")
-    geo = memo(_CHECKED, ("max", kernel_size, stride, padding, dilation), lambda: _pool_geometry(
-        kernel_size, stride, padding, dilation, "max_pool2d"))
+    geo = memo(_CHECKED, ("max", _exact(kernel_size, stride, padding, dilation)),
+               lambda: _pool_geometry(kernel_size, stride, padding, dilation, "max_pool2d"))
     out = _pool.max_pool2d(x, geo)
     return out.squeeze(0) if single else out
 
@@ -138,7 +148,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """The mean of each window, one ``avg_pool2d`` node (stride defaults to the kernel size;
     zero padding counts, as PyTorch's default ``count_include_pad=True``)."""
     x, single = _images(input, "avg_pool2d")
-    geo = memo(_CHECKED, ("avg", kernel_size, stride, padding), lambda: _pool_geometry(
+    geo = memo(_CHECKED, ("avg", _exact(kernel_size, stride, padding)), lambda: _pool_geometry(
         kernel_size, stride, padding, 1, "avg_pool2d"))
     out = _pool.avg_pool2d(x, geo)
     return out.squeeze(0) if single else out

@@ -159,6 +159,27 @@ def test_arguments_are_checked_once_per_configuration(monkeypatch):
         F.conv2d(X, w, groups=2)
 
 
+@pytest.mark.parametrize("first", ["int", "other"])
+def test_a_cached_check_does_not_let_an_equal_non_int_through(first):
+    """2.0 == 2 and True == 1 in Python, but only ints are sizes: the answer must not depend on
+    which came first (the argument cache keys each value with its type)."""
+    x = Tensor(rng.standard_normal((1, 2, 6, 6)), requires_grad=True)
+    w = Tensor(rng.standard_normal((2, 2, 3, 3)), requires_grad=True)
+    bad = [({"stride": 2.0}, F.conv2d, (x, w)), ({"groups": True}, F.conv2d, (x, w)),
+           ({"stride": (2, 2.0)}, F.conv2d, (x, w)), ({"kernel_size": 2.0}, F.max_pool2d, (x,)),
+           ({"kernel_size": 2.0}, F.avg_pool2d, (x,))]
+    good = [({"stride": 2}, F.conv2d, (x, w)), ({"groups": 1}, F.conv2d, (x, w)),
+            ({"stride": (2, 2)}, F.conv2d, (x, w)), ({"kernel_size": 2}, F.max_pool2d, (x,)),
+            ({"kernel_size": 2}, F.avg_pool2d, (x,))]
+    functional_conv._CHECKED.clear()
+    for (bad_kw, fn, args), (good_kw, _, _) in zip(bad, good, strict=True):
+        if first == "int":
+            fn(*args, **good_kw)
+        with pytest.raises((TypeError, ValueError)):
+            fn(*args, **bad_kw)
+        fn(*args, **good_kw)
+
+
 def test_the_lessons_picture_shows_the_fused_ops():
     """conv2d joins its Conv2d module's card (a product of data and parameters), and every-node
     pictures draw conv2d and max_pool2d as one node each with their formula as the hover text."""
