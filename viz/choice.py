@@ -7,9 +7,9 @@ holds what one call needs for that, each piece made once and kept:
 
 - the rules of ``viz.membership`` run once per graph; each level's clusters are collected from
   that one pass (``Levels.clusters``), and the viewer reuses them for its own module groups;
-- a level is built (``viz.layout.Layout``) only when it can be drawn: with more than
-  ``levels.MAX_DRAWN`` nodes outside composite cards, every node cannot fit (each is a shape of
-  its own), so that level is passed over unbuilt;
+- a level is built (``viz.layout.Layout``) only when it can be drawn: drawing every node, each
+  node outside a composite card is a shape of its own and so is the op that made it; with more
+  than ``levels.MAX_DRAWN`` of those, that level cannot fit and is passed over unbuilt;
 - only levels with few enough shapes are painted and measured, and the picture keeps the
   ``Layout`` and painted ``Scene`` of the level chosen instead of building it again.
 """
@@ -78,11 +78,17 @@ class Levels:
         lay.model = self.model
         return lay
 
+    def fewest_shapes(self) -> int:
+        """At least how many shapes a picture of every node draws, known without building it:
+        each node outside a composite card is a shape, and so is the op that made it."""
+        outside = [n for i, n in enumerate(self.nodes) if i not in self.regions]
+        return len(outside) + sum(1 for n in outside if n.parents)
+
     def choose(self, asked: levels.Level | None, paint: Callable[[Layout], Scene]) -> Choice:
         """The level ``asked`` (None: the finest that fits, ``levels.fits``, else
         ``levels.closest``), built and painted with ``paint``."""
         tried = [asked] if asked is not None else levels.candidates(self.paths)
-        alone = len(self.nodes) - len(self.regions)  # shapes of their own at every node, at least
+        alone = self.fewest_shapes()
         measured: list[tuple[levels.Level, Layout, Scene, int, float]] = []
         for k, level in enumerate(tried):
             last = asked is not None or k == len(tried) - 1
