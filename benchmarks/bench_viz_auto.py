@@ -74,9 +74,9 @@ def main() -> None:
                     times[(v, k)].append(time.process_time() - t)
         for v in cases:
             a, g = (statistics.median(times[(v, k)]) for k in (0, 1))
-            ra, rg = (f"{1000 * min(times[(v, k)]):.0f}-{1000 * max(times[(v, k)]):.0f}"
+            ra, rg = (f"{1000 * min(times[(v, k)]):.1f}-{1000 * max(times[(v, k)]):.1f}"
                       for k in (0, 1))
-            print(f"| {name} | {count:,} | {v} | {1000 * a:.0f} ({ra}) | {1000 * g:.0f} ({rg}) "
+            print(f"| {name} | {count:,} | {v} | {1000 * a:.1f} ({ra}) | {1000 * g:.1f} ({rg}) "
                   f"| {a / g:.2f} |")
 
 

@@ -53,13 +53,15 @@ class Levels:
         self.horizontal, self.fold, self.override = horizontal, fold, override
         self.paths = {clusters.module_path(n) for n in params.values()}
         self._found: membership.Membership | None = None
-        self._clusters: dict[int | None, dict[str, clusters.Cluster]] = {}
+        self._clusters: dict[int, dict[str, clusters.Cluster]] = {}
 
     def clusters(self, depth: int | None) -> dict[str, clusters.Cluster]:
         """Module path -> Cluster with each module ``depth`` steps deep (None: every module) as
         one cluster; the membership rules run once for all depths."""
         if not self.params:
             return {}
+        if depth is None:  # every module its own cluster: the deepest modules' cut is the path
+            depth = levels.deepest(self.paths)
         if depth not in self._clusters:
             if self._found is None:
                 self._found = membership.find(self.nodes, self.params, self.declared)
