@@ -208,7 +208,7 @@ def test_one_level_of_clusters_equals_assign():
     params = walk.named_parameters(model)
     paths = {clusters.module_path(p) for p in params.values()}
     declared = clusters.declared_activations(model, paths)
-    built = choice.Levels(nodes, root, params, declared=declared)
+    built = choice.Levels(nodes, root, params, model=model)
     for depth in (None, 2, 1, 0):
         fresh = clusters.assign(nodes, params, "neuron", declared,
                                 key=levels.Level(depth, "").key())

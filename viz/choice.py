@@ -38,20 +38,21 @@ class Choice:
 class Levels:
     """One graph's levels of detail, built on demand and kept for the call (module docstring).
 
-    ``params`` maps ``id(parameter)`` to its dotted name (empty: no modules); ``regions`` are the
+    ``params`` maps ``id(parameter)`` to its dotted name (empty: no modules), ``model`` the
+    ``nn.Module`` (its modules' declared activations and sizes); ``regions`` are the
     composite cards (``scopes.regions``); ``fold``: identical siblings drawn as one card when
     modules are closed (``draw_graph``'s ``fold``); ``override``: the stepper's gradients.
     """
 
     def __init__(self, nodes: list, root: Any, params: dict[int, str], *, model: Any = None,
-                 declared: dict | None = None, regions: dict | None = None,
-                 horizontal: bool = True, fold: bool | None = None,
-                 override: dict[int, Any] | None = None) -> None:
+                 regions: dict | None = None, horizontal: bool = True,
+                 fold: bool | None = None, override: dict[int, Any] | None = None) -> None:
         self.nodes, self.root, self.params, self.model = nodes, root, params, model
-        self.declared = declared or {}
         self.regions = regions or {}
         self.horizontal, self.fold, self.override = horizontal, fold, override
         self.paths = {clusters.module_path(n) for n in params.values()}
+        self.declared = clusters.declared_activations(model, self.paths) if model is not None \
+            else {}
         self._found: membership.Membership | None = None
         self._clusters: dict[int, dict[str, clusters.Cluster]] = {}
 
@@ -90,11 +91,10 @@ class Levels:
         """The level ``asked`` (None: the finest that fits, ``levels.fits``, else
         ``levels.closest``), built and painted with ``paint``."""
         tried = [asked] if asked is not None else levels.candidates(self.paths)
-        alone = self.fewest_shapes()
         measured: list[tuple[levels.Level, Layout, Scene, int, float]] = []
         for k, level in enumerate(tried):
             last = asked is not None or k == len(tried) - 1
-            if not last and level.every_node and alone > levels.MAX_DRAWN:
+            if not last and level.every_node and self.fewest_shapes() > levels.MAX_DRAWN:
                 continue  # too many shapes, known without building the level
             lay = self.layout(level)
             count = lay.count()

@@ -104,10 +104,8 @@ def draw_graph(
             f"collapse={collapse!r} / depth={depth!r} groups by module: pass the model too "
             "(model=...), or label parameters with dotted module paths as nn does"
         )
-    declared = clusters.declared_activations(model, paths) if model is not None else {}
-    built = choice.Levels(nodes, root, params, model=model, declared=declared,
-                          regions=scopes.regions(nodes, expand), horizontal=rankdir in ("LR", "RL"),
-                          fold=fold, override=_grads)
+    built = choice.Levels(nodes, root, params, model=model, regions=scopes.regions(nodes, expand),
+                          horizontal=rankdir in ("LR", "RL"), fold=fold, override=_grads)
     chosen = built.choose(asked, painter(show_data, show_grad, grads, color_by, highlight,
                                          edge_by))
     level, lay, scene, count = chosen.level, chosen.layout, chosen.scene, chosen.count
@@ -148,10 +146,7 @@ def auto_depth(root: Any, *, model: Any = None, rankdir: str = "LR", show_data: 
         root, model = torch_graph.adapt(root, model)
     _check(rankdir, None, "default")
     nodes = walk.forward_order(root)
-    params = _params(nodes, model)
-    paths = {clusters.module_path(n) for n in params.values()}
-    declared = clusters.declared_activations(model, paths) if model is not None else {}
-    built = choice.Levels(nodes, root, params, model=model, declared=declared,
+    built = choice.Levels(nodes, root, _params(nodes, model), model=model,
                           regions=scopes.regions(nodes), horizontal=rankdir in ("LR", "RL"),
                           fold=fold)
     return auto_level(built, show_data, show_grad).depth

@@ -61,11 +61,11 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
     if asked is not None and not asked.every_node and not params:
         raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
                          "model too (model=...)")
-    declared = clusters.declared_activations(model, paths) if model is not None else {}
-    built = choice.Levels(nodes, root, params, model=model, declared=declared,
-                          regions=scopes.regions(nodes), horizontal=rankdir == "LR", fold=False)
+    built = choice.Levels(nodes, root, params, model=model, regions=scopes.regions(nodes),
+                          horizontal=rankdir == "LR", fold=False)
     if asked is None:  # 'auto': draw_graph's rule, on the viewer's unfolded cards
-        asked = auto_level(built, show_data, show_grad) if params else levels.Level(None, "")
+        asked = auto_level(built, show_data, show_grad) if params else levels.Level(
+            None, "every node")
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     roles = params if model is not None else {**params, **walk.own_biases(nodes)}
     index = {id(n): i for i, n in enumerate(nodes)}
