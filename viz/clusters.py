@@ -1,22 +1,9 @@
-"""Grouping a model's graph by module: which nodes belong to which neuron or layer.
+"""Grouping a model's graph by module: the clusters of nodes drawn as one neuron or layer card.
 
-nn labels every parameter with its dotted path (``layers.0.neurons.3.w.1``, ``layers.0.weight``).
-The module that owns a parameter is that path without the parameter's own name and list index
-(``layers.0.neurons.3``, ``layers.0``); its layer is the path cut after its first list index
-(``layers.0``). A parameter lives in its module's cluster; an op joins a cluster by these rules,
-applied in forward order:
-
-1. an op whose inputs are all parameters of one module, or results of such ops (``W.T``), is
-   *parameter-only*; it belongs to the module if it feeds the module's other ops (so ``W.T``
-   joins, while an L2 penalty ``w * w`` stays outside);
-2. a product (``*``, ``@``) with a parameter-only input mixes parameters with data: it joins that
-   module (the latest module by parameter order when there are several);
-3. a sum (``+ - sum``) whose inputs are all in one module, one of them not parameter-only, joins
-   it (an added constant 0, as Python's ``sum`` adds, is ignored);
-4. an activation (``tanh relu sigmoid ...``) of a module's result joins it and closes it: the
-   module's output has been computed, so what is done with it next (a loss) stays outside. When
-   the model declares the module's activation (``declared``, from ``declared_activations``), only
-   that op joins: a linear output neuron keeps a loss's ``softplus`` out of its card.
+Which module each node belongs to is decided once per graph by the rules of ``viz.membership``;
+a *level* (``viz.levels``) then maps each module path to the card that draws it (``layers.0``
+for ``layers.0.neurons.3`` at the layer level), and ``collect`` gathers the clusters of that
+level, so every level of one graph shares one pass of the rules.
 
 A module's *output* is a member used outside the module (or the root) that is not parameter-only.
 """
@@ -29,29 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.autograd import ops
-
-from . import fmt
+from . import fmt, membership
+from .membership import ACTIVATIONS, PRODUCTS, SUMS, WEIGHTED_SUMS, module_path
 from .walk import grad_of
 
-# the ops that may close a module (``Op.activation``), read from the engine's op registry
-ACTIVATIONS = frozenset(ops.activations()) | {"identity"}
-# products: ``*`` and the registry's linear-algebra ops (``@``, einsum, conv2d), and PyTorch's names
-PRODUCTS = frozenset({"*", "matmul", "mm", "dot"}) | {
-    c.name for c in ops.registry() if c.kind == "linalg"}
-SUMS = frozenset({"+", "-", "sum"})
-# products that compute a weighted sum ``w . x``: a module card calls them "linear"
-WEIGHTED_SUMS = frozenset({"*", "@", "matmul", "mm", "dot", "linear"})
-
-
-def module_path(name: str) -> str:
-    """``layers.0.neurons.3.w.1`` -> ``layers.0.neurons.3``; ``layers.0.weight`` -> ``layers.0``."""
-    parts = name.split(".")
-    while parts and parts[-1].isdigit():
-        parts.pop()
-    if parts:
-        parts.pop()
-    return ".".join(parts)
+__all__ = ["ACTIVATIONS", "PRODUCTS", "SUMS", "WEIGHTED_SUMS", "Cluster", "assign", "collect",
+           "declared_activations", "in_out", "layer_path", "module_path", "output_text", "resolve"]
 
 
 def layer_path(path: str) -> str:
@@ -129,86 +99,39 @@ def assign(
     nodes: list, params: dict[int, str], level: str = "neuron", declared: dict | None = None,
     key: Callable[[str], str] | None = None,
 ) -> dict[str, Cluster]:
-    """Cluster path -> Cluster, for the nodes in forward order (see the module docstring).
+    """Cluster path -> Cluster, for the nodes in forward order (see ``viz.membership``).
 
     ``level`` 'neuron' keeps each parameter's own module, 'layer' cuts paths to ``layer_path``;
-    ``key`` (module path -> cluster path) replaces both (``levels.Level.key``).
+    ``key`` (module path -> cluster path) replaces both (``levels.Level.key``). To cluster one
+    graph at several levels, call ``membership.find`` once and ``collect`` per level.
     """
-    declared = declared or {}
     if level not in ("neuron", "layer"):
         raise ValueError(f"cluster level must be 'neuron' or 'layer', not {level!r}")
     if key is None:
         key = (lambda c: c) if level == "neuron" else layer_path
-    index = {id(n): i for i, n in enumerate(nodes)}
-    rank: dict[str, int] = {}
-    for name in params.values():
-        rank.setdefault(module_path(name), len(rank))
-    parents = [[index[id(p)] for p in n.parents] for n in nodes]
-    pure: dict[int, str] = {}
-    member: dict[int, str] = {}
-    closed: set[int] = set()
-    zero = {i for i, n in enumerate(nodes) if _is_zero_constant(n)}
-    for i, n in enumerate(nodes):
-        if id(n) in params:
-            pure[i] = member[i] = module_path(params[id(n)])
-            continue
-        ps = parents[i]
-        if not ps:
-            continue
-        op = getattr(n, "op_name", "")
-        owners = {pure.get(j) for j in ps}
-        if None not in owners and len(owners) == 1:  # rule 1
-            pure[i] = member[i] = owners.pop()
-            continue
-        if op in PRODUCTS and owners - {None}:  # rule 2
-            member[i] = max(owners - {None}, key=rank.__getitem__)
-            continue
-        inside = {member.get(j) for j in ps if j not in zero}
-        if len(inside) != 1 or None in inside or any(j in closed for j in ps):
-            continue
-        c = inside.pop()
-        if op in SUMS and any(j not in pure for j in ps if j not in zero):  # rule 3
-            member[i] = c
-        elif op in ACTIVATIONS and len(ps) == 1 and declared.get(c, op) == op:  # rule 4
-            member[i] = c
-            closed.add(i)
-    _prune_unused_pure(nodes, parents, pure, member, params)
-    return _collect(nodes, parents, member, pure, closed, params, key)
+    return collect(membership.find(nodes, params, declared), key)
 
 
-def _is_zero_constant(n: Any) -> bool:
-    if n.parents or n.requires_grad or getattr(n, "label", ""):
-        return False
-    return not np.any(np.asarray(n.data))
-
-
-def _prune_unused_pure(nodes, parents, pure, member, params) -> None:
-    """Rule 1's condition: a parameter-only op stays only if it feeds its module's other ops."""
-    feeds: dict[int, bool] = {}
-    for i in range(len(nodes) - 1, -1, -1):  # children come after parents: walk backwards
-        for j in parents[i]:
-            own = j in pure and id(nodes[j]) not in params and member.get(i) == pure[j]
-            if own and (i not in pure or feeds.get(i, False)):
-                feeds[j] = True
-    for j in list(pure):
-        if id(nodes[j]) not in params and not feeds.get(j, False):
-            del member[j]
-
-
-def _collect(nodes, parents, member, pure, closed, params, key) -> dict[str, Cluster]:
+def collect(found: membership.Membership, key: Callable[[str], str]) -> dict[str, Cluster]:
+    """The clusters of one level: ``key`` maps a node's module path to its card's path."""
+    nodes, parents, member, pure, params = (found.nodes, found.parents, found.member,
+                                            found.pure, found.params)
+    cards = {p: key(p) for p in set(member.values())}  # a level's key, once per module
+    card = {i: cards[p] for i, p in member.items()}
     clusters: dict[str, Cluster] = {}
-    for i in sorted(member):
-        path = key(member[i])
+    for i in sorted(card):
+        path = card[i]
         cl = clusters.setdefault(path, Cluster(path))
         cl.members.append(i)
         if id(nodes[i]) in params:
             cl.params.append(i)
-        if i in closed:
+        if i in found.closed:
             cl.activations.append(nodes[i].op_name)
     used_outside: set[int] = {len(nodes) - 1}  # the root counts as used
     for i, ps in enumerate(parents):
+        mine = card.get(i)
         for j in ps:
-            if j in member and (i not in member or key(member[i]) != key(member[j])):
+            if j in card and card[j] != mine:
                 used_outside.add(j)
     for cl in clusters.values():
         cl.outputs = [i for i in cl.members if i in used_outside and i not in pure]

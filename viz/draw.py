@@ -14,9 +14,10 @@ caption and a ``LevelWarning`` saying which; ``collapse=`` or ``depth=`` force a
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
-from . import clusters, levels, names, place, scopes, style, torch_graph, walk
+from . import choice, clusters, levels, names, place, scopes, style, torch_graph, walk
 from .drawing import Drawing
 from .layout import Layout
 from .paint import paint
@@ -87,16 +88,7 @@ def draw_graph(
         root, model = torch_graph.adapt(root, model)
     _check(rankdir, color_by, theme)
     nodes = walk.forward_order(root)
-    if model is not None:
-        params = walk.named_parameters(model)
-    else:  # the stepper draws every node as it is, without module frames
-        params = labelled_params(nodes) if _grads is None else {}
-    if model is not None and params and not any(id(n) in params for n in nodes):
-        raise ValueError(
-            f"none of the model's {len(params)} parameters appear in this graph: was it computed "
-            "by another model (or a copy, e.g. moved to the other engine with load_state_dict)? "
-            "Pass the model that made the graph, or model=None"
-        )
+    params = _params(nodes, model, labelled=_grads is None)
     grads = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     grads = grads or _grads is not None
     if color_by == "grad" and not grads:
@@ -112,41 +104,11 @@ def draw_graph(
             f"collapse={collapse!r} / depth={depth!r} groups by module: pass the model too "
             "(model=...), or label parameters with dotted module paths as nn does"
         )
-    declared = clusters.declared_activations(model, paths) if model is not None else {}
-    regions = scopes.regions(nodes, expand)
-    horizontal = rankdir in ("LR", "RL")
-
-    def layout(level: levels.Level) -> Layout:
-        groups = clusters.assign(nodes, params, "neuron", declared,
-                                 key=level.key()) if params else {}
-        lay = Layout(nodes, root, params, groups, not level.every_node, horizontal,
-                     regions=regions, fold=fold is not False and not level.every_node,
-                     counter_names=_grads is not None)
-        lay.override = _grads
-        lay.model = model
-        return lay
-
-    tried = [asked] if asked is not None else levels.candidates(paths)
-    measured: list[tuple[levels.Level, Layout, Scene, int, float]] = []
-    for k, level in enumerate(tried):
-        lay = layout(level)
-        count = lay.count()
-        last = asked is not None or k == len(tried) - 1
-        if not last and count > levels.MAX_DRAWN:
-            continue  # too many shapes: no need to paint and measure
-        if asked is None and level.depth == 0 and measured:
-            continue  # one card for the whole model says nothing: a finer level (see levels)
-        scene = Scene()
-        paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
-        if asked is not None:
-            break
-        side = place.estimate(scene, horizontal)
-        measured.append((level, lay, scene, count, side))
-        if levels.fits(count, side):
-            break
-    else:
-        if measured:  # no level fits: the finest one about as small as the smallest
-            level, lay, scene, count, _ = levels.closest(measured)
+    built = choice.Levels(nodes, root, params, model=model, regions=scopes.regions(nodes, expand),
+                          horizontal=rankdir in ("LR", "RL"), fold=fold, override=_grads)
+    chosen = built.choose(asked, painter(show_data, show_grad, grads, color_by, highlight,
+                                         edge_by))
+    level, lay, scene, count = chosen.level, chosen.layout, chosen.scene, chosen.count
     if max_nodes is not None and count > max_nodes:
         raise ValueError(
             f"this graph has {count} nodes to draw (values and ops), more than max_nodes="
@@ -164,7 +126,7 @@ def draw_graph(
     if lay.closed:
         g.graph_attr["ordering"] = "out"  # cards in module order (see edges.draw)
         g.graph_attr["ranksep"] = style.DENSE_RANKSEP if len(lay.box) > 8 else "0.5"
-    place.emit(scene, g, horizontal, theme)
+    place.emit(scene, g, built.horizontal, theme)
     g.remember(root, model=model, depth=level.depth, rankdir=rankdir, show_data=show_data,
                show_grad=show_grad)  # for the interactive viewer (Drawing._repr_html_)
     g.seal()
@@ -178,12 +140,49 @@ def auto_depth(root: Any, *, model: Any = None, rankdir: str = "LR", show_data: 
     whose picture fits). The viewer and the stepper open at the level found with
     ``fold=False``, as they draw every module as a card of its own: the same rule, measured on
     what they draw (110 neurons of one layer are one card "× 110" in a static picture, so it
-    shows neurons, but 110 cards in the viewer, which opens at the layer)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", LevelWarning)
-        g = draw_graph(root, model=model, rankdir=rankdir, show_data=show_data,
-                       show_grad=show_grad, fold=fold)
-    return g.viewer_input[1]["depth"]
+    shows neurons, but 110 cards in the viewer, which opens at the layer). It measures the
+    candidate levels as ``draw_graph`` does, without making the picture (``viz.choice``)."""
+    if torch_graph.is_torch(root):
+        root, model = torch_graph.adapt(root, model)
+    _check(rankdir, None, "default")
+    nodes = walk.forward_order(root)
+    built = choice.Levels(nodes, root, _params(nodes, model), model=model,
+                          regions=scopes.regions(nodes), horizontal=rankdir in ("LR", "RL"),
+                          fold=fold)
+    return auto_level(built, show_data, show_grad).depth
+
+
+def auto_level(built: choice.Levels, show_data: bool = True,
+               show_grad: bool | None = None) -> levels.Level:
+    """The level ``auto_depth`` picks, on levels already prepared (the viewer's, which keeps
+    their clusters for its own module groups)."""
+    grads = walk.has_grads(built.nodes) if show_grad is None else bool(show_grad)
+    return built.choose(None, painter(show_data, show_grad, grads)).level
+
+
+def painter(show_data: bool, show_grad: bool | None, grads: bool, color_by: str | None = None,
+            highlight: Any = None, edge_by: str | None = None) -> Callable[[Layout], Scene]:
+    """Layout -> its painted Scene, with ``draw_graph``'s options (see ``viz.paint``)."""
+    def painted(lay: Layout) -> Scene:
+        scene = Scene()
+        paint(lay, scene, show_data, show_grad is not False, grads, color_by, highlight, edge_by)
+        return scene
+    return painted
+
+
+def _params(nodes: list, model: Any, labelled: bool = True) -> dict[int, str]:
+    """``id(parameter)`` -> its dotted name: the model's, else parameters labelled with module
+    paths (``labelled``; the stepper draws every node as it is, without module frames)."""
+    if model is None:
+        return labelled_params(nodes) if labelled else {}
+    params = walk.named_parameters(model)
+    if params and not any(id(n) in params for n in nodes):
+        raise ValueError(
+            f"none of the model's {len(params)} parameters appear in this graph: was it computed "
+            "by another model (or a copy, e.g. moved to the other engine with load_state_dict)? "
+            "Pass the model that made the graph, or model=None"
+        )
+    return params
 
 
 def _check(rankdir: str, color_by: Any, theme: str) -> None:

@@ -13,7 +13,7 @@
                  "rows": ["l0", "linear → tanh · 12 params", "out [...]", "grad [...]"],
                  "tip": [...]}],
      "ops":    {"tanh": {"sym": "tanh", "rule": "d/dx tanh(x) = 1 - tanh(x)^2"}},
-     "depth":  1}               # the level shown collapsed ('auto': draw.auto_depth, unfolded)
+     "depth":  1}               # the level shown collapsed ('auto': draw.auto_level, unfolded)
 
 A node's ``group`` is the innermost module (or named scope, such as a loss) it belongs to; a
 group's ``parent`` is the group around it. Level 0 is the whole model, 1 its layers, 2 their
@@ -30,8 +30,8 @@ from typing import Any
 
 from chainrule.autograd import ops, scope
 
-from . import clusters, fmt, levels, names, naming, scopes, walk
-from .draw import auto_depth, labelled_params
+from . import choice, clusters, fmt, levels, names, naming, scopes, walk
+from .draw import auto_level, labelled_params
 from .layout import natural
 from .style import op_symbol
 
@@ -61,15 +61,16 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
     if asked is not None and not asked.every_node and not params:
         raise ValueError(f"collapse={collapse!r} / depth={depth!r} groups by module: pass the "
                          "model too (model=...)")
+    built = choice.Levels(nodes, root, params, model=model, regions=scopes.regions(nodes),
+                          horizontal=rankdir == "LR", fold=False)
     if asked is None:  # 'auto': draw_graph's rule, on the viewer's unfolded cards
-        d = auto_depth(root, model=model, rankdir=rankdir, show_data=show_data,
-                       show_grad=show_grad, fold=False) if params else None
-        asked = levels.Level(d, levels.describe(d, paths))
+        asked = auto_level(built, show_data, show_grad) if params else levels.Level(
+            None, "every node")
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     roles = params if model is not None else {**params, **walk.own_biases(nodes)}
     index = {id(n): i for i, n in enumerate(nodes)}
     parents = [[index[id(p)] for p in n.parents] for n in nodes]
-    groups, owner, closing = _groups(nodes, params, model, paths, top, has)
+    groups, owner, closing = _groups(built, top, has)
     base = walk.names(nodes)
     modules = {i: groups[g]["path"] for i, g in owner.items() if groups[g]["kind"] == "module"}
     given = naming.inputs(nodes, parents, params)  # the numbers the model was given: x1, x2
@@ -147,23 +148,23 @@ def _node(n, i, shown, base, params, root, model, show_data, show_grad, has, ind
     return entry
 
 
-def _groups(nodes, params, model, paths, top, has) -> tuple[list[dict], dict[int, int], set]:
+def _groups(built: choice.Levels, top: int, has: bool
+            ) -> tuple[list[dict], dict[int, int], set]:
     """The module and scope groups, each node's innermost group, and the modules' closing nodes.
 
     A module ``k`` steps deep (``viz.levels``: ``layers.0`` is one step, ``layers.0.neurons.3``
     two) is a group of level ``k`` inside the group of its first ``k - 1`` steps; the whole
     model is level 0. Composite functions (``viz.scopes``: a loss) are groups of level 1.
     """
+    nodes, model = built.nodes, built.model
     groups: list[dict] = []
     owner: dict[int, int] = {}
     closing: set[int] = set()
-    if params:
-        declared = clusters.declared_activations(model, paths) if model is not None else {}
+    if built.params:
         title = type(model).__name__ if model is not None else "model"
         ids: dict[str, int] = {}
         for d in range(0, top + 1):
-            found = clusters.assign(nodes, params, "neuron", declared,
-                                    key=lambda p, d=d: levels.cut(p, d))
+            found = built.clusters(d)
             for path in sorted(found, key=natural):
                 cl = found[path]
                 parent = ids.get(levels.cut(path, d - 1)) if d else None
@@ -180,7 +181,7 @@ def _groups(nodes, params, model, paths, top, has) -> tuple[list[dict], dict[int
                     closing.update(i for i in cl.members if i in cl.outputs
                                    and nodes[i].op_name in clusters.ACTIVATIONS)
     found_regions: dict[int, list[int]] = {}
-    for r in scopes.regions(nodes).values():
+    for r in built.regions.values():
         found_regions.setdefault(r.output, r.members)
     for out, members in sorted(found_regions.items()):
         gid = len(groups)
