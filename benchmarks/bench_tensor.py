@@ -20,9 +20,10 @@ another's garbage. The objects that exist before the timings start (the imported
 PyTorch's 160,000 objects, and the workloads) are frozen first (``gc.freeze()``), so that this
 collection walks only what the steps left behind. Without the freeze it walked every object of
 PyTorch's before each step and evicted every cache, the last level included, so the ratios
-depended on whether PyTorch was installed: the 20x64 step took chainrule 1,227 us and numpy
-935 us with torch imported (1.31x), and 984 against 960 us without it (1.03x); in a loop of
-steps, as in training, 610 against 495 us. ``--no-freeze`` measures the old way.
+depended on whether PyTorch was installed: the 20x64 step took chainrule 1,236-1,270 us and
+numpy 918-933 us with torch imported (1.33-1.38x), and 969 against 859-872 us without it
+(1.11-1.13x); in a loop of steps, as in training, 571-573 against 469-473 us (1.21-1.22x).
+``--no-freeze`` measures the old way.
 
 Run from the repository root:
 
