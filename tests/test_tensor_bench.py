@@ -67,3 +67,18 @@ def test_benchmark_runs(capsys, monkeypatch):
     med = bench.bench_tiny(reps=2)
     bench.report("tiny", med, "chainrule")
     assert "chainrule" in capsys.readouterr().out
+
+
+def test_the_timing_freezes_what_exists_and_unfreezes_after(monkeypatch):
+    import gc
+
+    counts = []
+    sides = {"a": lambda: counts.append(gc.get_freeze_count()), "b": lambda: None}
+    res = bench.interleaved(sides, reps=2)
+    assert set(res) == {"a", "b"} and all(len(v) == 2 for v in res.values())
+    assert counts[0] == 0 and all(c > 0 for c in counts[1:])  # warm-up, then frozen while timed
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(bench, "FREEZE", False)
+    counts.clear()
+    bench.interleaved(sides, reps=2)
+    assert counts == [0, 0, 0]
