@@ -23,31 +23,55 @@ from typing import Any
 from . import clusters, fmt, names, naming, scopes, walk
 
 
-class Layout:
-    """The graph model of one picture (see the module docstring)."""
+class Reading:
+    """What every level's ``Layout`` of one graph shares, read once: node indices, parents,
+    children, the model's inputs (``x1``), roles, base names and the ``names.Namer``."""
 
-    def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
-                 fold=False, counter_names=False) -> None:
-        self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
-        self.horizontal = horizontal
+    def __init__(self, nodes: list, root: Any, params: dict[int, str]) -> None:
         self.index = {id(n): i for i, n in enumerate(nodes)}
         self.parents = [[self.index[id(p)] for p in n.parents] for n in nodes]
+        self.children: dict[int, list[int]] = {}
+        for i, ps in enumerate(self.parents):
+            for j in ps:
+                self.children.setdefault(j, []).append(i)
+        self.inputs = naming.inputs(nodes, self.parents, params)
+        roles = [walk.role(n, root, params, bool(params)) for n in nodes]
+        for i in self.inputs:
+            roles[i] = "input"
+        biases = walk.own_biases(nodes) if not params else {}  # b beside w.0, w.1: a parameter
+        self.roles = [("param" if id(n) in biases else r) for n, r in zip(nodes, roles)]
+        self.base = walk.names(nodes)
+        self.namer = names.Namer(nodes, self.base, params, self.inputs)
+        #: unlabelled constants, named by value as the picture shows them
+        self.values = {i: naming.short_value(n) for i, n in enumerate(nodes)
+                       if not n.parents and i not in self.inputs and not getattr(n, "label", "")}
+        #: the leaves a closed picture may show once for all the modules they feed (by name)
+        self.shared_leaves = [i for i, n in enumerate(nodes)
+                              if self.roles[i] in ("const", "input") and not n.parents
+                              and not fmt.is_tensor(n) and self.children.get(i)]
+
+
+class Layout:
+    """The graph model of one picture (see the module docstring). ``reading``: what the
+    graph's levels share (``Reading``), made here when not given."""
+
+    def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
+                 fold=False, counter_names=False, reading: Reading | None = None) -> None:
+        self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
+        self.horizontal = horizontal
+        self.reading = reading = reading or Reading(nodes, root, params)
+        self.index, self.parents, self.inputs = reading.index, reading.parents, reading.inputs
+        self.roles = reading.roles
         self.regions: dict[int, scopes.Region] = regions or {}
         self.groups = groups
         self.owner: dict[int, str] = {i: p for p, cl in groups.items() for i in cl.members}
-        self.inputs = naming.inputs(nodes, self.parents, params)
-        self.roles = [walk.role(n, root, params, bool(params)) for n in nodes]
-        for i in self.inputs:
-            self.roles[i] = "input"
-        biases = walk.own_biases(nodes) if not params else {}  # b beside w.0, w.1: a parameter
-        self.roles = [("param" if id(n) in biases else r) for n, r in zip(nodes, self.roles)]
         paths = sorted(groups, key=natural)
         self.box = {p: f"m{k}" for k, p in enumerate(paths)} if closed else {}
         self.merged: dict[int, str] = self._merge_constants() if closed else {}
         self.fold: dict[str, tuple[str, int]] = self._fold(paths) if closed and fold else {}
         for p, (rep, _) in self.fold.items():
             self.box[p] = self.box[rep]
-        self.names = walk.names(nodes) if counter_names else self._names()
+        self.names = reading.base if counter_names else self._names()
         self.frame = self._frames()
         self.override: dict[int, Any] | None = None
         self.model: Any = None  # the nn.Module drawn, when given (its modules' sizes)
@@ -95,13 +119,12 @@ class Layout:
 
     def _merge_constants(self) -> dict[int, str]:
         """Closed pictures show each input once, however many neurons it feeds (by name)."""
-        children = self._children()
+        children = self.reading.children
         merged: dict[int, str] = {}
         by_key: dict[Any, str] = {}
-        for i, n in enumerate(self.nodes):
-            kids = children.get(i, [])
-            if self.roles[i] in ("const", "input") and not n.parents and not fmt.is_tensor(n) \
-                    and kids and all(k in self.owner for k in kids):
+        for i in self.reading.shared_leaves:
+            if all(k in self.owner for k in children[i]):
+                n = self.nodes[i]
                 key = (self.inputs.get(i) or getattr(n, "label", ""), float(n.data))
                 merged[i] = by_key.setdefault(key, f"v{i}")
         return merged
@@ -126,20 +149,13 @@ class Layout:
             counts[r] = counts.get(r, 0) + 1
         return {p: (r, counts[r]) for p, r in rep.items() if counts[r] > 1}
 
-    def _children(self) -> dict[int, list[int]]:
-        kids: dict[int, list[int]] = {}
-        for i, ps in enumerate(self.parents):
-            for j in ps:
-                kids.setdefault(j, []).append(i)
-        return kids
-
     def _frames(self) -> dict[int, str]:
         """The module frame each node is drawn in: its module's, and for a constant that feeds
         one module only (an input number lifted inside a neuron), that module's too."""
         frame = dict(self.owner)
         if self.closed:
             return frame
-        kids = self._children()
+        kids = self.reading.children
         for i, role in enumerate(self.roles):
             homes = {self.owner.get(k) for k in kids.get(i, [])}
             if role == "const" and len(homes) == 1 and None not in homes:
@@ -160,11 +176,9 @@ class Layout:
         and op (``l0.n1.mul2``, ``l0.n1.out``, ``sub1``), the root ``output`` if unlabelled."""
         closing = {i for cl in self.groups.values() for i in cl.outputs
                    if getattr(self.nodes[i], "op_name", "") in clusters.ACTIVATIONS}
-        out = names.readable(self.nodes, walk.names(self.nodes), self.owner, self.params,
-                             closing, self.inputs)
-        for i, n in enumerate(self.nodes):
-            if not n.parents and i not in self.inputs and not getattr(n, "label", ""):
-                out[i] = naming.short_value(n)  # a constant: its value, as the picture shows it
+        out = self.reading.namer.names(self.owner, closing)
+        for i, value in self.reading.values.items():
+            out[i] = value  # a constant: its value, as the picture shows it
         return out
 
     # --- questions the painter asks ----------------------------------------------------------

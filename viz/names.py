@@ -65,40 +65,67 @@ def readable(nodes: list, base: list[str], owner: dict[int, str], params: dict[i
     ``base`` are ``walk.names`` (labels kept as they are, unless a dotted parameter path);
     ``owner`` maps a node index to its module path; ``outputs`` are the nodes that close their
     module (named ``<module>.out``); ``inputs`` the names of a model's inputs (``x1``), from
-    ``naming.inputs``.
+    ``naming.inputs``. To name one graph at several levels, make its ``Namer`` once.
     """
-    taken = set(base)
-    out: list[str] = []
-    counts: dict[tuple[str, str], int] = {}
-    totals: dict[tuple[str, str], int] = {}
-    for i, n in enumerate(nodes):
-        if n.parents and not getattr(n, "label", ""):
-            key = (owner.get(i, ""), op_word(getattr(n, "op_name", "") or "op"))
+    return Namer(nodes, base, params, inputs).names(owner, outputs)
+
+
+class Namer:
+    """What naming a graph's nodes needs whatever the level drawn, read once: the names that do
+    not depend on modules (labels, ``x1``, constants) and the op word of every other node.
+    ``names(owner, outputs)`` then names every node for one level (one pass, ``readable``)."""
+
+    def __init__(self, nodes: list, base: list[str], params: dict[int, str],
+                 inputs: dict[int, str]) -> None:
+        self.base = base
+        #: per node: its name when modules do not matter, else None (a result named by its op)
+        self.fixed: list[str | None] = []
+        #: per node: the word of the op that made it (for the nodes ``fixed`` leaves unnamed)
+        self.words: dict[int, str] = {}
+        for i, n in enumerate(nodes):
+            label = str(getattr(n, "label", "") or "")
+            if label:
+                self.fixed.append(short_path(label, leaf=True)
+                                  if (id(n) in params or "." in label) else label)
+            elif i in inputs:
+                self.fixed.append(inputs[i])
+            elif not n.parents:
+                self.fixed.append(base[i])  # a constant: its value
+            else:
+                self.fixed.append(None)
+                self.words[i] = op_word(getattr(n, "op_name", "") or "op")
+
+    def names(self, owner: dict[int, str], outputs: set[int]) -> list[str]:
+        """Every node's name when its module is ``owner[i]`` and ``outputs`` close modules."""
+        taken = set(self.base)
+        last = len(self.fixed) - 1
+        prefixes: dict[str, str] = {"": ""}
+        counts: dict[tuple[str, str], int] = {}
+        totals: dict[tuple[str, str], int] = {}
+        for i, word in self.words.items():
+            key = (owner.get(i, ""), word)
             totals[key] = totals.get(key, 0) + 1
-    for i, n in enumerate(nodes):
-        label = str(getattr(n, "label", "") or "")
-        mod = owner.get(i, "")
-        prefix = short_path(mod) + "." if mod else ""
-        if label:
-            out.append(short_path(label, leaf=True) if (id(n) in params or "." in label) else label)
-        elif i in inputs:
-            out.append(inputs[i])
-        elif not n.parents:
-            out.append(base[i])  # a constant: its value
-        elif i in outputs and mod:
-            out.append(prefix + "out")
-        elif i == len(nodes) - 1 and not mod:
-            out.append("output" if "output" not in taken else "output'")
-        else:
-            key = (mod, op_word(getattr(n, "op_name", "") or "op"))
-            counts[key] = counts.get(key, 0) + 1
-            k = "" if totals[key] == 1 and mod else str(counts[key])
-            name = prefix + key[1] + k
-            while name in taken:
-                name += "'"
+        out: list[str] = []
+        for i, name in enumerate(self.fixed):
+            if name is None:
+                mod = owner.get(i, "")
+                prefix = prefixes.get(mod)
+                if prefix is None:
+                    prefix = prefixes[mod] = short_path(mod) + "."
+                if i in outputs and mod:
+                    name = prefix + "out"
+                elif i == last and not mod:
+                    name = "output" if "output" not in taken else "output'"
+                else:
+                    key = (mod, self.words[i])
+                    counts[key] = counts.get(key, 0) + 1
+                    k = "" if totals[key] == 1 and mod else str(counts[key])
+                    name = prefix + key[1] + k
+                    while name in taken:
+                        name += "'"
             out.append(name)
-        taken.add(out[-1])
-    return out
+            taken.add(name)
+        return out
 
 
 def relative(name: str, module: str) -> str:
