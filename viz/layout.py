@@ -18,6 +18,7 @@ interactive viewer) ask; it draws nothing itself. Its public, stable surface:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from . import clusters, fmt, names, naming, scopes, walk
@@ -71,7 +72,8 @@ class Layout:
         self.fold: dict[str, tuple[str, int]] = self._fold(paths) if closed and fold else {}
         for p, (rep, _) in self.fold.items():
             self.box[p] = self.box[rep]
-        self.names = reading.base if counter_names else self._names()
+        self.ids = self._ids()
+        self.names: Sequence[str] = reading.base if counter_names else self._names()
         self.frame = self._frames()
         self.override: dict[int, Any] | None = None
         self.model: Any = None  # the nn.Module drawn, when given (its modules' sizes)
@@ -80,23 +82,26 @@ class Layout:
 
     def drawn(self, i: int) -> str:
         """The id that node i is drawn as (its module's or composite's card when closed)."""
-        if i in self.merged:
-            return self.merged[i]
-        if self.closed and i in self.owner:
-            return self.box[self.owner[i]]
-        r = self.regions.get(i)
-        if r is not None:
-            return r.key
-        return f"v{i}"
+        return self.ids[i]
 
     def op_id(self, i: int) -> str:
         """The id of the op node that made node i (its card's id when the op is inside one)."""
-        if (self.closed and i in self.owner) or i in self.regions:
-            return self.drawn(i)
-        return f"o{i}"
+        return self.ids[i] if self.in_card(i) else f"o{i}"
 
     def in_card(self, i: int) -> bool:
         return (self.closed and i in self.owner) or i in self.regions
+
+    def _ids(self) -> list[str]:
+        """Each node's drawn id (``drawn``): a merged input's, its card's, else ``v<i>``."""
+        out = [f"v{i}" for i in range(len(self.nodes))]
+        for i, r in self.regions.items():
+            out[i] = r.key
+        if self.closed:
+            for i, path in self.owner.items():
+                out[i] = self.box[path]
+        for i, did in self.merged.items():
+            out[i] = did
+        return out
 
     def boxes(self) -> dict[str, tuple[str, Any]]:
         out: dict[str, tuple[str, Any]] = {}
@@ -111,8 +116,9 @@ class Layout:
         return [p for p, (r, _) in self.fold.items() if r == path] or [path]
 
     def count(self) -> int:
-        ids = {self.drawn(i) for i in range(len(self.nodes))}
-        ids.update(self.op_id(i) for i, ps in enumerate(self.parents) if ps)
+        """How many shapes the picture draws: distinct drawn ids and ops outside cards."""
+        ids = set(self.ids)
+        ids.update(f"o{i}" for i, ps in enumerate(self.parents) if ps and not self.in_card(i))
         return len(ids)
 
     # --- construction ------------------------------------------------------------------------
@@ -170,16 +176,15 @@ class Layout:
         count = self.fold.get(what, (what, 1))[1]
         return parent_path(what) if count > 1 else what
 
-    def _names(self) -> list[str]:
+    def _names(self) -> names.LevelNames:
         """The names the stepper, the viewer and ``explain_backward`` print (``viz.names``):
         labels, ``x1`` for a number a model received, constants by value, results by module
         and op (``l0.n1.mul2``, ``l0.n1.out``, ``sub1``), the root ``output`` if unlabelled."""
         closing = {i for cl in self.groups.values() for i in cl.outputs
                    if getattr(self.nodes[i], "op_name", "") in clusters.ACTIVATIONS}
-        out = self.reading.namer.names(self.owner, closing)
-        for i, value in self.reading.values.items():
-            out[i] = value  # a constant: its value, as the picture shows it
-        return out
+        # each made when read (a closed picture names a few nodes); a constant: its value
+        return self.reading.namer.lazy(self.owner, closing, self.reading.values,
+                                       lambda path: self.groups[path].members)
 
     # --- questions the painter asks ----------------------------------------------------------
 
