@@ -23,7 +23,7 @@ rule, used for names and for module titles alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 #: words for the ops written with a symbol (the rest are named by their op name: tanh, exp)
@@ -133,7 +133,6 @@ class Namer:
             taken.add(name)
         return out
 
-
     def lazy(self, owner: dict[int, str], outputs: set[int],
              values: dict[int, str] | None = None,
              members: Callable[[str], Iterable[int]] | None = None) -> LevelNames:
@@ -142,9 +141,9 @@ class Namer:
         return LevelNames(self, owner, outputs, values, members)
 
 
-class LevelNames:
-    """One level's names (``Namer.names``), each made when read: a closed picture shows a few
-    nodes outside its cards, and naming all of them costs as much as painting the picture.
+class LevelNames(Sequence):
+    """One level's names (``Namer.names``), each made when read: a closed picture shows few
+    nodes outside its cards, and naming every node was half the cost of laying out a level.
 
     A made-up name is ``prefix + word + count`` (the module's short path, the op's word, the
     node's place among its module's nodes made by that op). ``Namer.names`` adds a prime when
@@ -171,7 +170,9 @@ class LevelNames:
     def __len__(self) -> int:
         return len(self.namer.fixed)
 
-    def __getitem__(self, i: int) -> str:
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]  # one index, no slices
+        if i < 0:
+            i += len(self)
         if i in self.values:
             return self.values[i]
         if self._all is not None:
