@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import clusters, levels, membership, place
-from .layout import Layout
+from .layout import Layout, Reading
 from .scene import Scene
 
 
@@ -55,6 +55,14 @@ class Levels:
             else {}
         self._found: membership.Membership | None = None
         self._clusters: dict[int, dict[str, clusters.Cluster]] = {}
+        self._reading: Reading | None = None
+
+    @property
+    def reading(self) -> Reading:
+        """What every level's ``Layout`` shares (indices, roles, names' parts), read once."""
+        if self._reading is None:
+            self._reading = Reading(self.nodes, self.root, self.params)
+        return self._reading
 
     def clusters(self, depth: int | None) -> dict[str, clusters.Cluster]:
         """Module path -> Cluster with each module ``depth`` steps deep (None: every module) as
@@ -76,7 +84,7 @@ class Levels:
         lay = Layout(self.nodes, self.root, self.params, self.clusters(level.depth), closed,
                      self.horizontal, regions=self.regions,
                      fold=self.fold is not False and closed,
-                     counter_names=self.override is not None)
+                     counter_names=self.override is not None, reading=self.reading)
         lay.override = self.override
         lay.model = self.model
         return lay

@@ -42,9 +42,12 @@ class Cluster:
     params: list[int] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
     activations: list[str] = field(default_factory=list)
+    _sized: tuple = field(default=(None, 0), repr=False, compare=False)  # (nodes, count)
 
     def num_params(self, nodes: list) -> int:
-        return sum(int(np.size(nodes[i].data)) for i in self.params)
+        if self._sized[0] is not nodes:  # counted once per graph: every card asks, every level
+            self._sized = (nodes, sum(int(np.size(nodes[i].data)) for i in self.params))
+        return self._sized[1]
 
     def activation(self) -> str:
         return "/".join(dict.fromkeys(self.activations)) or "linear"

@@ -30,7 +30,7 @@ from typing import Any
 
 from chainrule.autograd import ops, scope
 
-from . import choice, clusters, fmt, levels, names, naming, scopes, walk
+from . import choice, clusters, fmt, levels, names, scopes, walk
 from .draw import auto_level, labelled_params
 from .layout import natural
 from .style import op_symbol
@@ -68,13 +68,12 @@ def graph_model(root: Any, *, model: Any = None, collapse: str | None = "auto",
             None, "every node")
     has = walk.has_grads(nodes) if show_grad is None else bool(show_grad)
     roles = params if model is not None else {**params, **walk.own_biases(nodes)}
-    index = {id(n): i for i, n in enumerate(nodes)}
-    parents = [[index[id(p)] for p in n.parents] for n in nodes]
+    read = built.reading  # indices, parents, inputs and names' parts, shared with the choice
+    index, parents, base = read.index, read.parents, read.base
     groups, owner, closing = _groups(built, top, has)
-    base = walk.names(nodes)
     modules = {i: groups[g]["path"] for i, g in owner.items() if groups[g]["kind"] == "module"}
-    given = naming.inputs(nodes, parents, params)  # the numbers the model was given: x1, x2
-    shown = names.readable(nodes, base, modules, params, closing, given)
+    given = read.inputs  # the numbers the model was given: x1, x2
+    shown = read.namer.names(modules, closing)
     out_nodes = [_node(n, i, shown, base, roles, root, model, show_data, show_grad, has,
                        index, i in given) for i, n in enumerate(nodes)]
     for i, g in owner.items():

@@ -18,36 +18,62 @@ interactive viewer) ask; it draws nothing itself. Its public, stable surface:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from . import clusters, fmt, names, naming, scopes, walk
 
 
-class Layout:
-    """The graph model of one picture (see the module docstring)."""
+class Reading:
+    """What every level's ``Layout`` of one graph shares, read once: node indices, parents,
+    children, the model's inputs (``x1``), roles, base names and the ``names.Namer``."""
 
-    def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
-                 fold=False, counter_names=False) -> None:
-        self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
-        self.horizontal = horizontal
+    def __init__(self, nodes: list, root: Any, params: dict[int, str]) -> None:
         self.index = {id(n): i for i, n in enumerate(nodes)}
         self.parents = [[self.index[id(p)] for p in n.parents] for n in nodes]
+        self.children: dict[int, list[int]] = {}
+        for i, ps in enumerate(self.parents):
+            for j in ps:
+                self.children.setdefault(j, []).append(i)
+        self.inputs = naming.inputs(nodes, self.parents, params)
+        roles = [walk.role(n, root, params, bool(params)) for n in nodes]
+        for i in self.inputs:
+            roles[i] = "input"
+        biases = walk.own_biases(nodes) if not params else {}  # b beside w.0, w.1: a parameter
+        self.roles = [("param" if id(n) in biases else r) for n, r in zip(nodes, roles)]
+        self.base = walk.names(nodes)
+        self.namer = names.Namer(nodes, self.base, params, self.inputs)
+        #: unlabelled constants, named by value as the picture shows them
+        self.values = {i: naming.short_value(n) for i, n in enumerate(nodes)
+                       if not n.parents and i not in self.inputs and not getattr(n, "label", "")}
+        #: the leaves a closed picture may show once for all the modules they feed (by name)
+        self.shared_leaves = [i for i, n in enumerate(nodes)
+                              if self.roles[i] in ("const", "input") and not n.parents
+                              and not fmt.is_tensor(n) and self.children.get(i)]
+
+
+class Layout:
+    """The graph model of one picture (see the module docstring). ``reading``: what the
+    graph's levels share (``Reading``), made here when not given."""
+
+    def __init__(self, nodes, root, params, groups, closed, horizontal, *, regions=None,
+                 fold=False, counter_names=False, reading: Reading | None = None) -> None:
+        self.nodes, self.root, self.params, self.closed = nodes, root, params, closed
+        self.horizontal = horizontal
+        self.reading = reading = reading or Reading(nodes, root, params)
+        self.index, self.parents, self.inputs = reading.index, reading.parents, reading.inputs
+        self.roles = reading.roles
         self.regions: dict[int, scopes.Region] = regions or {}
         self.groups = groups
         self.owner: dict[int, str] = {i: p for p, cl in groups.items() for i in cl.members}
-        self.inputs = naming.inputs(nodes, self.parents, params)
-        self.roles = [walk.role(n, root, params, bool(params)) for n in nodes]
-        for i in self.inputs:
-            self.roles[i] = "input"
-        biases = walk.own_biases(nodes) if not params else {}  # b beside w.0, w.1: a parameter
-        self.roles = [("param" if id(n) in biases else r) for n, r in zip(nodes, self.roles)]
         paths = sorted(groups, key=natural)
         self.box = {p: f"m{k}" for k, p in enumerate(paths)} if closed else {}
         self.merged: dict[int, str] = self._merge_constants() if closed else {}
         self.fold: dict[str, tuple[str, int]] = self._fold(paths) if closed and fold else {}
         for p, (rep, _) in self.fold.items():
             self.box[p] = self.box[rep]
-        self.names = walk.names(nodes) if counter_names else self._names()
+        self.ids = self._ids()
+        self.names: Sequence[str] = reading.base if counter_names else self._names()
         self.frame = self._frames()
         self.override: dict[int, Any] | None = None
         self.model: Any = None  # the nn.Module drawn, when given (its modules' sizes)
@@ -56,23 +82,26 @@ class Layout:
 
     def drawn(self, i: int) -> str:
         """The id that node i is drawn as (its module's or composite's card when closed)."""
-        if i in self.merged:
-            return self.merged[i]
-        if self.closed and i in self.owner:
-            return self.box[self.owner[i]]
-        r = self.regions.get(i)
-        if r is not None:
-            return r.key
-        return f"v{i}"
+        return self.ids[i]
 
     def op_id(self, i: int) -> str:
         """The id of the op node that made node i (its card's id when the op is inside one)."""
-        if (self.closed and i in self.owner) or i in self.regions:
-            return self.drawn(i)
-        return f"o{i}"
+        return self.ids[i] if self.in_card(i) else f"o{i}"
 
     def in_card(self, i: int) -> bool:
         return (self.closed and i in self.owner) or i in self.regions
+
+    def _ids(self) -> list[str]:
+        """Each node's drawn id (``drawn``): a merged input's, its card's, else ``v<i>``."""
+        out = [f"v{i}" for i in range(len(self.nodes))]
+        for i, r in self.regions.items():
+            out[i] = r.key
+        if self.closed:
+            for i, path in self.owner.items():
+                out[i] = self.box[path]
+        for i, did in self.merged.items():
+            out[i] = did
+        return out
 
     def boxes(self) -> dict[str, tuple[str, Any]]:
         out: dict[str, tuple[str, Any]] = {}
@@ -87,21 +116,21 @@ class Layout:
         return [p for p, (r, _) in self.fold.items() if r == path] or [path]
 
     def count(self) -> int:
-        ids = {self.drawn(i) for i in range(len(self.nodes))}
-        ids.update(self.op_id(i) for i, ps in enumerate(self.parents) if ps)
+        """How many shapes the picture draws: distinct drawn ids and ops outside cards."""
+        ids = set(self.ids)
+        ids.update(f"o{i}" for i, ps in enumerate(self.parents) if ps and not self.in_card(i))
         return len(ids)
 
     # --- construction ------------------------------------------------------------------------
 
     def _merge_constants(self) -> dict[int, str]:
         """Closed pictures show each input once, however many neurons it feeds (by name)."""
-        children = self._children()
+        children = self.reading.children
         merged: dict[int, str] = {}
         by_key: dict[Any, str] = {}
-        for i, n in enumerate(self.nodes):
-            kids = children.get(i, [])
-            if self.roles[i] in ("const", "input") and not n.parents and not fmt.is_tensor(n) \
-                    and kids and all(k in self.owner for k in kids):
+        for i in self.reading.shared_leaves:
+            if all(k in self.owner for k in children[i]):
+                n = self.nodes[i]
                 key = (self.inputs.get(i) or getattr(n, "label", ""), float(n.data))
                 merged[i] = by_key.setdefault(key, f"v{i}")
         return merged
@@ -126,20 +155,13 @@ class Layout:
             counts[r] = counts.get(r, 0) + 1
         return {p: (r, counts[r]) for p, r in rep.items() if counts[r] > 1}
 
-    def _children(self) -> dict[int, list[int]]:
-        kids: dict[int, list[int]] = {}
-        for i, ps in enumerate(self.parents):
-            for j in ps:
-                kids.setdefault(j, []).append(i)
-        return kids
-
     def _frames(self) -> dict[int, str]:
         """The module frame each node is drawn in: its module's, and for a constant that feeds
         one module only (an input number lifted inside a neuron), that module's too."""
         frame = dict(self.owner)
         if self.closed:
             return frame
-        kids = self._children()
+        kids = self.reading.children
         for i, role in enumerate(self.roles):
             homes = {self.owner.get(k) for k in kids.get(i, [])}
             if role == "const" and len(homes) == 1 and None not in homes:
@@ -154,18 +176,15 @@ class Layout:
         count = self.fold.get(what, (what, 1))[1]
         return parent_path(what) if count > 1 else what
 
-    def _names(self) -> list[str]:
+    def _names(self) -> names.LevelNames:
         """The names the stepper, the viewer and ``explain_backward`` print (``viz.names``):
         labels, ``x1`` for a number a model received, constants by value, results by module
         and op (``l0.n1.mul2``, ``l0.n1.out``, ``sub1``), the root ``output`` if unlabelled."""
         closing = {i for cl in self.groups.values() for i in cl.outputs
                    if getattr(self.nodes[i], "op_name", "") in clusters.ACTIVATIONS}
-        out = names.readable(self.nodes, walk.names(self.nodes), self.owner, self.params,
-                             closing, self.inputs)
-        for i, n in enumerate(self.nodes):
-            if not n.parents and i not in self.inputs and not getattr(n, "label", ""):
-                out[i] = naming.short_value(n)  # a constant: its value, as the picture shows it
-        return out
+        # each made when read (a closed picture names a few nodes); a constant: its value
+        return self.reading.namer.lazy(self.owner, closing, self.reading.values,
+                                       lambda path: self.groups[path].members)
 
     # --- questions the painter asks ----------------------------------------------------------
 

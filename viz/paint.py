@@ -15,18 +15,22 @@ def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight,
     boxes = lay.boxes()
     frames: dict[str, list[tuple[str, dict]]] = {}  # module path -> nodes in its frame
     done: set[str] = set()
-    for i, n in enumerate(lay.nodes):
-        did = lay.drawn(i)
+    for i, did in enumerate(lay.ids):
+        in_card = lay.in_card(i)
+        if did in done and in_card:
+            continue  # a node inside a card already painted
+        n = lay.nodes[i]
         owner = lay.owner.get(i)
         if did not in done:
             done.add(did)
             kind, what = boxes.get(did, ("node", None))
             if kind == "module":
                 attrs = cards.module_card(lay, what, grads, grad_row)
-                on = [k for p in lay.folded(what) for k in lay.groups[p].members if k in path]
+                on = [k for p in lay.folded(what) for k in lay.groups[p].members
+                      if k in path] if path else []
             elif kind == "scope":
                 attrs = cards.scope_card(lay, what, grads, grad_row)
-                on = [k for k in what.members if k in path]
+                on = [k for k in what.members if k in path] if path else []
             else:
                 attrs = cards.card(lay, i, show_data, grad_row, grads)
                 on = [i] if i in path else []
@@ -43,7 +47,7 @@ def paint(lay: Any, g: Any, show_data, grad_row, grads, color_by, highlight,
                 attrs.update(style.DEAD)
             frames.setdefault("" if kind == "scope" else lay.frame.get(i, ""), []).append(
                 (did, attrs))
-        if lay.parents[i] and not lay.in_card(i):
+        if lay.parents[i] and not in_card:
             attrs = dict(style.ROLES[style.op_role(n.op_name)], label=style.op_symbol(n.op_name),
                          tooltip=cards.op_tooltip(lay, i), **{"class": "cr-op"})
             if any(j in path for j in lay.parents[i]):
