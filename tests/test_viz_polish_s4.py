@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 
 import numpy as np
 from browser_pages import chromium_pages
+from test_viz_auto_cost import cnn, quiet
 
 from chainrule import nn, viz
 from chainrule.viz import graphmodel, levels, rendering
@@ -17,19 +17,10 @@ from chainrule.viz import graphmodel, levels, rendering
 ARROW = "\u2192"
 
 
-def quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", viz.LevelWarning)
-        return fn(*args, **kwargs)
-
-
 def small_cnn():
-    """A Conv2d followed by a ReLU, a pool and a Linear, as in the cnn lesson (demos/cnn.py)."""
-    model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, seed=0), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Flatten(), nn.Linear(128, 10, seed=1))
-    X = np.random.default_rng(0).normal(size=(2, 1, 8, 8))
-    loss = nn.functional.cross_entropy(model(X), np.array([3, 5]))
-    loss.backward()
+    """A Conv2d followed by a ReLU, a pool and a Linear, as in the cnn lesson (demos/cnn.py):
+    ``test_viz_auto_cost``'s CNN, as (model, loss)."""
+    loss, model = cnn()
     return model, loss
 
 
