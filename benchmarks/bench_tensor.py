@@ -299,15 +299,17 @@ def interleaved(sides: dict, reps: int, inner: int = 1) -> dict:
     gc.collect()
     if FREEZE:
         gc.freeze()  # what exists now is left out of the collections below
-    for r in range(reps):
-        for n in names[r % len(names):] + names[: r % len(names)]:
-            fn = sides[n]
-            gc.collect()
-            t0 = time.process_time()
-            for _ in range(inner):
-                fn()
-            times[n].append((time.process_time() - t0) / inner)
-    gc.unfreeze()
+    try:
+        for r in range(reps):
+            for n in names[r % len(names):] + names[: r % len(names)]:
+                fn = sides[n]
+                gc.collect()
+                t0 = time.process_time()
+                for _ in range(inner):
+                    fn()
+                times[n].append((time.process_time() - t0) / inner)
+    finally:
+        gc.unfreeze()
     return {n: (statistics.median(t), min(t)) for n, t in times.items()}
 
 

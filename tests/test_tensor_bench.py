@@ -82,3 +82,14 @@ def test_the_timing_freezes_what_exists_and_unfreezes_after(monkeypatch):
     counts.clear()
     bench.interleaved(sides, reps=2)
     assert counts == [0, 0, 0]
+    monkeypatch.setattr(bench, "FREEZE", True)
+    calls = []
+
+    def fails_when_timed():
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("a side failed")
+
+    with pytest.raises(RuntimeError):
+        bench.interleaved({"x": fails_when_timed}, reps=1)
+    assert gc.get_freeze_count() == 0  # a side that fails leaves nothing frozen
