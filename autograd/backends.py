@@ -208,10 +208,8 @@ class NumpyBackend:
         if g.shape == shape:
             return g
         extra = g.ndim - len(shape)
-        if extra == 1 and g.ndim == 2 and g.shape[1] == shape[0]:  # a bias: (n, k) to (k,)
-            return column_sums(g)  # (the common case: one BLAS product, see rows.py)
-        if extra == 1 and g.shape[1:] == shape:
-            return np.add.reduce(g, 0)
+        if extra == 1 and g.shape[1:] == shape:  # a bias: (n, k) summed to (k,), the common case
+            return column_sums(g) if g.ndim == 2 else np.add.reduce(g, 0)  # (see rows.py)
         if extra:
             g = g.sum(axis=tuple(range(extra)))
         axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)

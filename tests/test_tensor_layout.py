@@ -173,3 +173,50 @@ def test_a_broadcast_bias_gets_its_batch_sum(dtype):
     y.backward(g)
     assert b.grad.dtype == dtype and b.grad.shape == (3,)
     np.testing.assert_allclose(b.grad, g.sum(axis=0), rtol=1e-2 if dtype == np.float16 else 1e-6)
+
+
+def _exact_cases() -> dict:
+    """For each op marked ``Op.exact``: builders of (output, *inputs) over its configurations."""
+
+    def leaf(*shape):
+        return Tensor(rng.standard_normal(shape), requires_grad=True)
+
+    def linear(xshape, bias):
+        x, w, b = leaf(*xshape), leaf(4, 3), leaf(4)
+        return (fused.linear(x, w, b), x, w, b) if bias else (fused.linear(x, w), x, w)
+
+    def cross_entropy(reduction):
+        z = leaf(6, 4)
+        return fused.cross_entropy(z, np.arange(6) % 4, reduction=reduction), z
+
+    def conv2d():
+        x, w, b = leaf(2, 2, 6, 6), leaf(4, 2, 3, 3), leaf(4)
+        return F.conv2d(x, w, b, stride=2, padding=1), x, w, b
+
+    def pool(fn, k, stride):
+        x = leaf(2, 3, 6, 6)
+        return fn(x, k, stride=stride), x
+
+    return {
+        "linear": [lambda: linear((5, 3), True), lambda: linear((3,), False),
+                   lambda: linear((2, 5, 3), True)],
+        "cross_entropy": [lambda r=r: cross_entropy(r) for r in ("mean", "sum", "none")],
+        "conv2d": [conv2d],
+        "max_pool2d": [lambda k=k: pool(F.max_pool2d, k, None) for k in (2, 3)],
+        "avg_pool2d": [lambda k=k: pool(F.avg_pool2d, k, 1) for k in (2, 3)],
+    }
+
+
+def test_ops_marked_exact_give_every_input_a_gradient_of_its_own_shape():
+    """The reverse pass skips the broadcast check for ``Op.exact`` ops: their vjps must give
+    each input's gradient in that input's shape, in every configuration they take."""
+    from chainrule.autograd.ops import base
+
+    cases = _exact_cases()
+    marked = {cls.name for cls in base._REGISTRY.values() if cls.exact}
+    assert marked == set(cases)  # an op newly marked exact needs its cases here
+    for make in (m for ms in cases.values() for m in ms):
+        out, *inputs = make()
+        out.backward(np.ones(out.shape))
+        for x in inputs:
+            assert x.grad.shape == x.shape

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
+from browser_pages import chromium_pages
 
 from chainrule import nn, viz
 from chainrule.autograd import Value, topological_order
 from chainrule.viz import fmt, walk
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def expression():
@@ -148,26 +146,14 @@ def test_learning_step_lowers_the_loss_and_leaves_the_model_alone(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    with sync.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
+    """``open_(path, width, height)`` of one chromium for the module (``browser_pages``)."""
+    with chromium_pages() as open_:
+        yield open_
 
 
 def open_page(browser, path, width=1280):
-    page = browser.new_page(viewport={"width": width, "height": 760})
-    page.set_default_timeout(5000)
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.as_uri())
-    return page, errors, requests
+    page = browser(path, width, 760)
+    return page, page.errors, page.requests
 
 
 def counter(page) -> tuple[int, int]:

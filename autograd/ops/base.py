@@ -66,7 +66,8 @@ class Op:
     #: the reverse pass reads it per node to take its unrolled path, which calls ``partials``
     elementwise: ClassVar[bool] = True
     #: the op's ``vjp`` gives each input's gradient in that input's own shape, never broadcast
-    #: (the fused ops): the reverse pass skips its check for axes to sum back
+    #: (the fused ops: linear, cross-entropy, conv2d, the pools): the reverse pass skips its
+    #: check for axes to sum back
     exact: ClassVar[bool] = False
     #: the forward rule as one function of the inputs' data, the same on every backend (or None)
     function: ClassVar[Callable[..., Any] | None] = None

@@ -93,6 +93,7 @@ class Conv2d(Op):
     params = ("geo", "groups")
     derivatives = ("col2im({b}^T @ {g})", "{g} @ im2col({a})^T", "sum of {g} over N, H, W")
     engines = ("tensor",)
+    exact = True
 
     def __init__(self, p: Plan) -> None:
         self.plan = p

@@ -113,6 +113,7 @@ class MaxPool2d(Op):
     params = ("geo",)
     derivatives = ("{g} at each window's argmax, 0 elsewhere",)
     engines = ("tensor",)
+    exact = True
 
     def __init__(self, p: PoolPlan) -> None:
         self.plan = p
@@ -210,6 +211,7 @@ class AvgPool2d(Op):
     params = ("geo",)
     derivatives = ("{g} / (kh*kw) spread over each window",)
     engines = ("tensor",)
+    exact = True
 
     def __init__(self, p: PoolPlan) -> None:
         self.plan = p
